@@ -1,0 +1,115 @@
+"""`python -m dashboard`: the analysis core as JSON on the command line.
+
+Every failure is one line on stderr and a non-zero exit, never a traceback:
+researchers script this, and a traceback tells them nothing about their data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .loading import CorpusError, load_corpus
+from .models import Settings
+from .pipeline import AnalysisError, analyze
+from .queries import SpecError, align, analysis_to_dict, key_terms, terms_to_records
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one clear line instead of usage + traceback
+        raise SystemExit(_fail(f"{self.prog}: {message}", code=2))
+
+
+def _fail(message: str, code: int = 1) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return code
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {value}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m dashboard", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def common(p):
+        p.add_argument("paths", nargs="+", help="files or folders of articles")
+        p.add_argument("--unit", choices=["auto", "article", "passage"], default="auto")
+        p.add_argument("--method", choices=["agglomerative", "kmeans"], default="agglomerative")
+        p.add_argument("--k", type=_positive_int, default=None, help="number of clusters (default: chosen by silhouette)")
+        p.add_argument("--frames", type=Path, default=None, help="a TOML frame lexicon replacing the bundled one")
+        p.add_argument("--out", type=Path, default=None, help="write JSON here instead of stdout")
+
+    common(sub.add_parser("analyze", help="clusters, frames, duplicates and aliases"))
+    terms = sub.add_parser("terms", help="distinctive terms between two groups")
+    common(terms)
+    terms.add_argument("--a", required=True, help="group A: cluster:N, source:NAME, frame:NAME, doc:ID,ID")
+    terms.add_argument("--b", default="rest", help="group B: the same kinds, or rest (default)")
+    terms.add_argument("--limit", type=_positive_int, default=50, help="terms per side")
+    al = sub.add_parser("align", help="two articles side by side, sentence by sentence")
+    al.add_argument("paths", nargs="+", help="files or folders of articles, then the two article ids")
+    al.add_argument("--out", type=Path, default=None)
+    return parser
+
+
+def _settings(args) -> Settings:
+    frames_toml = None
+    if getattr(args, "frames", None) is not None:
+        try:
+            frames_toml = args.frames.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise CorpusError(f"cannot read frame lexicon {args.frames}: {exc.strerror}") from None
+    return Settings(
+        unit=getattr(args, "unit", "auto"),
+        method=getattr(args, "method", "agglomerative"),
+        k=getattr(args, "k", None),
+        frames_toml=frames_toml,
+    )
+
+
+def run(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "align":
+            if len(args.paths) < 3:
+                return _fail("align needs PATH... A_ID B_ID", code=2)
+            paths, (a_id, b_id) = args.paths[:-2], args.paths[-2:]
+            analysis = analyze(load_corpus(paths), Settings(unit="article"))
+            payload = align(analysis, a_id, b_id).to_dict()
+        else:
+            analysis = analyze(load_corpus(args.paths), _settings(args))
+            if args.command == "analyze":
+                payload = analysis_to_dict(analysis)
+            else:
+                df = key_terms(analysis, args.a, args.b)
+                top_a = df[df["z"] > 0].head(args.limit)
+                top_b = df[df["z"] < 0].iloc[::-1].head(args.limit)
+                payload = terms_to_records(top_a) + terms_to_records(top_b)
+                payload.sort(key=lambda r: -abs(r["z"]))
+    except (CorpusError, AnalysisError, SpecError) as exc:
+        return _fail(str(exc))
+    except MemoryError:
+        return _fail("out of memory: try --unit article or a smaller corpus")
+
+    text = json.dumps(payload, ensure_ascii=False, indent=1)
+    if args.out:
+        try:
+            args.out.write_text(text + "\n", encoding="utf-8")
+        except OSError as exc:
+            return _fail(f"cannot write {args.out}: {exc.strerror}")
+    else:
+        sys.stdout.write(text + "\n")
+    return 0
+
+
+def main() -> None:
+    raise SystemExit(run())

@@ -1,0 +1,188 @@
+"""Clustering units by framing, choosing k, and a 2D map.
+
+Clusters are fitted on the units of canonical documents only (syndicated
+copies collapsed) and the copies are then placed in the nearest cluster, so a
+text printed five times cannot form a cluster of its own. Cluster ids are
+canonical (1 = largest, ties by first appearance) so that a shared URL naming
+cluster 2 names the same cluster tomorrow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.cluster.hierarchy import fcluster, linkage
+from sklearn.cluster import KMeans, MiniBatchKMeans
+from sklearn.decomposition import TruncatedSVD
+from sklearn.metrics import silhouette_score
+from sklearn.preprocessing import normalize
+
+METHODS = ("agglomerative", "kmeans")
+K_MIN, K_MAX_AUTO = 2, 12
+MAX_K = 50  # largest k a user may ask for
+AGGLOMERATIVE_MAX_UNITS = 4_000  # above: the condensed distance matrix gets too big
+LSA_DIMS = 100  # dense reduction used when the vocabulary is large
+SILHOUETTE_SAMPLE = 2_000
+MINIBATCH_ABOVE = 10_000
+
+
+@dataclass
+class ClusterResult:
+    labels: np.ndarray  # per unit, canonical ids 1..k
+    k: int
+    method: str
+    silhouettes: dict[int, float] = field(default_factory=dict)  # k -> score tried
+    notices: list[str] = field(default_factory=list)
+    embedding: np.ndarray | None = None  # the dense space clustered in (rows = units)
+
+
+def reduce_dims(tfidf: sp.csr_matrix, seed: int = 0, dims: int = LSA_DIMS) -> np.ndarray:
+    """Dense, L2-normalised rows; LSA (truncated SVD) when the vocabulary is wide."""
+    n, m = tfidf.shape
+    if m <= dims or n <= dims:
+        dense = tfidf.toarray().astype(np.float64)
+    else:
+        svd = TruncatedSVD(n_components=dims, random_state=seed, algorithm="randomized", n_iter=4)
+        dense = svd.fit_transform(tfidf)
+    return normalize(dense)
+
+
+def canonical_ids(raw: np.ndarray) -> np.ndarray:
+    """Relabel 1..k by size (largest first), ties by first appearance."""
+    uniq, first, counts = np.unique(raw, return_index=True, return_counts=True)
+    order = sorted(range(len(uniq)), key=lambda i: (-counts[i], first[i]))
+    mapping = {uniq[i]: rank + 1 for rank, i in enumerate(order)}
+    return np.array([mapping[v] for v in raw], dtype=np.int64)
+
+
+def _silhouette(X: np.ndarray, labels: np.ndarray, seed: int) -> float:
+    if len(np.unique(labels)) < 2 or len(np.unique(labels)) >= len(labels):
+        return -1.0
+    sample = SILHOUETTE_SAMPLE if len(labels) > SILHOUETTE_SAMPLE else None
+    return float(silhouette_score(X, labels, metric="cosine", sample_size=sample, random_state=seed))
+
+
+def _kmeans(X: np.ndarray, k: int, seed: int) -> np.ndarray:
+    if len(X) > MINIBATCH_ABOVE:
+        model = MiniBatchKMeans(n_clusters=k, random_state=seed, n_init=3, batch_size=2048)
+    else:
+        model = KMeans(n_clusters=k, random_state=seed, n_init=4)
+    return model.fit_predict(X)
+
+
+def k_range(n_fit: int) -> range:
+    return range(K_MIN, max(K_MIN, min(K_MAX_AUTO, n_fit - 1)) + 1)
+
+
+def fit_clusters(
+    tfidf: sp.csr_matrix,
+    fit_rows: np.ndarray,
+    method: str = "agglomerative",
+    k: int | None = None,
+    seed: int = 0,
+) -> ClusterResult:
+    """Cluster the fit rows, place the other rows at their nearest centroid."""
+    notices: list[str] = []
+    if method not in METHODS:
+        raise ValueError(f"unknown clustering method {method!r}; use one of {', '.join(METHODS)}")
+    X_all = reduce_dims(tfidf, seed)
+    X = X_all[fit_rows]
+    n_fit = len(fit_rows)
+    if n_fit < 2:
+        return ClusterResult(np.ones(tfidf.shape[0], dtype=np.int64), 1, method, {}, ["Fewer than two distinct units: one cluster."], X_all)
+    if method == "agglomerative" and n_fit > AGGLOMERATIVE_MAX_UNITS:
+        notices.append(
+            f"Agglomerative clustering is limited to {AGGLOMERATIVE_MAX_UNITS:,} units "
+            f"(memory grows with the square); used k-means for {n_fit:,} units."
+        )
+        method = "kmeans"
+    if k is not None:
+        k_max = min(MAX_K, n_fit)
+        if k < 1 or k > k_max:
+            clipped = max(1, min(k, k_max))
+            notices.append(f"k={k} is out of range for {n_fit} units; used k={clipped}.")
+            k = clipped
+
+    tree = linkage(X, method="average", metric="cosine") if method == "agglomerative" else None
+
+    def cut(kk: int) -> np.ndarray:
+        if kk == 1:
+            return np.zeros(n_fit, dtype=np.int64)
+        if tree is not None:
+            return fcluster(tree, t=kk, criterion="maxclust")
+        return _kmeans(X, kk, seed)
+
+    silhouettes: dict[int, float] = {}
+    if k is None:
+        best, best_score = None, -2.0
+        for kk in k_range(n_fit):
+            labels = cut(kk)
+            score = _silhouette(X, labels, seed)
+            silhouettes[kk] = round(score, 4)
+            if score > best_score + 1e-9:
+                best, best_score = labels, score
+        fit_labels = best if best is not None else np.zeros(n_fit, dtype=np.int64)
+    else:
+        fit_labels = cut(k)
+
+    labels = np.empty(tfidf.shape[0], dtype=np.int64)
+    labels[fit_rows] = fit_labels
+    others = np.setdiff1d(np.arange(tfidf.shape[0]), fit_rows)
+    if len(others):
+        ids = np.unique(fit_labels)
+        centroids = normalize(np.vstack([X[fit_labels == c].mean(axis=0) for c in ids]))
+        labels[others] = ids[np.argmax(X_all[others] @ centroids.T, axis=1)]
+    labels = canonical_ids(labels)
+    return ClusterResult(labels, int(labels.max()), method, silhouettes, notices, X_all)
+
+
+def layout_2d(embedding: np.ndarray, seed: int = 0) -> np.ndarray:
+    """2D coordinates for the map: the two leading principal axes of the embedding."""
+    n = embedding.shape[0]
+    if n == 0:
+        return np.zeros((0, 2))
+    centred = embedding - embedding.mean(axis=0)
+    if n < 3 or centred.shape[1] < 2:
+        out = np.zeros((n, 2))
+        out[:, : min(2, centred.shape[1])] = centred[:, :2]
+        return out
+    svd = TruncatedSVD(n_components=2, random_state=seed)
+    coords = svd.fit_transform(centred)
+    # Fix the sign of each axis so the picture does not flip between runs.
+    signs = np.sign(coords[np.argmax(np.abs(coords), axis=0), [0, 1]])
+    signs[signs == 0] = 1
+    return coords * signs
+
+
+def representatives(embedding: np.ndarray, labels: np.ndarray, cluster: int, n: int = 3) -> list[int]:
+    """Rows closest to a cluster's centroid: the passages that speak for it."""
+    rows = np.flatnonzero(labels == cluster)
+    if len(rows) == 0:
+        return []
+    centroid = embedding[rows].mean(axis=0)
+    sims = embedding[rows] @ centroid
+    order = np.lexsort((rows, -sims))
+    return [int(r) for r in rows[order[:n]]]
+
+
+def distinctive_terms(tfidf: sp.csr_matrix, terms: np.ndarray, labels: np.ndarray, cluster: int, n: int = 8) -> list[str]:
+    """Terms whose mean TF-IDF in the cluster most exceeds their mean elsewhere."""
+    inside = labels == cluster
+    mean_in = np.asarray(tfidf[inside].mean(axis=0)).ravel()
+    mean_out = np.asarray(tfidf[~inside].mean(axis=0)).ravel() if (~inside).any() else 0.0
+    score = mean_in - mean_out
+    top = np.argsort(-score, kind="stable")[: n * 3]
+    picked: list[str] = []
+    for i in top:
+        if score[i] <= 0:
+            break
+        t = str(terms[i])
+        # Skip a unigram already covered by a picked bigram, and vice versa, to vary the label.
+        if any(t in p.split(" ") or p in t.split(" ") for p in picked):
+            continue
+        picked.append(t)
+        if len(picked) == n:
+            break
+    return picked

@@ -1,0 +1,138 @@
+"""Typed records that flow through the analysis core.
+
+Data flows one way: Corpus -> units -> Vectors -> clusters/frames -> Analysis.
+Everything here is plain data so the CLI, the tests and the UI share one shape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, asdict
+from typing import Literal
+
+import pandas as pd
+
+UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article as loaded. `text` is the raw body (never edited in place)."""
+
+    id: str  # stable, derived from the content (see loading.article_id)
+    text: str
+    source: str = UNKNOWN
+    title: str = UNKNOWN
+    date: str | None = None  # ISO YYYY-MM-DD
+    url: str = ""
+    origin: str = ""  # where it came from: file name, "file.csv row 7", ...
+    extra: dict = field(default_factory=dict, hash=False, compare=False)  # topic, bias, event_id ...
+
+
+@dataclass(frozen=True)
+class LoadIssue:
+    """One thing the loader could not use, or had to guess, for one input item."""
+
+    item: str  # "seeds/x.txt", "data.csv row 12", "bundle.zip:inner.json item 3"
+    problem: str  # a sentence a user understands
+    action: Literal["skipped", "warning"] = "skipped"
+
+
+@dataclass
+class Corpus:
+    articles: list[Article]
+    issues: list[LoadIssue] = field(default_factory=list)
+    encodings: dict[str, str] = field(default_factory=dict)  # item -> encoding assumed
+    content_hash: str = ""  # hash over article ids: the cache key of everything downstream
+
+    def by_id(self) -> dict[str, Article]:
+        return {a.id: a for a in self.articles}
+
+
+@dataclass(frozen=True)
+class Removal:
+    """A piece of raw text that cleaning took out, kept so no edit is silent."""
+
+    kind: str  # "ad script", "aggregator notice", "image credit", "photo caption", "url", ...
+    text: str
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A unit of analysis below the article: a paragraph (long ones split)."""
+
+    doc_id: str
+    index: int  # position within the article, 0-based
+    text: str
+    sentences: tuple[str, ...]
+    is_quote: bool = False  # an embedded social post, not the outlet's own words
+    heading: str = ""  # a one-line section heading attached to this passage
+
+
+@dataclass(frozen=True)
+class CleanedArticle:
+    doc_id: str
+    text: str  # the article without ads, notices, credits, bare urls
+    passages: tuple[Passage, ...]
+    removed: tuple[Removal, ...]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that changes the analysis; hashable so it can key a cache."""
+
+    unit: Literal["auto", "article", "passage"] = "auto"
+    method: Literal["agglomerative", "kmeans"] = "agglomerative"
+    k: int | None = None  # None: chosen automatically
+    ngram_max: int = 2
+    min_df: int | None = None  # None: adapts to corpus size
+    max_df: float | None = None
+    max_features: int | None = None
+    sublinear_tf: bool = True
+    extra_stop_words: tuple[str, ...] = ()
+    collapse_duplicates: bool = True
+    aliases: tuple[tuple[str, str], ...] = ()  # user alias table: (variant, canonical)
+    frames_toml: str | None = None  # a user lexicon (TOML text); None: the bundled one
+    seed: int = 0
+
+
+@dataclass
+class ClusterInfo:
+    id: int  # canonical: 1 = largest, ties by first appearance
+    label: str  # readable: "Terrorism claims: terrorist, gangs, militants"
+    frame: str  # dominant frame of its units or "none"
+    size: int  # units in it
+    top_terms: list[str]
+    sources: dict[str, int]  # outlet -> units
+    representatives: list[int]  # unit row numbers closest to the centroid
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Analysis:
+    """The whole result. DataFrames are keyed by plain columns, not indexes.
+
+    documents: id, source, title, date, url, origin, length, duplicate_of,
+        dup_group, originality, cluster (majority cluster of its units),
+        frame (dominant), plus one column per frame score ("frame:<name>").
+    units: unit (row number), doc_id, index, text, is_quote, cluster, frame,
+        "frame:<name>" scores, x, y (2D layout).
+    """
+
+    settings: Settings
+    unit: Literal["article", "passage"]
+    documents: pd.DataFrame
+    units: pd.DataFrame
+    clusters: list[ClusterInfo]
+    duplicate_groups: list[list[str]]
+    aliases: dict[str, str]  # variant -> canonical (detected and user-given)
+    frame_names: list[str]
+    frame_labels: dict[str, str]
+    removed: dict[str, list[Removal]]  # doc_id -> what cleaning took out
+    notices: list[str]  # things the user should know (k clipped, method switched ...)
+    vectors: "object"  # dashboard.vectors.Vectors: counts, tfidf, terms
+    timings: dict[str, float] = field(default_factory=dict)
+    corpus: Corpus | None = None  # the input, for alignment and keyword in context
+    k_scores: dict[int, float] = field(default_factory=dict)  # silhouette per k tried
+    method: str = ""  # the clustering method actually used

@@ -1,0 +1,255 @@
+"""The one path from a loaded corpus to a full Analysis.
+
+corpus -> cleaned articles -> aliases -> units -> tokens (once) -> vectors
+-> duplicates -> clusters -> frames -> 2D map -> tables.
+Each stage is timed and reported to an optional progress callback, so the UI
+can say what is running and the benchmark can say what it costs.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from contextlib import contextmanager
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from . import aliases as alias_mod
+from . import clusters as cl
+from . import frames as fr
+from .cleaning import clean_article
+from .duplicates import find_duplicates
+from .models import Analysis, ClusterInfo, Corpus, Settings
+from .tokens import stop_words_with, tokenize
+from .vectors import build_vectors
+
+PASSAGE_UNIT_MAX_ARTICLES = 300  # "auto" analyses passages up to this many articles
+STAGES = ("clean", "aliases", "tokens", "duplicates", "vectors", "clusters", "frames", "layout", "tables")
+
+Progress = Callable[[str, float], None]
+
+
+class AnalysisError(ValueError):
+    """The corpus cannot be analysed as asked; the message is for the user."""
+
+
+def choose_unit(settings: Settings, n_articles: int) -> str:
+    if settings.unit in ("article", "passage"):
+        return settings.unit
+    return "passage" if n_articles <= PASSAGE_UNIT_MAX_ARTICLES else "article"
+
+
+def analyze(corpus: Corpus, settings: Settings = Settings(), progress: Progress | None = None) -> Analysis:
+    """Run every stage; raises AnalysisError when nothing analysable remains."""
+    timings: dict[str, float] = {}
+    notices: list[str] = []
+
+    @contextmanager
+    def stage(name: str):
+        if progress:
+            progress(name, STAGES.index(name) / len(STAGES))
+        t0 = time.perf_counter()
+        yield
+        timings[name] = time.perf_counter() - t0
+
+    articles = corpus.articles
+    if len(articles) < 2:
+        raise AnalysisError(f"The corpus has {len(articles)} usable article(s); at least 2 are needed.")
+
+    with stage("clean"):
+        cleaned = [clean_article(a) for a in articles]
+
+    with stage("aliases"):
+        detected = alias_mod.detect_aliases([c.text for c in cleaned])
+        try:
+            alias_table = alias_mod.merge_tables(detected, settings.aliases)
+        except ValueError as exc:
+            notices.append(f"Alias table ignored: {exc}")
+            alias_table = alias_mod.merge_tables(detected, ())
+
+    unit = choose_unit(settings, len(articles))
+    stop_words = stop_words_with(settings.extra_stop_words)
+    with stage("tokens"):
+        unit_rows = []  # (doc_id, index, text, is_quote, heading)
+        unit_tokens: list[list[str]] = []
+        doc_tokens: list[list[str]] = []
+        for c in cleaned:
+            if unit == "article":
+                toks = tokenize(c.text, alias_table, stop_words)
+                unit_rows.append((c.doc_id, 0, c.text, False, ""))
+                unit_tokens.append(toks)
+                doc_tokens.append(toks)
+            else:
+                merged: list[str] = []
+                for p in c.passages:
+                    toks = tokenize(p.text, alias_table, stop_words)
+                    unit_rows.append((c.doc_id, p.index, p.text, p.is_quote, p.heading))
+                    unit_tokens.append(toks)
+                    merged.extend(toks)
+                doc_tokens.append(merged)
+        if not unit_rows:
+            raise AnalysisError("No passages with text were found in the corpus.")
+        if not any(unit_tokens):
+            raise AnalysisError(
+                "The articles contain no words to analyse (only numbers, punctuation or stop words)."
+            )
+
+    doc_ids = [a.id for a in articles]
+    with stage("duplicates"):
+        dup = find_duplicates(doc_ids, doc_tokens)
+        canonical_doc = np.array([d not in dup.duplicate_of for d in doc_ids])
+
+    unit_doc = np.array([r[0] for r in unit_rows], dtype=object)
+    doc_pos = {d: i for i, d in enumerate(doc_ids)}
+    unit_doc_pos = np.fromiter((doc_pos[d] for d in unit_doc), dtype=np.int64, count=len(unit_doc))
+    has_tokens = np.fromiter((len(t) > 0 for t in unit_tokens), dtype=bool, count=len(unit_tokens))
+    fit_mask = has_tokens & (canonical_doc[unit_doc_pos] if settings.collapse_duplicates else True)
+    if fit_mask.sum() < 2:
+        fit_mask = has_tokens
+    fit_rows = np.flatnonzero(fit_mask)
+
+    with stage("vectors"):
+        vectors = build_vectors(unit_tokens, settings, fit_rows)
+
+    with stage("clusters"):
+        result = cl.fit_clusters(vectors.tfidf, fit_rows, settings.method, settings.k, settings.seed)
+        notices.extend(result.notices)
+        labels = result.labels
+
+    with stage("frames"):
+        frames, frame_warnings = fr.load_frames(settings.frames_toml)
+        notices.extend(frame_warnings)
+        frame_names = [f.name for f in frames]
+        unit_scores, unit_frame = fr.score_frames(vectors.counts, vectors.n_tokens, frames, vectors.terms)
+        doc_counts = _sum_rows_by(vectors.counts, unit_doc_pos, len(doc_ids))
+        doc_ntok = np.bincount(unit_doc_pos, weights=vectors.n_tokens, minlength=len(doc_ids))
+        doc_scores, doc_frame = fr.score_frames(doc_counts, doc_ntok, frames, vectors.terms)
+
+    with stage("layout"):
+        coords = cl.layout_2d(result.embedding, settings.seed)
+
+    with stage("tables"):
+        units = pd.DataFrame(
+            {
+                "unit": np.arange(len(unit_rows)),
+                "doc_id": unit_doc,
+                "index": [r[1] for r in unit_rows],
+                "text": [r[2] for r in unit_rows],
+                "is_quote": [r[3] for r in unit_rows],
+                "heading": [r[4] for r in unit_rows],
+                "cluster": labels,
+                "frame": np.asarray(unit_frame),
+                "x": coords[:, 0],
+                "y": coords[:, 1],
+                "in_fit": fit_mask,
+            }
+        )
+        for name in frame_names:
+            units[f"frame:{name}"] = np.asarray(unit_scores[name], dtype=float)
+
+        majority = _majority_cluster(unit_doc_pos, labels, len(doc_ids))
+        documents = pd.DataFrame(
+            {
+                "id": doc_ids,
+                "source": [a.source for a in articles],
+                "title": [a.title for a in articles],
+                "date": [a.date for a in articles],
+                "url": [a.url for a in articles],
+                "origin": [a.origin for a in articles],
+                "length": [len(c.text) for c in cleaned],
+                "duplicate_of": [dup.duplicate_of.get(d) for d in doc_ids],
+                "dup_group": _group_numbers(doc_ids, dup.groups),
+                "originality": [round(float(dup.originality.get(d, 1.0)), 4) for d in doc_ids],
+                "cluster": majority,
+                "frame": np.asarray(doc_frame),
+                "units": np.bincount(unit_doc_pos, minlength=len(doc_ids)),
+            }
+        )
+        for name in frame_names:
+            documents[f"frame:{name}"] = np.asarray(doc_scores[name], dtype=float)
+        extra_keys = sorted({k for a in articles for k in a.extra})
+        for key in extra_keys:
+            if key not in documents.columns:
+                documents[key] = [a.extra.get(key) for a in articles]
+
+        frame_labels = {f.name: f.label for f in frames}
+        infos = _cluster_infos(units, documents, result.embedding, vectors, labels, frame_labels)
+
+    return Analysis(
+        settings=settings,
+        unit=unit,
+        documents=documents,
+        units=units,
+        clusters=infos,
+        duplicate_groups=[list(g) for g in dup.groups],
+        aliases=dict(sorted(alias_table.items())),
+        frame_names=frame_names,
+        frame_labels=frame_labels,
+        removed={c.doc_id: list(c.removed) for c in cleaned if c.removed},
+        notices=notices,
+        vectors=vectors,
+        timings=timings,
+        corpus=corpus,
+        k_scores=result.silhouettes,
+        method=result.method,
+    )
+
+
+def _sum_rows_by(matrix, groups: np.ndarray, n_groups: int):
+    """Sum sparse rows per group with one sparse product (no Python loop)."""
+    import scipy.sparse as sp
+
+    indicator = sp.csr_matrix(
+        (np.ones(len(groups), dtype=matrix.dtype), (groups, np.arange(len(groups)))),
+        shape=(n_groups, len(groups)),
+    )
+    return (indicator @ matrix).tocsr()
+
+
+def _majority_cluster(unit_doc_pos: np.ndarray, labels: np.ndarray, n_docs: int) -> np.ndarray:
+    """Each document's most common cluster among its units (ties: lowest id)."""
+    k = int(labels.max()) + 1
+    table = np.zeros((n_docs, k), dtype=np.int64)
+    np.add.at(table, (unit_doc_pos, labels), 1)
+    return table.argmax(axis=1)
+
+
+def _group_numbers(doc_ids: list[str], groups: list[list[str]]) -> list[int | None]:
+    number = {d: g for g, members in enumerate(groups, start=1) for d in members}
+    return [number.get(d) for d in doc_ids]
+
+
+CLUSTER_FRAME_MIN_SHARE = 0.3  # a cluster takes a frame when this share of its units carry it
+
+
+def _cluster_infos(units, documents, embedding, vectors, labels, frame_labels) -> list[ClusterInfo]:
+    source_of = dict(zip(documents["id"], documents["source"]))
+    infos = []
+    for c in range(1, int(labels.max()) + 1):
+        rows = units[units["cluster"] == c]
+        if rows.empty:
+            continue
+        frames = Counter(f for f in rows["frame"] if f != "none")
+        frame = "none"
+        if frames:
+            top, n_top = min(frames.items(), key=lambda kv: (-kv[1], kv[0]))
+            if n_top >= CLUSTER_FRAME_MIN_SHARE * len(rows):
+                frame = top
+        top_terms = cl.distinctive_terms(vectors.tfidf, vectors.terms, labels, c)
+        head = ", ".join(top_terms[:3]) or "no distinctive terms"
+        label = f"{frame_labels[frame]}: {head}" if frame != "none" else f"Mixed framing: {head}"
+        sources = Counter(source_of[d] for d in rows["doc_id"])
+        infos.append(
+            ClusterInfo(
+                id=c,
+                label=label,
+                frame=frame,
+                size=len(rows),
+                top_terms=top_terms,
+                sources=dict(sorted(sources.items(), key=lambda kv: (-kv[1], kv[0]))),
+                representatives=cl.representatives(embedding, labels, c),
+            )
+        )
+    return infos

@@ -1,0 +1,197 @@
+"""Questions asked of a finished Analysis: the same answers for CLI and pages.
+
+Group specs name sets of units in one short string that fits a URL or a
+command line: `cluster:2`, `source:Dnevnik`, `frame:sovereignty`,
+`doc:ID,ID`, `rest` (everything not in the other group) and `all`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import keyterms
+from .alignment import Alignment, align_sentences
+from .cleaning import clean_article
+from .models import Analysis
+
+SPEC_KINDS = ("cluster", "source", "frame", "doc", "rest", "all")
+
+
+class SpecError(ValueError):
+    """A group spec, id or term that does not name anything in this analysis."""
+
+
+def _doc_mask_to_units(analysis: Analysis, doc_ids: set[str]) -> np.ndarray:
+    return analysis.units["doc_id"].isin(doc_ids).to_numpy()
+
+
+def select_units(analysis: Analysis, spec: str, other: np.ndarray | None = None) -> np.ndarray:
+    """Boolean mask over units for a group spec; `rest` needs the other group's mask."""
+    spec = (spec or "").strip()
+    kind, _, value = spec.partition(":")
+    kind = kind.strip().lower()
+    value = value.strip()
+    units, docs = analysis.units, analysis.documents
+    if kind == "all":
+        return np.ones(len(units), dtype=bool)
+    if kind == "rest":
+        if other is None:
+            raise SpecError("'rest' means everything not in the other group, so it can only be group B.")
+        return ~other
+    if not value:
+        raise SpecError(f"group spec {spec!r} needs a value, e.g. cluster:1, source:NAME, frame:NAME, doc:ID")
+    if kind == "cluster":
+        try:
+            cid = int(value)
+        except ValueError:
+            raise SpecError(f"cluster must be a number, got {value!r}") from None
+        ids = {c.id for c in analysis.clusters}
+        if cid not in ids:
+            raise SpecError(f"no cluster {cid}; clusters are 1 to {max(ids)}")
+        return (units["cluster"] == cid).to_numpy()
+    if kind == "source":
+        lowered = docs["source"].astype(str).str.lower()
+        wanted = {v.strip().lower() for v in value.split("|") if v.strip()}
+        found = set(lowered) & wanted
+        if not found:
+            known = ", ".join(sorted(set(docs["source"].astype(str)))[:10])
+            raise SpecError(f"no source named {value!r}; sources include: {known}")
+        return _doc_mask_to_units(analysis, set(docs.loc[lowered.isin(found), "id"]))
+    if kind == "frame":
+        name = value.lower()
+        if name not in analysis.frame_names and name != "none":
+            raise SpecError(f"no frame {value!r}; frames are: {', '.join(analysis.frame_names)}, none")
+        return (units["frame"] == name).to_numpy()
+    if kind == "doc":
+        ids = [v.strip() for v in value.split(",") if v.strip()]
+        unknown = [i for i in ids if i not in set(docs["id"])]
+        if unknown:
+            raise SpecError(f"unknown article id(s): {', '.join(unknown)}")
+        return _doc_mask_to_units(analysis, set(ids))
+    raise SpecError(f"unknown group kind {kind!r}; use one of: {', '.join(SPEC_KINDS)}")
+
+
+def group_masks(analysis: Analysis, spec_a: str, spec_b: str) -> tuple[np.ndarray, np.ndarray]:
+    """Masks of A and B with syndicated copies left out (unless a doc: spec names them)."""
+    a = select_units(analysis, spec_a)
+    b = select_units(analysis, spec_b, other=a)
+    if analysis.settings.collapse_duplicates:
+        fit = analysis.units["in_fit"].to_numpy()
+        if not spec_a.strip().lower().startswith("doc:"):
+            a = a & fit
+        if not spec_b.strip().lower().startswith("doc:"):
+            b = b & fit
+    if not a.any():
+        raise SpecError(f"group A ({spec_a}) has no units")
+    if not b.any():
+        raise SpecError(f"group B ({spec_b}) has no units")
+    return a, b
+
+
+def background_counts(analysis: Analysis) -> np.ndarray:
+    """Corpus-wide term counts (copies collapsed): the informative prior."""
+    cached = getattr(analysis.vectors, "_background", None)
+    if cached is None:
+        fit = analysis.units["in_fit"].to_numpy()
+        cached = np.asarray(analysis.vectors.counts[fit].sum(axis=0)).ravel()
+        analysis.vectors._background = cached
+    return cached
+
+
+def key_terms(analysis: Analysis, spec_a: str, spec_b: str) -> pd.DataFrame:
+    """Fightin' Words between two groups; most distinctive for A first."""
+    a, b = group_masks(analysis, spec_a, spec_b)
+    if np.array_equal(a, b):
+        raise SpecError("groups A and B are the same units; choose two different groups")
+    v = analysis.vectors
+    return keyterms.compare_groups(v.counts, a, b, v.terms, background=background_counts(analysis))
+
+
+def keyword_in_context(analysis: Analysis, term: str, mask: np.ndarray | None = None, limit: int = 200) -> pd.DataFrame:
+    units = analysis.units if mask is None else analysis.units[mask]
+    docs = analysis.documents.set_index("id")
+    labels = [
+        {"doc_id": d, "source": docs.at[d, "source"], "title": docs.at[d, "title"], "unit": int(u)}
+        for d, u in zip(units["doc_id"], units["unit"])
+    ]
+    return keyterms.kwic(list(units["text"]), term, labels=labels, limit=limit, aliases=analysis.aliases)
+
+
+def article_sentences(analysis: Analysis, doc_id: str) -> list[str]:
+    articles = analysis.corpus.by_id() if analysis.corpus else {}
+    if doc_id not in articles:
+        raise SpecError(f"unknown article id {doc_id!r}")
+    cleaned = clean_article(articles[doc_id])
+    return [s for p in cleaned.passages for s in p.sentences]
+
+
+def align(analysis: Analysis, a_id: str, b_id: str) -> Alignment:
+    if a_id == b_id:
+        raise SpecError("choose two different articles to compare")
+    return align_sentences(
+        article_sentences(analysis, a_id),
+        article_sentences(analysis, b_id),
+        aliases=analysis.aliases,
+    )
+
+
+def _clean(value: Any) -> Any:
+    """JSON-safe scalars: NaN and pandas NA become null, numpy types become Python."""
+    if value is None:
+        return None
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating, float)):
+        f = float(value)
+        return None if math.isnan(f) else round(f, 4)
+    if isinstance(value, (np.bool_,)):
+        return bool(value)
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return value
+
+
+def analysis_to_dict(analysis: Analysis) -> dict:
+    """The `analyze` JSON: the same shape for the CLI and the dashboard download."""
+    docs = analysis.documents
+    doc_cols = ["id", "source", "title", "date", "url", "length", "duplicate_of", "dup_group", "originality", "cluster", "frame"]
+    documents = [{c: _clean(row[c]) for c in doc_cols} for _, row in docs.iterrows()]
+    frame_cols = [f"frame:{n}" for n in analysis.frame_names]
+    units = [
+        {
+            "doc_id": row["doc_id"],
+            "index": int(row["index"]),
+            "text": row["text"],
+            "is_quote": bool(row["is_quote"]),
+            "cluster": int(row["cluster"]),
+            "frame": row["frame"],
+            "frame_scores": {c.split(":", 1)[1]: _clean(row[c]) for c in frame_cols},
+        }
+        for _, row in analysis.units.iterrows()
+    ]
+    return {
+        "unit": analysis.unit,
+        "method": analysis.method,
+        "k": len(analysis.clusters),
+        "k_scores": {str(k): v for k, v in analysis.k_scores.items()},
+        "documents": documents,
+        "units": units,
+        "clusters": [c.to_dict() for c in analysis.clusters],
+        "duplicates": analysis.duplicate_groups,
+        "aliases": analysis.aliases,
+        "frames": analysis.frame_labels,
+        "notices": analysis.notices,
+        "removed": {d: [{"kind": r.kind, "text": r.text} for r in rs] for d, rs in analysis.removed.items()},
+    }
+
+
+def terms_to_records(df: pd.DataFrame, limit: int | None = None) -> list[dict]:
+    rows = df if limit is None else df.head(limit)
+    return [{k: _clean(v) for k, v in rec.items()} for rec in rows.to_dict("records")]
