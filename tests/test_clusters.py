@@ -1,0 +1,73 @@
+"""Clustering: canonical ids, automatic k, copies placed, k out of range."""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.preprocessing import normalize
+
+from dashboard.clusters import canonical_ids, fit_clusters, layout_2d, representatives
+
+
+def blobs(sizes, dims=30, seed=0):
+    """Well-separated groups: each group uses its own block of columns."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for g, n in enumerate(sizes):
+        for _ in range(n):
+            v = np.zeros(dims)
+            v[g * 5 : g * 5 + 5] = rng.random(5) + 1
+            v += rng.random(dims) * 0.05
+            rows.append(v)
+    return sp.csr_matrix(normalize(np.array(rows)))
+
+
+def test_canonical_ids_order_by_size_then_first_appearance():
+    assert list(canonical_ids(np.array([7, 3, 3, 7, 5, 5, 5]))) == [2, 3, 3, 2, 1, 1, 1]
+    # equal sizes: the one seen first gets the lower id
+    assert list(canonical_ids(np.array([9, 4, 9, 4]))) == [1, 2, 1, 2]
+
+
+@pytest.mark.parametrize("method", ["agglomerative", "kmeans"])
+def test_automatic_k_recovers_separated_groups(method):
+    X = blobs([6, 4, 3])
+    res = fit_clusters(X, np.arange(X.shape[0]), method=method)
+    assert res.k == 3
+    assert list(res.labels[:6]) == [1] * 6 and set(res.labels[6:10]) == {2} and set(res.labels[10:]) == {3}
+
+
+def test_results_are_deterministic():
+    X = blobs([5, 5, 5], seed=3)
+    a = fit_clusters(X, np.arange(15), method="kmeans", seed=0)
+    b = fit_clusters(X, np.arange(15), method="kmeans", seed=0)
+    assert np.array_equal(a.labels, b.labels)
+    assert np.allclose(layout_2d(a.embedding), layout_2d(b.embedding))
+
+
+def test_copies_do_not_form_their_own_cluster_and_are_placed_with_their_original():
+    X = blobs([4, 4])
+    # three exact copies of row 0 appended; they are left out of the fit
+    X = sp.vstack([X, X[[0, 0, 0]]]).tocsr()
+    fit_rows = np.arange(8)
+    res = fit_clusters(X, fit_rows, method="agglomerative", k=2)
+    assert set(res.labels[8:]) == {res.labels[0]}
+    assert res.k == 2
+
+
+def test_k_out_of_range_is_clipped_with_a_notice():
+    X = blobs([3, 3])
+    res = fit_clusters(X, np.arange(6), k=10_000)
+    assert res.k <= 6
+    assert any("out of range" in n for n in res.notices)
+
+
+def test_unknown_method_is_a_clear_error():
+    with pytest.raises(ValueError, match="unknown clustering method"):
+        fit_clusters(blobs([2, 2]), np.arange(4), method="dbscan")
+
+
+def test_representatives_are_members_of_their_cluster():
+    X = blobs([5, 3])
+    res = fit_clusters(X, np.arange(8), k=2)
+    for c in (1, 2):
+        reps = representatives(res.embedding, res.labels, c)
+        assert reps and all(res.labels[r] == c for r in reps)

@@ -1,0 +1,56 @@
+"""The shared tokenizer and the count/TF-IDF vectors built on it."""
+
+import numpy as np
+
+from dashboard.models import Settings
+from dashboard.tokens import ngrams, normalise_phrase, tokenize, words
+from dashboard.vectors import adaptive_df, build_vectors
+
+
+def test_tokenize_keeps_hyphenated_names_and_drops_stop_words_and_numbers():
+    toks = tokenize("President Kassym-Jomart Tokayev said on 6 January that 2022's gas prices rose.")
+    assert "kassym-jomart" in toks
+    assert "tokayev" in toks
+    assert "said" not in toks and "on" not in toks and "the" not in toks
+    assert "6" not in toks and "2022" not in toks
+    assert "gas" in toks and "prices" in toks
+
+
+def test_tokenize_folds_aliases_and_possessives():
+    toks = tokenize("Kazakastan's army and Kazakhstan’s police", aliases={"kazakastan": "kazakhstan"})
+    assert toks.count("kazakhstan") == 2
+
+
+def test_bigrams_skip_stop_words_so_phrases_match_vocabulary():
+    assert normalise_phrase("state of emergency") == "state emergency"
+    assert "state emergency" in ngrams(tokenize("A state of emergency was declared."), 2)
+
+
+def test_words_keeps_everything_lowercased():
+    assert words("The CSTO, Alma-Ata!") == ["the", "csto", "alma-ata"]
+
+
+def test_adaptive_df_keeps_all_terms_of_a_tiny_corpus_and_prunes_a_large_one():
+    assert adaptive_df(5) == (1, 1.0)
+    min_df, max_df = adaptive_df(40_000)
+    assert min_df > 1 and max_df < 1.0
+
+
+def test_vectors_share_one_vocabulary_and_normalise_rows():
+    toks = [tokenize(t) for t in ["troops deployed to Almaty", "troops protect airports", "gas prices protests"]]
+    v = build_vectors(toks, Settings())
+    assert v.counts.shape == v.tfidf.shape
+    assert list(v.terms) == sorted(v.terms)
+    norms = np.sqrt(np.asarray(v.tfidf.multiply(v.tfidf).sum(axis=1)).ravel())
+    assert np.allclose(norms, 1.0, atol=1e-5)
+    col = v.column("troops")
+    assert col is not None and v.counts[0, col] == 1 and v.counts[2, col] == 0
+    assert v.column("not-a-term") is None
+    assert v.column("troops deployed") is not None  # bigram
+
+
+def test_fit_rows_exclude_copies_from_the_vocabulary():
+    toks = [["alpha", "beta"], ["gamma", "delta"], ["only", "in", "copy"]]
+    v = build_vectors(toks, Settings(ngram_max=1), fit_rows=np.array([0, 1]))
+    assert v.column("copy") is None
+    assert v.counts.shape[0] == 3  # the copy is still counted over the shared vocabulary
