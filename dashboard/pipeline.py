@@ -22,8 +22,8 @@ from . import frames as fr
 from .cleaning import clean_article
 from .duplicates import find_duplicates
 from .models import Analysis, ClusterInfo, Corpus, Settings
-from .tokens import stop_words_with, tokenize
-from .vectors import build_vectors
+from .tokens import stop_words_with, tokenize_many
+from .vectors import EmptyVocabularyError, build_vectors
 
 PASSAGE_UNIT_MAX_ARTICLES = 300  # "auto" analyses passages up to this many articles
 STAGES = ("clean", "aliases", "tokens", "duplicates", "vectors", "clusters", "frames", "layout", "tables")
@@ -72,46 +72,39 @@ def analyze(corpus: Corpus, settings: Settings = Settings(), progress: Progress 
     unit = choose_unit(settings, len(articles))
     stop_words = stop_words_with(settings.extra_stop_words)
     with stage("tokens"):
-        unit_rows = []  # (doc_id, index, text, is_quote, heading)
-        unit_tokens: list[list[str]] = []
-        doc_tokens: list[list[str]] = []
-        for c in cleaned:
+        unit_rows = []  # (doc position, index, text, is_quote, heading)
+        for pos, c in enumerate(cleaned):
             if unit == "article":
-                toks = tokenize(c.text, alias_table, stop_words)
-                unit_rows.append((c.doc_id, 0, c.text, False, ""))
-                unit_tokens.append(toks)
-                doc_tokens.append(toks)
+                unit_rows.append((pos, 0, c.text, False, ""))
             else:
-                merged: list[str] = []
-                for p in c.passages:
-                    toks = tokenize(p.text, alias_table, stop_words)
-                    unit_rows.append((c.doc_id, p.index, p.text, p.is_quote, p.heading))
-                    unit_tokens.append(toks)
-                    merged.extend(toks)
-                doc_tokens.append(merged)
+                unit_rows.extend((pos, p.index, p.text, p.is_quote, p.heading) for p in c.passages)
         if not unit_rows:
             raise AnalysisError("No passages with text were found in the corpus.")
-        if not any(unit_tokens):
+        table = tokenize_many([r[2] for r in unit_rows], alias_table, stop_words)
+        if len(table.ids) == 0:
             raise AnalysisError(
                 "The articles contain no words to analyse (only numbers, punctuation or stop words)."
             )
+        unit_doc_pos = np.fromiter((r[0] for r in unit_rows), dtype=np.int64, count=len(unit_rows))
+        doc_table = table if unit == "article" else table.regroup(unit_doc_pos, len(cleaned))
 
     doc_ids = [a.id for a in articles]
     with stage("duplicates"):
-        dup = find_duplicates(doc_ids, doc_tokens)
+        dup = find_duplicates(doc_ids, [doc_table.unit_tokens(i) for i in range(len(doc_table))])
         canonical_doc = np.array([d not in dup.duplicate_of for d in doc_ids])
 
-    unit_doc = np.array([r[0] for r in unit_rows], dtype=object)
-    doc_pos = {d: i for i, d in enumerate(doc_ids)}
-    unit_doc_pos = np.fromiter((doc_pos[d] for d in unit_doc), dtype=np.int64, count=len(unit_doc))
-    has_tokens = np.fromiter((len(t) > 0 for t in unit_tokens), dtype=bool, count=len(unit_tokens))
+    unit_doc = np.array(doc_ids, dtype=object)[unit_doc_pos]
+    has_tokens = table.lengths() > 0
     fit_mask = has_tokens & (canonical_doc[unit_doc_pos] if settings.collapse_duplicates else True)
     if fit_mask.sum() < 2:
         fit_mask = has_tokens
     fit_rows = np.flatnonzero(fit_mask)
 
     with stage("vectors"):
-        vectors = build_vectors(unit_tokens, settings, fit_rows)
+        try:
+            vectors = build_vectors(table, settings, fit_rows)
+        except EmptyVocabularyError as exc:
+            raise AnalysisError(str(exc)) from None
 
     with stage("clusters"):
         result = cl.fit_clusters(vectors.tfidf, fit_rows, settings.method, settings.k, settings.seed)

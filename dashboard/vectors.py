@@ -12,10 +12,15 @@ from typing import Sequence
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+import pandas as pd
+from sklearn.feature_extraction.text import TfidfTransformer
 
 from .models import Settings
-from .tokens import ngrams
+from .tokens import TokenTable
+
+
+class EmptyVocabularyError(ValueError):
+    """Nothing left to count; the message is for the user."""
 
 
 @dataclass
@@ -50,43 +55,84 @@ def adaptive_df(n_docs: int) -> tuple[int, float]:
     return 5, 0.9
 
 
-def _identity(doc):
-    return doc
+MAX_NGRAM = 3  # n-gram codes are packed into int64: vocab**3 still fits
+
+
+def _ngram_columns(table: TokenTable, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(unit, packed n-gram code) for every n-gram that stays inside one unit."""
+    ids = table.ids.astype(np.int64)
+    total = len(ids) - n + 1
+    if total <= 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    unit_of = np.repeat(np.arange(len(table), dtype=np.int64), table.lengths())
+    valid = unit_of[:total] == unit_of[n - 1 :]
+    code = ids[:total].copy()
+    base = max(len(table.vocab), 1)
+    for j in range(1, n):
+        code = code * base + ids[j : total + j]
+    return unit_of[:total][valid], code[valid]
+
+
+def _decode(code: int, n: int, vocab: np.ndarray) -> str:
+    base = max(len(vocab), 1)
+    parts = []
+    for _ in range(n):
+        code, rest = divmod(code, base)
+        parts.append(vocab[rest])
+    return " ".join(reversed(parts))
 
 
 def build_vectors(
-    token_lists: Sequence[list[str]],
+    table: TokenTable,
     settings: Settings = Settings(),
     fit_rows: np.ndarray | None = None,
 ) -> Vectors:
     """Count n-grams of every unit; learn vocabulary and IDF on `fit_rows` only.
 
     `fit_rows` lets syndicated copies be left out of the vocabulary and IDF so
-    one text printed five times does not look five times as important.
+    one text printed five times does not look five times as important. Counting
+    works on integer token ids with numpy, one pass for all n-gram orders.
     """
-    n = len(token_lists)
-    fit_rows = np.arange(n) if fit_rows is None else np.asarray(fit_rows)
+    n_units = len(table)
+    fit_rows = np.arange(n_units) if fit_rows is None else np.asarray(fit_rows)
     auto_min, auto_max = adaptive_df(len(fit_rows))
     min_df = settings.min_df if settings.min_df is not None else auto_min
     max_df = settings.max_df if settings.max_df is not None else auto_max
-    min_df = max(1, min(min_df, len(fit_rows)))
+    min_df = max(1, min(int(min_df), len(fit_rows)))
+    ngram_max = max(1, min(int(settings.ngram_max), MAX_NGRAM))
 
-    grams = [ngrams(t, settings.ngram_max) for t in token_lists]
-    vectorizer = CountVectorizer(
-        analyzer=_identity,
-        min_df=min_df,
-        max_df=max_df if max_df <= 1.0 else int(max_df),
-        max_features=settings.max_features,
-        dtype=np.int32,
-    )
-    fit_grams = grams if len(fit_rows) == n else [grams[i] for i in fit_rows]
-    try:
-        vectorizer.fit(fit_grams)
-    except ValueError:
-        # Cut-offs pruned every term (e.g. tiny corpus with a high min_df): keep all.
-        vectorizer.set_params(min_df=1, max_df=1.0)
-        vectorizer.fit(fit_grams)
-    counts = vectorizer.transform(grams).tocsr()
+    blocks, term_parts = [], []
+    is_fit = np.zeros(n_units, dtype=bool)
+    is_fit[fit_rows] = True
+    max_docs = max_df * len(fit_rows) if max_df <= 1.0 else max_df
+    for n in range(1, ngram_max + 1):
+        units, codes = _ngram_columns(table, n)
+        if len(codes) == 0:
+            continue
+        cols, uniq = pd.factorize(codes)
+        m = sp.csr_matrix(
+            (np.ones(len(cols), dtype=np.int32), (units, cols)), shape=(n_units, len(uniq))
+        )
+        m.sum_duplicates()
+        fit_part = m[is_fit]
+        df = np.bincount(fit_part.indices, minlength=m.shape[1])
+        keep = np.flatnonzero((df >= min_df) & (df <= max_docs))
+        if n == 1 or len(keep):
+            blocks.append(m[:, keep])
+            term_parts.append([_decode(int(c), n, table.vocab) for c in uniq[keep]])
+    terms = np.array([t for part in term_parts for t in part], dtype=str)
+    if len(terms) == 0:
+        raise EmptyVocabularyError(
+            "No terms are left to analyse: the texts hold only stop words, numbers or punctuation, "
+            "or the document-frequency cut-offs removed every term."
+        )
+    counts = sp.hstack(blocks, format="csr", dtype=np.int32)
+    if settings.max_features and len(terms) > settings.max_features:
+        totals = np.asarray(counts[is_fit].sum(axis=0)).ravel()
+        top = np.sort(np.argsort(-totals, kind="stable")[: settings.max_features])
+        counts, terms = counts[:, top], terms[top]
+    order = np.argsort(terms, kind="stable")
+    counts, terms = counts[:, order].tocsr(), terms[order]
     counts.sort_indices()
     transformer = TfidfTransformer(sublinear_tf=settings.sublinear_tf, norm="l2")
     transformer.fit(counts[fit_rows])
@@ -94,8 +140,8 @@ def build_vectors(
     return Vectors(
         counts=counts,
         tfidf=tfidf,
-        terms=vectorizer.get_feature_names_out().astype(str),
-        n_tokens=np.fromiter((len(t) for t in token_lists), dtype=np.int64, count=n),
+        terms=terms,
+        n_tokens=table.lengths().astype(np.int64),
         idf=transformer.idf_,
         min_df=min_df,
         max_df=float(max_df),

@@ -3,8 +3,15 @@
 import numpy as np
 
 from dashboard.models import Settings
-from dashboard.tokens import ngrams, normalise_phrase, tokenize, words
+from hypothesis import given, settings as hsettings, strategies as st
+from sklearn.feature_extraction.text import CountVectorizer
+
+from dashboard.tokens import ngrams, normalise_phrase, tokenize, tokenize_many, words
+from pathlib import Path
+
 from dashboard.vectors import adaptive_df, build_vectors
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
 
 def test_tokenize_keeps_hyphenated_names_and_drops_stop_words_and_numbers():
@@ -37,8 +44,7 @@ def test_adaptive_df_keeps_all_terms_of_a_tiny_corpus_and_prunes_a_large_one():
 
 
 def test_vectors_share_one_vocabulary_and_normalise_rows():
-    toks = [tokenize(t) for t in ["troops deployed to Almaty", "troops protect airports", "gas prices protests"]]
-    v = build_vectors(toks, Settings())
+    v = build_vectors(tokenize_many(["troops deployed to Almaty", "troops protect airports", "gas prices protests"]), Settings())
     assert v.counts.shape == v.tfidf.shape
     assert list(v.terms) == sorted(v.terms)
     norms = np.sqrt(np.asarray(v.tfidf.multiply(v.tfidf).sum(axis=1)).ravel())
@@ -50,7 +56,29 @@ def test_vectors_share_one_vocabulary_and_normalise_rows():
 
 
 def test_fit_rows_exclude_copies_from_the_vocabulary():
-    toks = [["alpha", "beta"], ["gamma", "delta"], ["only", "in", "copy"]]
-    v = build_vectors(toks, Settings(ngram_max=1), fit_rows=np.array([0, 1]))
+    table = tokenize_many(["alpha beta", "gamma delta", "only seen copy"])
+    v = build_vectors(table, Settings(ngram_max=1), fit_rows=np.array([0, 1]))
     assert v.column("copy") is None
     assert v.counts.shape[0] == 3  # the copy is still counted over the shared vocabulary
+
+
+@hsettings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet="ab cd-'’.\nKéЖ1", max_size=40), max_size=8))
+def test_tokenize_many_equals_tokenize_on_each_text(texts):
+    table = tokenize_many(texts, aliases={"ab": "cd"})
+    assert [table.unit_tokens(i) for i in range(len(texts))] == [tokenize(t, {"ab": "cd"}) for t in texts]
+
+
+def test_counts_equal_a_plain_count_vectorizer_over_the_same_tokens():
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    v = build_vectors(tokenize_many(texts), Settings(ngram_max=2, min_df=1, max_df=1.0))
+    ref = CountVectorizer(analyzer=lambda t: ngrams(tokenize(t), 2))
+    counts = ref.fit_transform(texts)
+    assert list(v.terms) == list(ref.get_feature_names_out())
+    assert (v.counts != counts).nnz == 0
+
+
+def test_min_df_prunes_terms_seen_in_too_few_units():
+    table = tokenize_many(["gas prices", "gas troops", "airport"])
+    v = build_vectors(table, Settings(ngram_max=1, min_df=2, max_df=1.0))
+    assert list(v.terms) == ["gas"]
