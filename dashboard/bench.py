@@ -1,0 +1,187 @@
+"""`python -m dashboard.bench`: what each stage costs, on real or generated corpora.
+
+Each run is a fresh subprocess so peak memory (ru_maxrss) is that run's own;
+times are medians over the runs. The reference is one plain scikit-learn
+TfidfVectorizer fit with the project's default settings on the same texts:
+the single pass nothing can avoid, so the ratio says how much we add to it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPORA = ROOT.parent / "shared" / "corpora"
+NAMED = {
+    "seeds": ROOT / "seeds",
+    "events": CORPORA / "allsides_events.jsonl.gz",
+    "allsides": CORPORA / "allsides.jsonl.gz",
+}
+STAGE_ORDER = (
+    "load", "clean", "aliases", "tokens", "duplicates", "vectors", "clusters",
+    "frames", "layout", "tables", "analysis", "key_terms", "alignment", "tfidf_reference",
+)
+
+
+def generated_corpus(n: int, seed: int = 0):
+    """A deterministic synthetic corpus for when no real one is at hand."""
+    from .loading import article_id
+    from .models import Article
+
+    rng = random.Random(seed)
+    themes = {
+        "security": "troops sovereignty treaty security council peacekeeping deployment border".split(),
+        "terror": "terrorist militants gangs extremist attack trained abroad islamist".split(),
+        "economy": "fuel prices gas protest workers wages inflation strike".split(),
+        "doubt": "legitimacy questions evidence doubts observers critics occupation".split(),
+    }
+    filler = "city government president minister officials region country week statement capital".split()
+    outlets = [f"Outlet {i}" for i in range(20)]
+    articles = []
+    for i in range(n):
+        theme = rng.choice(list(themes))
+        paras = []
+        for _ in range(rng.randint(3, 8)):
+            words = [rng.choice(themes[theme] if rng.random() < 0.3 else filler) for _ in range(rng.randint(40, 90))]
+            paras.append(" ".join(words).capitalize() + ".")
+        text = "\n\n".join(paras) + f"\n\nRef {i}."
+        source = rng.choice(outlets)
+        articles.append(Article(id=article_id(text, source), text=text, source=source, origin=f"generated {i}"))
+    return articles
+
+
+def _one_run(corpus_arg: str, size: int | None, unit: str) -> dict:
+    """Runs in the child process: every stage once, timings in seconds."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from .loading import corpus_hash, load_corpus
+    from .models import Corpus, Settings
+    from .pipeline import analyze
+    from .queries import align, key_terms
+    from .tokens import STOP_WORDS
+    from .vectors import adaptive_df
+
+    times: dict[str, float] = {}
+    t0 = time.perf_counter()
+    if corpus_arg.startswith("generated"):
+        articles = generated_corpus(size or 1000)
+        corpus = Corpus(articles, content_hash=corpus_hash(articles))
+    else:
+        corpus = load_corpus([NAMED.get(corpus_arg, Path(corpus_arg))])
+        if size and size < len(corpus.articles):
+            arts = corpus.articles[:size]
+            corpus = Corpus(arts, corpus.issues, corpus.encodings, corpus_hash(arts))
+    times["load"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    analysis = analyze(corpus, Settings(unit=unit))
+    times["analysis"] = time.perf_counter() - t0
+    times.update(analysis.timings)
+
+    t0 = time.perf_counter()
+    key_terms(analysis, "cluster:1", "rest")
+    times["key_terms"] = time.perf_counter() - t0
+
+    docs = analysis.documents["id"].tolist()
+    t0 = time.perf_counter()
+    align(analysis, docs[0], docs[1])
+    times["alignment"] = time.perf_counter() - t0
+
+    texts = [a.text for a in corpus.articles] if analysis.unit == "article" else analysis.units["text"].tolist()
+    min_df, max_df = adaptive_df(len(texts))
+    t0 = time.perf_counter()
+    TfidfVectorizer(
+        ngram_range=(1, 2), sublinear_tf=True, stop_words=list(STOP_WORDS), min_df=min_df, max_df=max_df
+    ).fit(texts)
+    times["tfidf_reference"] = time.perf_counter() - t0
+    return {
+        "articles": len(corpus.articles),
+        "characters": sum(len(a.text) for a in corpus.articles),
+        "units": len(analysis.units),
+        "unit": analysis.unit,
+        "clusters": len(analysis.clusters),
+        "times": times,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def measure(corpus: str, size: int | None, unit: str, runs: int) -> dict:
+    results = []
+    for _ in range(runs):
+        cmd = [sys.executable, "-m", "dashboard.bench", "--child", corpus, "--unit", unit]
+        if size:
+            cmd += ["--sizes", str(size)]
+        proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+        if proc.returncode != 0:
+            raise RuntimeError(f"benchmark run failed on {corpus} ({size}): {proc.stderr.strip()[-500:]}")
+        results.append(json.loads(proc.stdout))
+    first = results[0]
+    stages = {s: statistics.median(r["times"][s] for r in results) for s in STAGE_ORDER if s in first["times"]}
+    return {
+        "corpus": corpus,
+        "articles": first["articles"],
+        "characters": first["characters"],
+        "unit": first["unit"],
+        "units": first["units"],
+        "clusters": first["clusters"],
+        "runs": runs,
+        "median_s": {k: round(v, 3) for k, v in stages.items()},
+        "peak_mb": round(max(r["peak_mb"] for r in results), 1),
+        "ratio_to_tfidf": round(stages["analysis"] / stages["tfidf_reference"], 2) if stages.get("tfidf_reference") else None,
+    }
+
+
+def table(rows: list[dict]) -> str:
+    cols = ["corpus", "articles", "unit", "units", "analysis", "ratio", "peak MB"] + [
+        s for s in STAGE_ORDER if s not in ("analysis",)
+    ]
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    for r in rows:
+        t = r["median_s"]
+        cells = [r["corpus"], f"{r['articles']:,}", r["unit"], f"{r['units']:,}", f"{t['analysis']:.2f}",
+                 f"{r['ratio_to_tfidf']}", f"{r['peak_mb']:.0f}"]
+        cells += [f"{t[s]:.2f}" if s in t else "" for s in STAGE_ORDER if s != "analysis"]
+        lines.append("| " + " | ".join(str(c) for c in cells) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m dashboard.bench", description=__doc__.splitlines()[0])
+    p.add_argument("corpora", nargs="*", default=["seeds", "events", "allsides"],
+                   help="seeds, events, allsides, a path, or generated (default: the three named ones)")
+    p.add_argument("--sizes", default="", help="comma-separated article counts (first N articles); default all")
+    p.add_argument("--unit", choices=["auto", "article", "passage"], default="auto")
+    p.add_argument("--runs", type=int, default=3)
+    p.add_argument("--json", type=Path, default=None, help="also write the results here")
+    p.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()] or [None]
+    if args.child:
+        print(json.dumps(_one_run(args.corpora[0], sizes[0], args.unit)))
+        return 0
+    rows = []
+    for corpus in args.corpora:
+        path = NAMED.get(corpus)
+        if path is not None and not path.exists():
+            print(f"skipping {corpus}: {path} is absent; try `generated` instead", file=sys.stderr)
+            continue
+        for size in sizes:
+            print(f"running {corpus} size={size or 'all'} unit={args.unit} x{args.runs} ...", file=sys.stderr)
+            rows.append(measure(corpus, size, args.unit, args.runs))
+    print(table(rows))
+    print(json.dumps(rows, indent=1))
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

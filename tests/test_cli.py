@@ -1,0 +1,109 @@
+"""`python -m dashboard`: JSON out, one clear line on stderr for every error."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dashboard.cli import run
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+
+
+def cli(capsys, *args):
+    code = run([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture(scope="module")
+def seed_analysis():
+    proc = subprocess.run(
+        [sys.executable, "-m", "dashboard", "analyze", str(SEEDS)], capture_output=True, text=True, cwd=ROOT
+    )
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def test_analyze_prints_the_documented_json_shape(seed_analysis):
+    data = seed_analysis
+    assert len(data["documents"]) == 5
+    assert {"id", "source", "title", "date", "duplicate_of", "originality"} <= set(data["documents"][0])
+    assert {"doc_id", "index", "text", "cluster", "frame", "frame_scores"} <= set(data["units"][0])
+    assert {"id", "label", "frame", "size", "top_terms"} <= set(data["clusters"][0])
+    assert sum(c["size"] for c in data["clusters"]) == len(data["units"])
+    assert isinstance(data["duplicates"], list) and isinstance(data["aliases"], dict)
+
+
+def test_analyze_finds_the_syndicated_copy_and_merges_name_variants(seed_analysis):
+    docs = {d["id"]: d for d in seed_analysis["documents"]}
+    groups = seed_analysis["duplicates"]
+    assert len(groups) == 1 and len(groups[0]) == 2
+    assert sorted(docs[i]["source"] for i in groups[0]) == ["Dnevnik", "unknown"]
+    aliases = seed_analysis["aliases"]
+    assert aliases.get("kasim-jomart") == "kassym-jomart"
+    assert aliases.get("kassym-zhomart") == "kassym-jomart"
+
+
+def test_cluster_labels_are_readable_and_name_the_seed_framings(seed_analysis):
+    labels = [c["label"] for c in seed_analysis["clusters"]]
+    assert all(not l.lower().startswith("cluster") for l in labels)
+    frames = {c["frame"] for c in seed_analysis["clusters"]}
+    assert {"sovereignty", "terrorism", "legitimacy"} <= frames
+
+
+def test_terms_lists_most_distinctive_first(capsys):
+    code, out, err = cli(capsys, "terms", SEEDS, "--a", "cluster:1", "--b", "rest", "--limit", "5")
+    assert code == 0, err
+    rows = json.loads(out)
+    assert rows and {"term", "z", "count_a", "count_b"} <= set(rows[0])
+    zs = [abs(r["z"]) for r in rows]
+    assert zs == sorted(zs, reverse=True)
+
+
+def test_align_matches_copies_and_separates_different_articles(capsys, seed_analysis):
+    docs = seed_analysis["documents"]
+    a, b = seed_analysis["duplicates"][0][:2]
+    code, out, err = cli(capsys, "align", SEEDS, a, b)
+    assert code == 0, err
+    same = json.loads(out)
+    matched = sum(1 for m in same["a_best"] if m[0] is not None)
+    assert matched >= 0.8 * len(same["a_sentences"])
+    others = [d["id"] for d in docs if d["id"] not in (a, b)]
+    code, out, err = cli(capsys, "align", SEEDS, others[0], others[1])
+    assert code == 0, err
+    diff = json.loads(out)
+    assert len(diff["unique_a"]) > 0.5 * len(diff["a_sentences"])
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["analyze", "/no/such/folder"], "/no/such/folder"),
+        (["terms", str(SEEDS), "--a", "cluster:99"], "cluster"),
+        (["terms", str(SEEDS), "--a", "colour:red"], "group kind"),
+        (["align", str(SEEDS), "nope", "nada"], "unknown article id"),
+        (["analyze", str(SEEDS), "--k", "zero"], "whole number"),
+        (["analyze", str(SEEDS), "--unit", "word"], "invalid choice"),
+        (["frobnicate"], "invalid choice"),
+    ],
+)
+def test_every_error_is_one_line_on_stderr_without_traceback(args, message):
+    proc = subprocess.run([sys.executable, "-m", "dashboard", *args], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode != 0
+    assert "Traceback" not in proc.stderr
+    lines = [l for l in proc.stderr.splitlines() if l.strip()]
+    assert len(lines) == 1 and message in lines[0]
+    assert proc.stdout == ""
+
+
+def test_out_writes_the_json_to_a_file(tmp_path, capsys):
+    target = tmp_path / "analysis.json"
+    code, out, err = cli(capsys, "analyze", SEEDS, "--unit", "article", "--out", target)
+    assert code == 0, err
+    assert out == ""
+    data = json.loads(target.read_text(encoding="utf-8"))
+    assert data["unit"] == "article" and len(data["units"]) == 5
