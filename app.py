@@ -1,0 +1,35 @@
+"""Framelens: how different news sources frame the same event.
+
+Run with `streamlit run app.py` (sample corpus) or
+`streamlit run app.py -- --corpus PATH` (a folder or file of articles).
+This file only builds the navigation: the sidebar controls run here so their
+URL parameters survive page switches; the pages live in dashboard/ui/.
+"""
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+
+from dashboard.ui import shell  # noqa: E402
+
+st.set_page_config(page_title="Framelens", page_icon=":material/compare:", layout="wide")
+
+UI = ROOT / "dashboard" / "ui"
+PAGES = [
+    st.Page(UI / "overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page(UI / "clusters.py", title="Framing clusters", icon=":material/bubble_chart:", url_path="clusters"),
+    st.Page(UI / "terms.py", title="Key terms", icon=":material/format_list_numbered:", url_path="terms"),
+    st.Page(UI / "compare.py", title="Side by side", icon=":material/view_column:", url_path="compare"),
+    st.Page(UI / "settings.py", title="Settings", icon=":material/tune:", url_path="settings"),
+    st.Page(UI / "about.py", title="How it works", icon=":material/help:", url_path="about"),
+]
+
+page = st.navigation(PAGES)
+shell.sidebar()
+page.run()
+shell.share_link(page)

@@ -1,0 +1,175 @@
+"""Framing clusters: a map of the units, one card per cluster, article profiles, similarity."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard import queries
+from dashboard.ui import safe, shell, state, views
+
+MAP_MAX_POINTS = 15_000  # more points make the browser slow; every n-th is drawn
+PROFILE_MAX = 60
+SIMILARITY_MAX = 60
+COMPARE_PAGE = "dashboard/ui/compare.py"
+
+st.title("Framing clusters")
+app = state.app()
+a = app.analysis
+docs = a.documents.set_index("id", drop=False)
+views.analysis_notices(a)
+labels = state.doc_label(a.documents)
+cluster_label = {c.id: c.label for c in a.clusters}
+
+focus = shell.bound_selectbox(
+    "Cluster", ["all"] + [str(c.id) for c in a.clusters], "cluster",
+    help="Pick one cluster to see only its card and its points on the map.",
+)
+st.caption(f"{len(a.clusters)} clusters of {a.unit}s, numbered by size (1 = largest). Method: {a.method}.")
+
+# ---------------------------------------------------------------- map
+st.subheader("Map of the units")
+mask = app.unit_mask()
+units = a.units[mask]
+if units.empty:
+    st.info("No units match the sidebar's frame filter.")
+else:
+    step = max(1, int(np.ceil(len(units) / MAP_MAX_POINTS)))
+    shown = units.iloc[::step]
+    if step > 1:
+        st.caption(f"Showing every {step}th of {len(units):,} units to keep the map responsive.")
+    names = {c.id: f"{c.id} · {safe.truncate(c.label, 50)}" for c in a.clusters}
+    colour = shown["cluster"].map(lambda c: names.get(c, str(c)))
+    if focus != "all":
+        colour = colour.where(shown["cluster"] == int(focus), "other clusters")
+    hover = [
+        safe.hover([("source", docs.at[d, "source"]), ("title", docs.at[d, "title"]),
+                    ("cluster", names.get(c, c)), ("", t)], limit=140)
+        for d, c, t in zip(shown["doc_id"], shown["cluster"], shown["text"])
+    ]
+    frame = pd.DataFrame({
+        "x": shown["x"], "y": shown["y"], "cluster": colour.map(lambda s: safe.plot_label(s, 60)),
+        "doc_id": shown["doc_id"].astype(str), "unit": shown["unit"].astype(str), "hover": hover,
+    })
+    fig = px.scatter(frame, x="x", y="y", color="cluster", custom_data=["doc_id", "unit", "hover"],
+                     render_mode="webgl" if len(frame) > 3000 else "svg",
+                     color_discrete_map={"other clusters": "#d1d5db"})
+    fig.update_traces(hovertemplate="%{customdata[2]}<extra></extra>", marker=dict(size=8, opacity=0.8))
+    fig.update_layout(height=520, margin=dict(l=10, r=10, t=10, b=10), dragmode="select", clickmode="event+select",
+                      legend=dict(title_text="cluster"), xaxis=dict(showticklabels=False, title=None),
+                      yaxis=dict(showticklabels=False, title=None))
+    event = st.plotly_chart(fig, width="stretch", key="cluster_map", on_select="rerun", selection_mode=("points",))
+    try:
+        points = event["selection"]["points"]
+    except (KeyError, TypeError):
+        points = []
+    picked = None
+    for p in points:
+        custom = p.get("customdata")
+        if isinstance(custom, dict):
+            custom = [custom.get("0"), custom.get("1")]
+        if custom and custom[0] in docs.index:
+            picked = custom[0]
+            break
+    if picked is not None and st.session_state.get("_fl_map_pick") != picked:
+        st.session_state["_fl_map_pick"] = picked
+        st.session_state["doc"] = picked  # before the selectbox below is drawn
+    st.caption("Each point is a unit; nearby points use similar words. Click a point to open its article below.")
+
+# ---------------------------------------------------------------- opened article
+st.subheader("Open an article")
+doc_options = [""] + list(a.documents["id"])
+opened = shell.url_select("Article", doc_options, "doc", default="",
+                          format_func=lambda d: "— choose an article or click a point —" if not d else labels[d])
+if opened:
+    row = docs.loc[opened]
+    st.text(f"{row['source']} · {row['date'] or 'no date'} · {row['title']}")
+    parts = a.units[a.units["doc_id"] == opened]
+    table = pd.DataFrame({
+        "passage": parts["index"] + 1,
+        "cluster": parts["cluster"],
+        "cluster label": parts["cluster"].map(cluster_label),
+        "frame": parts["frame"].map(lambda f: a.frame_labels.get(f, f)),
+        "text": parts["text"],
+    })
+    st.dataframe(table, hide_index=True, width="stretch",
+                 column_config={"text": st.column_config.TextColumn("text", width="large")})
+    if st.button("Compare it on Side by side (as article A)", key="open_compare"):
+        st.switch_page(COMPARE_PAGE, query_params={"a": opened})
+
+# ---------------------------------------------------------------- cluster cards
+st.subheader("Clusters")
+shown_clusters = [c for c in a.clusters if focus == "all" or str(c.id) == focus]
+cols = st.columns(2)
+for i, c in enumerate(shown_clusters):
+    with cols[i % 2].container(border=True):
+        st.markdown(f"**Cluster {c.id}** · {c.size:,} {a.unit}s · frame: {a.frame_labels.get(c.frame, c.frame)}"
+                    if c.frame in a.frame_labels else f"**Cluster {c.id}** · {c.size:,} {a.unit}s")
+        safe.render(f'<div style="font-weight:600">{safe.esc(c.label)}</div>'
+                    f'<div style="margin-top:4px">{safe.chips(c.top_terms)}</div>')
+        st.caption("Sources (units):")
+        st.text(", ".join(f"{s} ({n})" for s, n in list(c.sources.items())[:8])
+                + (f", … {len(c.sources) - 8} more" if len(c.sources) > 8 else ""))
+        st.caption("Representative passages:")
+        for r in c.representatives[: (5 if focus != "all" else 2)]:
+            u = a.units.iloc[r]
+            st.text(f"[{docs.at[u['doc_id'], 'source']}] {safe.truncate(u['text'], 320)}")
+cluster_table = pd.DataFrame([{
+    "cluster": c.id, "label": c.label, "frame": c.frame, "size": c.size,
+    "top terms": ", ".join(c.top_terms), "sources": "; ".join(f"{s}: {n}" for s, n in c.sources.items()),
+} for c in a.clusters])
+views.download(cluster_table, "clusters.csv", "Download clusters (CSV)", key="dl_clusters")
+
+# ---------------------------------------------------------------- profiles
+st.subheader("Framing profile of each article")
+profile_by = shell.bound_selectbox("Profile by", ["cluster", "frame"], "profile",
+                                   help="cluster: share of the article's units in each cluster; "
+                                        "frame: share of its frame-lexicon score per frame.")
+doc_mask = views.doc_frame_mask(app)
+profile_docs = a.documents[doc_mask].head(PROFILE_MAX)
+if len(a.documents[doc_mask]) > PROFILE_MAX:
+    st.caption(f"The first {PROFILE_MAX} of {int(doc_mask.sum()):,} articles; narrow the sidebar filters to see others.")
+short = {d: safe.plot_label(f"{i + 1}. {labels[d]}", 60) for i, d in enumerate(profile_docs["id"])}
+if profile_by == "cluster":
+    sub = a.units[a.units["doc_id"].isin(short)]
+    shares = (sub.groupby(["doc_id", "cluster"]).size() / sub.groupby("doc_id").size()).rename("share").reset_index()
+    shares["part"] = shares["cluster"].map(lambda c: safe.plot_label(f"{c} · {cluster_label.get(c, c)}", 50))
+else:
+    cols_f = [f"frame:{n}" for n in a.frame_names]
+    scores = profile_docs.set_index("id")[cols_f].astype(float)
+    totals = scores.sum(axis=1).replace(0, np.nan)
+    shares = (scores.div(totals, axis=0).fillna(0.0).rename(columns=lambda c: c.split(":", 1)[1])
+              .reset_index().melt(id_vars="id", var_name="frame", value_name="share")
+              .rename(columns={"id": "doc_id"}))
+    shares["part"] = shares["frame"].map(lambda f: safe.plot_label(a.frame_labels.get(f, f), 40))
+shares["article"] = shares["doc_id"].map(short)
+if not shares.empty:
+    fig = px.bar(shares, x="share", y="article", color="part", orientation="h",
+                 category_orders={"article": [short[d] for d in profile_docs["id"]]})
+    fig.update_traces(hovertemplate="%{y}<br>%{fullData.name}: %{x:.0%}<extra></extra>")
+    fig.update_layout(height=max(260, 40 + 24 * len(profile_docs)), margin=dict(l=10, r=10, t=10, b=10),
+                      xaxis=dict(tickformat=".0%", title=None), yaxis=dict(title=None),
+                      legend=dict(title_text=profile_by))
+    st.plotly_chart(fig, width="stretch", key="profiles")
+
+# ---------------------------------------------------------------- similarity
+st.subheader("How alike the articles are")
+sim_ids = list(a.documents[doc_mask]["id"].head(SIMILARITY_MAX))
+if len(a.documents[doc_mask]) > SIMILARITY_MAX:
+    st.caption(f"The first {SIMILARITY_MAX} of {int(doc_mask.sum()):,} articles; narrow the sidebar filters to see others.")
+if len(sim_ids) >= 2:
+    sims = queries.document_similarity(a, sim_ids)
+    ticks = [safe.plot_label(f"{i + 1}. {labels[d]}", 40) for i, d in enumerate(sim_ids)]
+    fig = go.Figure(go.Heatmap(z=sims.to_numpy(), x=ticks, y=ticks, colorscale="Blues", zmin=0, zmax=1,
+                               hovertemplate="%{y}<br>%{x}<br>cosine %{z:.2f}<extra></extra>"))
+    fig.update_layout(height=max(320, 60 + 18 * len(sim_ids)), margin=dict(l=10, r=10, t=10, b=10),
+                      yaxis=dict(autorange="reversed"), xaxis=dict(showticklabels=len(sim_ids) <= 20))
+    st.plotly_chart(fig, width="stretch", key="similarity")
+    st.caption("Cosine similarity of the articles' average TF-IDF vectors: 1 means the same words in the same "
+               "proportions. Syndicated copies show up as dark squares off the diagonal.")
+    out = sims.copy()
+    out.insert(0, "id", out.index)
+    views.download(out, "similarity.csv", "Download similarities (CSV)", key="dl_sims")

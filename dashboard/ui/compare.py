@@ -1,0 +1,93 @@
+"""Side by side: two articles aligned sentence by sentence, what they share and what is their own."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import frames as frames_mod
+from dashboard import keyterms, queries
+from dashboard.ui import safe, shell, state, views
+
+HIGHLIGHT_PER_SIDE = 15
+
+st.title("Side by side")
+st.caption("Each sentence of one article is matched to the most similar sentence of the other. Sentences without "
+           "a match are where the two framings part ways.")
+app = state.app()
+a = app.analysis
+docs = a.documents.set_index("id", drop=False)
+labels = state.doc_label(a.documents)
+ids = list(a.documents["id"])
+
+c1, c2 = st.columns(2)
+a_id = shell.url_select("Article A", ids, "a", default=ids[0], format_func=labels.get, where=c1)
+b_default = ids[1] if a_id != ids[1] else ids[0]
+b_id = shell.url_select("Article B", ids, "b", default=b_default, format_func=labels.get, where=c2)
+if a_id == b_id:
+    st.warning("Choose two different articles.")
+    st.stop()
+
+try:
+    al = state.alignment(app.key, app.settings, a_id, b_id, a)
+except queries.SpecError as exc:
+    st.error("These two articles cannot be aligned:")
+    st.text(str(exc))
+    st.stop()
+
+row_a, row_b = docs.loc[a_id], docs.loc[b_id]
+m1, m2, m3, m4 = st.columns(4)
+m1.metric("Shared text", f"{al.similarity:.0%}", help="Share of both articles' characters in matched sentences.")
+m2.metric("Vocabulary cosine", f"{al.cosine:.2f}", help="How alike their words are, ignoring sentence order.")
+m3.metric("Matched sentence pairs", f"{len(al.pairs):,}")
+m4.metric("Sentences only in A / only in B", f"{len(al.unique_a)} / {len(al.unique_b)}")
+group_a, group_b = row_a["dup_group"], row_b["dup_group"]
+if pd.notna(group_a) and group_a == group_b:
+    safe.render(safe.badge(f"Duplicate group {int(group_a)}: one text published more than once"))
+
+h1, h2 = st.columns(2)
+for where, row, tag in ((h1, row_a, "A"), (h2, row_b, "B")):
+    with where:
+        st.markdown(f"**Article {tag}**")
+        st.text(f"{row['source']} · {row['date'] or 'no date'}\n{row['title']}")
+
+# Highlights: the pair's most distinctive terms per side over the frame lexicon's matches.
+marks: dict[str, str] = {}
+try:
+    frames, _ = frames_mod.load_frames(app.settings.frames_toml)
+except frames_mod.FrameLexiconError:
+    frames = []
+if frames:
+    evidence = frames_mod.frame_evidence("", frames, a.aliases, sentences=al.a_sentences + al.b_sentences)
+    marks.update({str(m): "frame" for m in evidence["matched"].unique()})
+for side in ("a", "b"):
+    for t in keyterms.top_terms(al.distinctive, HIGHLIGHT_PER_SIDE, side)["term"]:
+        marks[str(t)] = side
+
+
+def cell(text: str) -> str:
+    return safe.highlight(text, marks, a.aliases)
+
+
+rows = views.aligned_rows(al, cell)
+safe.render(safe.legend())
+safe.render(safe.aligned_table(rows, f"A: {safe.truncate(row_a['source'], 40)}", f"B: {safe.truncate(row_b['source'], 40)}"))
+
+pairs = pd.DataFrame(
+    [{"a_sentence": al.a_sentences[i], "b_sentence": al.b_sentences[j], "score": round(s, 4)} for i, j, s in al.pairs]
+    + [{"a_sentence": al.a_sentences[i], "b_sentence": None, "score": None} for i in al.unique_a]
+    + [{"a_sentence": None, "b_sentence": al.b_sentences[j], "score": None} for j in al.unique_b],
+    columns=["a_sentence", "b_sentence", "score"],
+)
+views.download(pairs, "alignment.csv", "Download the alignment (CSV)", key="dl_alignment")
+
+st.subheader("Words that set them apart")
+cols = ["term", "z", "count_a", "count_b", "significant"]
+d1, d2 = st.columns(2)
+with d1:
+    st.markdown("**More in A**")
+    st.dataframe(keyterms.top_terms(al.distinctive, 20, "a")[cols], hide_index=True, width="stretch")
+with d2:
+    st.markdown("**More in B**")
+    st.dataframe(keyterms.top_terms(al.distinctive, 20, "b")[cols], hide_index=True, width="stretch")
+views.download(al.distinctive, "pair_terms.csv", "Download every term (CSV)", key="dl_pair_terms")

@@ -1,0 +1,237 @@
+"""Overview: the corpus, its load report, the articles table, a timeline and sources x frames."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+from dashboard import frames as frames_mod
+from dashboard import queries
+from dashboard.loading import CorpusError, article_from_paste
+from dashboard.ui import safe, state, views
+
+UPLOAD_TYPES = ["txt", "md", "csv", "tsv", "json", "jsonl", "gz", "zip"]
+MAX_TIMELINE_SOURCES = 12
+
+
+def corpus_controls() -> None:
+    """Upload, paste, back to the sample: all kept in this session only."""
+    with st.expander("Use your own articles", expanded=False):
+        st.markdown(
+            "Upload text files (`.txt`, `.md`), tables (`.csv`, `.tsv`), `.json` / `.jsonl`, "
+            "their `.gz` forms or `.zip` archives. Uploads stay in your browser session."
+        )
+        files = st.file_uploader("Article files", type=UPLOAD_TYPES, accept_multiple_files=True, key="fl_files")
+        if files:
+            signature = tuple((f.name, f.size, f.file_id) for f in files)
+            if st.session_state.get(state.UPLOAD_SIG) != signature:
+                st.session_state[state.UPLOAD_SIG] = signature
+                with st.spinner("Reading the uploaded files…"):
+                    state.set_upload([(f.name, f.getvalue()) for f in files])
+                st.rerun()
+        failed = st.session_state.get(state.UPLOAD_ERROR)
+        if failed:
+            message, issues = failed
+            st.error("The uploaded files could not be used; the previous corpus is still shown.")
+            st.text(message)
+            if issues:
+                st.dataframe(_issue_frame(issues), hide_index=True, width="stretch")
+
+        with st.form("fl_paste_form", clear_on_submit=True):
+            st.markdown("**Paste an article**")
+            text = st.text_area("Article text", height=150)
+            c1, c2, c3 = st.columns(3)
+            source = c1.text_input("Outlet (optional)")
+            title = c2.text_input("Title (optional)")
+            date = c3.text_input("Date (optional, e.g. 2022-01-07)")
+            if st.form_submit_button("Add the article"):
+                try:
+                    article = article_from_paste(text, source=source.strip() or "unknown",
+                                                 title=title.strip() or "unknown", date=date.strip() or None)
+                except CorpusError as exc:
+                    st.error("The pasted article was not added:")
+                    st.text(str(exc))
+                else:
+                    st.session_state[state.PASTED] = [*st.session_state.get(state.PASTED, []), article]
+                    st.rerun()
+
+        if st.button("Back to the sample corpus", help="Forget uploads, pasted articles and corrections."):
+            state.reset_to_sample()
+            st.rerun()
+
+
+def _issue_frame(issues) -> pd.DataFrame:
+    return pd.DataFrame([{"item": i.item, "what happened": i.action, "why": i.problem} for i in issues],
+                        columns=["item", "what happened", "why"])
+
+
+def load_report(cs: state.CorpusState) -> None:
+    """Every skipped item and why, and the encodings assumed (shown whenever there is any)."""
+    issues = cs.report
+    encodings = cs.corpus.encodings
+    unusual = {item: enc for item, enc in encodings.items() if enc.lower().replace("-", "") not in ("utf8", "ascii")}
+    if not issues and not unusual:
+        return
+    skipped = sum(1 for i in issues if i.action == "skipped")
+    with st.expander(f"Load report: {skipped} skipped, {len(issues) - skipped} warnings, "
+                     f"{len(unusual)} non-UTF-8 encodings", expanded=skipped > 0):
+        if issues:
+            views.table(_issue_frame(issues), "load_report.csv", key="dl_report")
+        if unusual:
+            st.caption("Encodings assumed for files that were not UTF-8:")
+            enc = pd.DataFrame(sorted(unusual.items()), columns=["item", "encoding assumed"])
+            st.dataframe(enc, hide_index=True, width="stretch")
+
+
+def _apply_edits(editor_key: str, ids: list[str]) -> None:
+    """on_change of the articles table: turn cell edits into metadata overrides by id."""
+    edits = st.session_state[editor_key].get("edited_rows", {})
+    overrides = dict(st.session_state.get(state.OVERRIDES, {}))
+    bad_dates = 0
+    for row, changes in edits.items():
+        doc_id = ids[int(row)]
+        fix = dict(overrides.get(doc_id, {}))
+        if "source" in changes:
+            value = " ".join(str(changes["source"] or "").split())
+            fix["source"] = value or "unknown"
+        if "date" in changes:
+            value = str(changes["date"] or "").strip()
+            try:
+                fix["date"] = dt.date.fromisoformat(value).isoformat() if value else None
+            except ValueError:
+                bad_dates += 1
+                continue
+        overrides[doc_id] = fix
+    st.session_state[state.OVERRIDES] = overrides
+    st.session_state["fl_bad_dates"] = bad_dates
+    st.session_state["fl_editor_n"] = st.session_state.get("fl_editor_n", 0) + 1  # fresh editor next run
+
+
+def articles_table(app: state.App) -> None:
+    a = app.analysis
+    docs = a.documents
+    cluster_label = {c.id: c.label for c in a.clusters}
+    table = pd.DataFrame({
+        "source": docs["source"].astype(str),
+        "date": docs["date"].astype("string").fillna(""),
+        "title": docs["title"].astype(str),
+        "length": docs["length"],
+        "cluster": docs["cluster"],
+        "cluster label": docs["cluster"].map(cluster_label),
+        "dominant frame": docs["frame"].map(lambda f: a.frame_labels.get(f, f)),
+        "duplicate group": docs["dup_group"].astype("Int64"),
+        "originality": docs["originality"],
+        "id": docs["id"],
+    })
+    mask = views.doc_frame_mask(app)
+    shown = table[mask].reset_index(drop=True)
+    if app.frame_filter != "all":
+        st.caption(f"Showing the {len(shown):,} articles whose dominant frame matches the sidebar's frame filter.")
+    editor_key = f"fl_editor_{st.session_state.get('fl_editor_n', 0)}"
+    ids = list(shown["id"])
+    st.data_editor(
+        shown, key=editor_key, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(shown)),
+        disabled=[c for c in shown.columns if c not in ("source", "date")],
+        column_config={
+            "source": st.column_config.TextColumn("source", help="Edit to correct the outlet name"),
+            "date": st.column_config.TextColumn("date", help="Edit to correct the date (YYYY-MM-DD)"),
+            "originality": st.column_config.ProgressColumn("originality", min_value=0.0, max_value=1.0, format="%.2f"),
+            "length": st.column_config.NumberColumn("length", help="characters after cleaning"),
+        },
+        on_change=_apply_edits, args=(editor_key, ids),
+    )
+    st.caption("Outlet and date cells can be edited: corrections are kept for this session and the analysis reruns "
+               "with them. Article ids do not change.")
+    if st.session_state.pop("fl_bad_dates", 0):
+        st.warning("Some dates were not in YYYY-MM-DD form and were not changed.")
+    if st.session_state.get(state.OVERRIDES):
+        if st.button("Undo all corrections"):
+            st.session_state[state.OVERRIDES] = {}
+            st.rerun()
+    views.download(table, "articles.csv", "Download articles (CSV)", key="dl_articles")
+
+
+def timeline(app: state.App) -> None:
+    docs = app.analysis.documents
+    dated = docs[docs["date"].notna()]
+    if dated.empty:
+        st.info("No article has a date, so there is no timeline.")
+        return
+    top = list(dated["source"].value_counts().index[:MAX_TIMELINE_SOURCES])
+    source = dated["source"].where(dated["source"].isin(top), "other sources")
+    counts = (pd.DataFrame({"date": pd.to_datetime(dated["date"]), "source": source})
+              .groupby(["date", "source"]).size().reset_index(name="articles"))
+    counts["source"] = counts["source"].map(lambda s: safe.plot_label(s, 30))
+    fig = px.bar(counts, x="date", y="articles", color="source", title=None)
+    fig.update_layout(height=320, margin=dict(l=10, r=10, t=10, b=10), legend_title_text="source", bargap=0.15)
+    fig.update_traces(hovertemplate="%{x|%Y-%m-%d}: %{y} articles<extra>%{fullData.name}</extra>")
+    st.plotly_chart(fig, width="stretch", key="timeline")
+    if docs["date"].isna().any():
+        st.caption(f"{int(docs['date'].isna().sum()):,} articles without a date are not on the timeline.")
+
+
+def heatmap(app: state.App) -> None:
+    a = app.analysis
+    if not a.frame_names:
+        st.info("The frame lexicon has no frames.")
+        return
+    units = a.units.merge(a.documents[["id", "source"]], left_on="doc_id", right_on="id", how="left")
+    units = units[app.unit_mask()] if app.frame_filter != "all" else units
+    table = frames_mod.source_frame_table(units, a.frame_names, "source")
+    matrix = views.source_frame_matrix(table, a.frame_names)
+    if matrix.empty:
+        st.info("No units to show.")
+        return
+    matrix = matrix.head(30)
+    fig = px.imshow(
+        matrix.to_numpy(dtype=float),
+        x=[safe.plot_label(a.frame_labels.get(f, f), 30) for f in matrix.columns],  # "none" has no label
+        y=[safe.plot_label(s, 30) for s in matrix.index],
+        color_continuous_scale="Blues", aspect="auto",
+        labels=dict(color="share"),
+    )
+    fig.update_traces(hovertemplate="%{y}<br>%{x}: %{z:.2f}<extra></extra>")
+    fig.update_layout(height=max(260, 40 + 28 * len(matrix)), margin=dict(l=10, r=10, t=10, b=10))
+    st.plotly_chart(fig, width="stretch", key="frame_heatmap")
+    st.caption("Each cell: the share of the source's units whose dominant frame is that frame (\"none\": no clear "
+               "frame). At most 30 sources, the largest first.")
+    views.download(table, "source_frames.csv", "Download sources x frames (CSV)", key="dl_heat")
+
+
+st.title("Overview")
+st.caption("How different outlets frame the same event: articles, clusters of framing, frames by lexicon.")
+corpus_controls()
+app = state.app()
+load_report(app.corpus_state)
+views.analysis_notices(app.analysis)
+
+a = app.analysis
+c1, c2, c3, c4 = st.columns(4)
+c1.metric("Articles", f"{len(a.documents):,}")
+c2.metric("Sources", f"{a.documents['source'].nunique():,}")
+c3.metric("Clusters", f"{len(a.clusters):,}")
+c4.metric("Duplicate groups", f"{len(a.duplicate_groups):,}")
+st.caption(f"Unit of analysis: {a.unit}s ({len(a.units):,}); clustering: {a.method}.")
+
+st.subheader("Articles")
+articles_table(app)
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Articles by date and source")
+    timeline(app)
+with right:
+    st.subheader("Sources and frames")
+    heatmap(app)
+
+st.subheader("Everything as JSON")
+st.download_button(
+    "Download the whole analysis (JSON)",
+    data=lambda: json.dumps(queries.analysis_to_dict(a), ensure_ascii=False, indent=1),
+    file_name="framelens_analysis.json", mime="application/json", on_click="ignore", key="dl_json",
+)
+st.caption("The same shape as `python -m dashboard analyze`.")

@@ -1,0 +1,171 @@
+"""The only place the dashboard builds HTML, so escaping is checked in one spot.
+
+Article text, titles, outlet names, terms and file names come from whoever
+made the corpus. Streamlit's markdown renders links and images even when raw
+HTML is escaped, and plotly renders some tags in hover text, so corpus text
+reaches the page either through inert elements (st.text, st.dataframe,
+st.code) or through these functions, which escape every corpus piece and add
+only their own fixed tags. The HTML goes out through st.html, which does not
+interpret markdown.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Iterable, Mapping, Sequence
+
+import streamlit as st
+
+from dashboard import tokens
+
+# Highlight classes -> inline style (st.html keeps inline styles).
+STYLES = {
+    "a": "background:#dbeafe;border-radius:3px;padding:0 2px",  # distinctive of article A
+    "b": "background:#fde68a;border-radius:3px;padding:0 2px",  # distinctive of article B
+    "frame": "text-decoration:underline 2px #7c3aed;text-underline-offset:3px",  # frame lexicon term
+}
+UNIQUE_BG = "#fff7ed"  # a sentence the other article has no match for
+MATCH_BG = "#f0fdf4"
+CELL = "padding:6px 10px;vertical-align:top;border-bottom:1px solid #e5e7eb;font-size:0.92rem;line-height:1.45"
+
+
+def esc(value: object) -> str:
+    """Any value as inert HTML text (quotes too, so it is safe inside attributes)."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def truncate(text: object, limit: int) -> str:
+    """One line of at most `limit` characters; long text ends with an ellipsis."""
+    flat = " ".join(str("" if text is None else text).split())
+    return flat if len(flat) <= limit else flat[: max(0, limit - 1)].rstrip() + "…"
+
+
+def tail(text: object, limit: int) -> str:
+    """The last `limit` characters of one line (the words nearest a match), ellipsis first."""
+    flat = " ".join(str("" if text is None else text).split())
+    return flat if len(flat) <= limit else "…" + flat[-(limit - 1):].lstrip()
+
+
+def hover(parts: Sequence[tuple[str, object]], limit: int = 160) -> str:
+    """Plotly hover text: fixed field names, escaped and truncated values, <br> between."""
+    return "<br>".join(f"{esc(name)}: {esc(truncate(value, limit))}" if name else esc(truncate(value, limit))
+                       for name, value in parts)
+
+
+def plot_label(text: object, limit: int = 40) -> str:
+    """A corpus string used as a plotly axis tick, legend entry or text label."""
+    return esc(truncate(text, limit))
+
+
+def highlight(text: str, marks: Mapping[str, str], aliases: Mapping[str, str] | None = None) -> str:
+    """Escaped text with vocabulary terms wrapped in styled spans.
+
+    `marks` maps a term as the core writes it (content words joined by spaces,
+    e.g. "state emergency") to a STYLES key. Words are matched the way the
+    tokenizer sees them, so a highlighted word is the one the analysis counted.
+    """
+    spans = [(m.start(), m.end()) for m in tokens.TOKEN_RE.finditer(text)]
+    content: list[tuple[str, int]] = []  # (normalised word, index into spans)
+    for pos, (start, end) in enumerate(spans):
+        word = tokens.tokenize(text[start:end], aliases)
+        if word:
+            content.append((word[0], pos))
+    longest = max((len(t.split(" ")) for t in marks), default=0)
+    styled: list[tuple[int, int, str]] = []  # (char start, char end, style key)
+    k = 0
+    while k < len(content):
+        for size in range(min(longest, len(content) - k), 0, -1):
+            term = " ".join(w for w, _ in content[k : k + size])
+            if term in marks:
+                styled.append((spans[content[k][1]][0], spans[content[k + size - 1][1]][1], marks[term]))
+                k += size
+                break
+        else:
+            k += 1
+    out, cursor = [], 0
+    for start, end, key in styled:
+        out.append(esc(text[cursor:start]))
+        out.append(f'<span style="{STYLES[key]}">{esc(text[start:end])}</span>')
+        cursor = end
+    out.append(esc(text[cursor:]))
+    return "".join(out)
+
+
+def aligned_table(rows: Iterable[tuple[str | None, str | None, str, str]], head_a: str, head_b: str) -> str:
+    """Two articles as a three-column table: A sentence, what links them, B sentence.
+
+    Each row is (A cell, B cell, middle text, kind). Cells arrive as HTML built
+    by highlight(); None leaves that side empty. kind "match" tints both
+    sides green, "unique" shades the one sentence the other article lacks,
+    "echo" marks a sentence already matched elsewhere (left unshaded).
+    """
+    shade = {"match": MATCH_BG, "unique": UNIQUE_BG, "echo": "#f9fafb"}
+    body = []
+    for a_html, b_html, middle, kind in rows:
+        bg = shade.get(kind, "#ffffff")
+        a_bg = bg if a_html is not None else "#ffffff"
+        b_bg = bg if b_html is not None else "#ffffff"
+        body.append(
+            f'<tr><td style="{CELL};background:{a_bg};width:46%">{a_html or ""}</td>'
+            f'<td style="{CELL};text-align:center;color:#6b7280;white-space:nowrap;width:8%">{esc(middle)}</td>'
+            f'<td style="{CELL};background:{b_bg};width:46%">{b_html or ""}</td></tr>'
+        )
+    head = (
+        f'<tr><th style="{CELL};text-align:left">{esc(head_a)}</th>'
+        f'<th style="{CELL}">match</th><th style="{CELL};text-align:left">{esc(head_b)}</th></tr>'
+    )
+    return f'<table style="width:100%;border-collapse:collapse">{head}{"".join(body)}</table>'
+
+
+def legend() -> str:
+    """Key to the highlight colours (fixed text only)."""
+    items = [
+        (STYLES["a"], "distinctive of A"),
+        (STYLES["b"], "distinctive of B"),
+        (STYLES["frame"], "frame lexicon term"),
+        (f"background:{MATCH_BG};padding:0 4px", "shared sentence"),
+        (f"background:{UNIQUE_BG};padding:0 4px", "sentence only one article has"),
+    ]
+    return " &nbsp; ".join(f'<span style="{style}">{esc(text)}</span>' for style, text in items)
+
+
+def badge(text: str, colour: str = "#b91c1c") -> str:
+    """A small coloured pill with escaped text."""
+    return (f'<span style="display:inline-block;background:{esc(colour)};color:white;border-radius:999px;'
+            f'padding:2px 10px;font-size:0.85rem">{esc(text)}</span>')
+
+
+def chips(terms: Iterable[str]) -> str:
+    """Terms as light grey chips (a cluster's top terms)."""
+    return " ".join(
+        f'<span style="display:inline-block;background:#f3f4f6;border-radius:4px;padding:1px 6px;'
+        f'margin:1px;font-size:0.88rem">{esc(t)}</span>'
+        for t in terms
+    )
+
+
+def note_box(lines: Sequence[str], title: str) -> str:
+    """A warning-coloured box listing messages that may quote user input."""
+    items = "".join(f"<li>{esc(line)}</li>" for line in lines)
+    return (f'<div style="background:#fffbeb;border:1px solid #fcd34d;border-radius:6px;padding:8px 14px;'
+            f'font-size:0.9rem"><b>{esc(title)}</b><ul style="margin:4px 0 0 0">{items}</ul></div>')
+
+
+def render(markup: str) -> None:
+    """Send HTML built by this module to the page (st.html does not read markdown)."""
+    st.html(markup)
+
+
+def kwic_table(lines, max_height: int = 420) -> str:
+    """Keyword-in-context lines: left context right-aligned, the match bold, the outlet first."""
+    rows = []
+    for source, left, match, right in zip(lines.get("source", [""] * len(lines)), lines["left"], lines["match"],
+                                          lines["right"]):
+        rows.append(
+            f'<tr><td style="{CELL};color:#6b7280;white-space:nowrap">{esc(truncate(source, 24))}</td>'
+            f'<td style="{CELL};text-align:right">{esc(tail(left, 90))}</td>'
+            f'<td style="{CELL};font-weight:700;white-space:nowrap">{esc(match)}</td>'
+            f'<td style="{CELL}">{esc(truncate(right, 90))}</td></tr>'
+        )
+    return (f'<div style="max-height:{int(max_height)}px;overflow-y:auto">'
+            f'<table style="width:100%;border-collapse:collapse">{"".join(rows)}</table></div>')

@@ -1,0 +1,276 @@
+"""Entrypoint-level controls, URL parameters and the share link.
+
+The sidebar controls run in app.py, before the page, so their query
+parameters survive page switches. Every control that changes what is shown
+is in the URL under a short key (see URL_KEYS):
+
+- Plain values (unit, method, k, source, dates, frame, cluster, term) use
+  Streamlit's own binding (`bind="query-params"`).
+- Choices shown with a friendly label but identified by an id (articles,
+  groups) are synced by `url_select`: a bound selectbox would put the
+  displayed label, i.e. an untrusted title, into the URL instead of the id.
+
+Values a link brings in that cannot be used fall back to the default with
+a notice that names the parameter and never repeats the value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from typing import Callable, Sequence
+from urllib.parse import urlencode
+
+import streamlit as st
+from streamlit.errors import StreamlitSecretNotFoundError
+
+from dashboard import clusters as cluster_mod
+from dashboard import frames as frames_mod
+from dashboard.ui import state
+
+UNITS = ["auto", "article", "passage"]
+METHODS = list(cluster_mod.METHODS)
+K_CHOICES = ["auto"] + [str(k) for k in range(cluster_mod.K_MIN, cluster_mod.MAX_K + 1)]
+
+# Every URL parameter the app reads, in the order links list them.
+URL_KEYS = {
+    "unit": "unit of analysis: auto, article or passage",
+    "method": "clustering method",
+    "k": "number of clusters (auto or 2..50)",
+    "source": "source filter (repeatable)",
+    "dates": "date filter: two ISO dates",
+    "frame": "frame view filter: all, a frame name or none",
+    "cluster": "cluster shown on Framing clusters",
+    "doc": "article opened on Framing clusters",
+    "profile": "article profiles on Framing clusters: by cluster or by frame",
+    "group_a": "group A on Key terms (cluster:N, source:NAME, frame:NAME, doc:ID,ID)",
+    "group_b": "group B on Key terms (the same kinds, or rest)",
+    "term": "term whose contexts Key terms shows",
+    "a": "article A on Side by side",
+    "b": "article B on Side by side",
+}
+RESERVED = {"embed", "embed_options"}
+LINK = "_fl_link"  # key -> serialized non-default values, rebuilt every run
+NOTICES = "_fl_url_notices"  # parameters already reported this session
+
+
+@dataclass(frozen=True)
+class View:
+    """The sidebar's choices for this run."""
+
+    unit: str
+    method: str
+    k: str
+    sources: tuple[str, ...]
+    dates: tuple[str, str] | None
+    frame: str
+
+
+# ---------------------------------------------------------------- URL helpers
+
+
+def incoming(key: str) -> list[str] | None:
+    """What the URL says about a control that has not been drawn yet in this session."""
+    if key in st.session_state or key not in st.query_params:
+        return None
+    return st.query_params.get_all(key)
+
+
+def url_notice(key: str, where=None) -> None:
+    """Tell the user a link parameter was not usable (the name only: values are untrusted)."""
+    (where or st).warning(
+        f"The link's `{key}` parameter does not match anything here, so the default is shown instead."
+    )
+
+
+def _register(key: str, values: list[str] | None) -> None:
+    links = st.session_state.setdefault(LINK, {})
+    if values:
+        links[key] = values
+    else:
+        links.pop(key, None)
+
+
+def bound_selectbox(label: str, options: Sequence[str], key: str, *, default: str | None = None,
+                    where=None, help: str | None = None, format_func: Callable[[str], str] = str) -> str:
+    """A selectbox whose value is its URL parameter (the options are plain, safe strings)."""
+    where = where or st
+    options = list(options)
+    default = default if default in options else options[0]
+    if key in st.session_state and st.session_state[key] not in options:
+        del st.session_state[key]  # stale (e.g. the corpus changed); not a link problem
+    raw = incoming(key)
+    value = where.selectbox(label, options, index=options.index(default), key=key, bind="query-params",
+                            help=help, format_func=format_func)
+    if raw is not None and format_func(value) != raw[-1]:
+        url_notice(key, where)
+    _register(key, None if value == default else [format_func(value)])
+    return value
+
+
+def url_select(label: str, options: Sequence[str], key: str, *, format_func: Callable[[str], str],
+               default: str | None = None, where=None, help: str | None = None) -> str | None:
+    """A selectbox of ids with readable labels, kept in the URL by id.
+
+    Seeded from the URL the first time it is drawn in a session (or after a
+    page switch), written back to the URL after every run.
+    """
+    where = where or st
+    options = list(options)
+    if not options:
+        return None
+    default = default if default in options else options[0]
+    raw = incoming(key)
+    if raw is not None:
+        if raw[-1] in options:
+            st.session_state[key] = raw[-1]
+        else:
+            url_notice(key, where)
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = default
+    value = where.selectbox(label, options, key=key, format_func=format_func, help=help)
+    sync_param(key, None if value == default else value)
+    return value
+
+
+def sync_param(key: str, value: str | None) -> None:
+    """Write an unbound parameter to the URL (None removes it) and to the share link."""
+    if value is None:
+        if key in st.query_params:
+            del st.query_params[key]
+    elif st.query_params.get(key) != value:
+        st.query_params[key] = value
+    _register(key, None if value is None else [value])
+
+
+def _check_unknown_params() -> None:
+    """Once per session: drop parameters the app does not read, with one notice."""
+    if st.session_state.get("_fl_params_checked"):
+        return
+    st.session_state["_fl_params_checked"] = True
+    unknown = [k for k in st.query_params.keys() if k not in URL_KEYS and k not in RESERVED]
+    if not unknown:
+        return
+    for k in unknown:
+        del st.query_params[k]
+    st.warning(f"The link had {len(unknown):,} parameter(s) this app does not use; they were ignored.")
+
+
+# ---------------------------------------------------------------- the sidebar
+
+
+def _frame_names() -> list[str]:
+    toml_text = st.session_state.get(state.TUNING, {}).get("frames_toml")
+    try:
+        frames, _warnings = frames_mod.load_frames(toml_text)
+    except frames_mod.FrameLexiconError:
+        frames, _warnings = frames_mod.load_frames(None)
+    return [f.name for f in frames]
+
+
+def _sanitize_multi(key: str, options: Sequence[str]) -> None:
+    if key in st.session_state:
+        allowed = set(options)
+        kept = [v for v in st.session_state[key] if v in allowed]
+        if kept != list(st.session_state[key]):
+            st.session_state[key] = kept
+
+
+def _date_filter(first: dt.date | None, last: dt.date | None) -> tuple[str, str] | None:
+    if first is None or last is None:
+        st.caption("No article has a date, so there is no date filter.")
+        _register("dates", None)
+        return None
+    current = st.session_state.get("dates")
+    if current is not None and (len(current) == 2 and not (first <= current[0] <= current[1] <= last)):
+        del st.session_state["dates"]  # the corpus changed under a previous choice
+    raw = incoming("dates")
+    chosen = st.date_input("Dates", value=(first, last), min_value=first, max_value=last, key="dates",
+                           bind="query-params", help="Articles without a date drop out when this range is narrowed.")
+    chosen = tuple(chosen) if isinstance(chosen, (tuple, list)) else (chosen,)
+    if raw is not None and [d.isoformat() for d in chosen] != raw:
+        url_notice("dates")
+    if len(chosen) != 2 or (chosen[0] <= first and chosen[1] >= last):
+        _register("dates", None)
+        return None  # mid-selection, or the whole span: no filter
+    _register("dates", [chosen[0].isoformat(), chosen[1].isoformat()])
+    return chosen[0].isoformat(), chosen[1].isoformat()
+
+
+def sidebar() -> View:
+    """Draw the analysis controls and filters; remember them for the page."""
+    st.session_state[LINK] = {}
+    _check_unknown_params()
+    cs = state.current_corpus()
+    for message in cs.errors:
+        st.error("The corpus given with --corpus could not be used; the sample corpus is shown instead.")
+        st.text(message)
+    sources, first, last = state.corpus_facets(cs.key, cs.corpus)
+
+    with st.sidebar:
+        st.subheader("Analysis")
+        unit = bound_selectbox("Unit of analysis", UNITS, "unit",
+                               help="Passages show framing inside articles; articles scale to large corpora. "
+                                    "Auto uses passages up to 300 articles.")
+        method = bound_selectbox("Clustering method", METHODS, "method")
+        k = bound_selectbox("Number of clusters", K_CHOICES, "k",
+                            help="auto picks the number with the best silhouette score.")
+        st.subheader("Filters")
+        _sanitize_multi("source", sources)
+        raw = incoming("source")
+        chosen_sources = st.multiselect("Sources", sources, key="source", bind="query-params",
+                                        placeholder="All sources")
+        if raw is not None and sorted(chosen_sources) != sorted(set(raw)):
+            url_notice("source")
+        _register("source", list(chosen_sources) or None)
+        dates = _date_filter(first, last)
+        frame = bound_selectbox("Frame", ["all", *_frame_names(), "none"], "frame",
+                                help="Show only passages (or articles) whose dominant frame is this one.")
+        n = len(cs.corpus.articles)
+        origin = {"sample": "the sample corpus", "path": "the --corpus folder", "upload": "your upload"}[cs.kind]
+        st.caption(f"Corpus: {origin}, {n:,} article{'s' if n != 1 else ''}.")
+
+    view = View(unit, method, k, tuple(chosen_sources), dates, frame)
+    st.session_state[state.VIEW] = view
+    return view
+
+
+# ---------------------------------------------------------------- the share link
+
+
+def _configured_base() -> str | None:
+    """FRAMELENS_PUBLIC_URL or the `public_url` secret, when it is an http(s) URL."""
+    value = os.environ.get("FRAMELENS_PUBLIC_URL", "").strip()
+    if not value:
+        try:
+            value = str(st.secrets.get("public_url", "")).strip()
+        except StreamlitSecretNotFoundError:
+            value = ""  # no secrets file: local use
+    return value.rstrip("/") if value.startswith(("http://", "https://")) else None
+
+
+def view_url(page_path: str) -> str:
+    """The address of this view: base URL, page path, non-default parameters."""
+    base = _configured_base()
+    if base is not None:
+        url = f"{base}/{page_path}" if page_path else base
+    else:
+        url = (st.context.url or f"http://localhost:8501/{page_path}").rstrip("/")
+    links = st.session_state.get(LINK, {})
+    pairs = [(k, v) for k in URL_KEYS for v in links.get(k, [])]
+    return f"{url}?{urlencode(pairs)}" if pairs else url
+
+
+def share_link(page) -> None:
+    """The copyable link, drawn last so every control has registered its value."""
+    cs = state.current_corpus()
+    with st.sidebar:
+        st.subheader("Copy link to this view")
+        st.code(view_url(page.url_path), language=None, wrap_lines=True)
+        private = cs.kind == "upload" or st.session_state.get(state.PASTED) or st.session_state.get(state.OVERRIDES)
+        if private:
+            st.caption("Uploaded or pasted articles and your corrections cannot travel in a link: "
+                       "it reopens on the sample corpus (or the server's --corpus folder).")
+        if st.session_state.get(state.TUNING):
+            st.caption("Options from the Settings page (TF-IDF, lexicon, aliases) are not part of the link.")

@@ -1,0 +1,287 @@
+"""Where the pages get the corpus and the analysis: one place for caching and session state.
+
+Heavy results live in st.cache_resource keyed on a content hash plus the
+frozen Settings, never on texts (hashing 40,000 texts on every rerun costs
+more than the lookup saves). The corpus itself is passed as an underscore
+parameter so Streamlit does not hash it. Uploaded and pasted articles and
+metadata corrections live in st.session_state, so one session never sees
+another's corpus; the shared cache can only be hit with the same content.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import hashlib
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from dashboard import queries
+from dashboard.loading import CorpusError, corpus_hash, load_corpus, load_seed_corpus, load_uploads
+from dashboard.models import Analysis, Article, Corpus, LoadIssue, Settings
+from dashboard.pipeline import AnalysisError, analyze
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Session-state keys that are not widgets (widget keys double as URL parameters; see shell.py).
+UPLOADED = "fl_uploaded"  # Corpus built from uploads, or absent
+UPLOAD_NAMES = "fl_upload_names"  # file names of that upload (shown, never trusted)
+UPLOAD_SIG = "fl_upload_sig"  # which uploader contents were last loaded
+UPLOAD_ERROR = "fl_upload_error"  # (message, issues) of the last failed upload
+PASTED = "fl_pasted"  # list[Article] pasted by the user
+OVERRIDES = "fl_overrides"  # article id -> {"source": ..., "date": ...}
+TUNING = "fl_tuning"  # Settings fields chosen on the Settings page
+VIEW = "fl_view"  # the sidebar's View for this run
+
+STAGE_TEXT = {
+    "clean": "cleaning articles",
+    "aliases": "merging name variants",
+    "tokens": "splitting into words",
+    "duplicates": "finding syndicated copies",
+    "vectors": "building TF-IDF vectors",
+    "clusters": "clustering",
+    "frames": "scoring frames",
+    "layout": "laying out the map",
+    "tables": "building tables",
+}
+
+
+# ---------------------------------------------------------------- the corpus
+
+
+def cli_corpus_path(argv: list[str] | None = None) -> str | None:
+    """`streamlit run app.py -- --corpus PATH`: the path, or None."""
+    parser = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    parser.add_argument("--corpus", default=None)
+    args, _ = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
+    return args.corpus
+
+
+def _path_stamp(path: Path) -> tuple[float, int]:
+    """Newest modification time and file count under a path: changes when the folder does."""
+    if path.is_file():
+        return path.stat().st_mtime, 1
+    newest, count = path.stat().st_mtime, 0
+    for folder, _dirs, files in os.walk(path):
+        for name in files:
+            try:
+                newest = max(newest, os.stat(os.path.join(folder, name)).st_mtime)
+            except OSError:
+                continue  # vanished while walking; the loader will report what it finds
+            count += 1
+    return newest, count
+
+
+@st.cache_resource(max_entries=2, show_spinner="Loading the corpus…")
+def _load_path(path: str, stamp: tuple[float, int]) -> Corpus:
+    return load_corpus([path])
+
+
+@st.cache_resource(show_spinner=False)
+def _seed_corpus() -> Corpus:
+    return load_seed_corpus()
+
+
+@dataclass
+class CorpusState:
+    corpus: Corpus  # pasted articles added and corrections applied; filters not yet
+    key: str  # content hash of exactly that corpus
+    kind: str  # "sample", "path" or "upload"
+    errors: list[str]  # problems the user should see (may quote input: show as text)
+    report: list[LoadIssue]  # the loader's per-item report, pasted items included
+
+
+def _base() -> tuple[Corpus, str, list[str], list[LoadIssue]]:
+    errors: list[str] = []
+    extra_issues: list[LoadIssue] = []
+    uploaded = st.session_state.get(UPLOADED)
+    if uploaded is not None:
+        return uploaded, "upload", errors, extra_issues
+    path = cli_corpus_path()
+    if path:
+        p = Path(path).expanduser()
+        try:
+            if not p.exists():
+                raise CorpusError(f"{path} does not exist (no such file or folder).")
+            return _load_path(str(p.resolve()), _path_stamp(p)), "path", errors, extra_issues
+        except CorpusError as exc:
+            errors.append(f"The corpus given with --corpus could not be used, so the sample corpus is shown: {exc}")
+            extra_issues.extend(exc.issues)
+    return _seed_corpus(), "sample", errors, extra_issues
+
+
+def _apply_overrides(articles: list[Article], overrides: dict[str, dict]) -> list[Article]:
+    if not overrides:
+        return articles
+    out = []
+    for a in articles:
+        fix = overrides.get(a.id)
+        out.append(dataclasses.replace(a, **fix) if fix else a)
+    return out
+
+
+def current_corpus() -> CorpusState:
+    """The corpus this session looks at, before the sidebar filters."""
+    base, kind, errors, extra = _base()
+    pasted: list[Article] = st.session_state.get(PASTED, [])
+    overrides: dict = st.session_state.get(OVERRIDES, {})
+    signature = (base.content_hash, tuple(a.id for a in pasted), repr(sorted(overrides.items())))
+    cached = st.session_state.get("_fl_corpus_cache")
+    if cached is None or cached[0] != signature:
+        known = {a.id for a in base.articles}
+        articles = list(base.articles) + [a for a in pasted if a.id not in known]
+        articles = _apply_overrides(articles, overrides)
+        corpus = Corpus(articles, list(base.issues), dict(base.encodings), corpus_hash(articles))
+        st.session_state["_fl_corpus_cache"] = (signature, corpus)
+    corpus = st.session_state["_fl_corpus_cache"][1]
+    return CorpusState(corpus, corpus.content_hash, kind, errors, extra + list(corpus.issues))
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def corpus_facets(key: str, _corpus: Corpus) -> tuple[list[str], dt.date | None, dt.date | None]:
+    """Sources (most articles first) and the date span, for the sidebar filters."""
+    counts = pd.Series([a.source for a in _corpus.articles]).value_counts()
+    sources = sorted(counts.index, key=lambda s: (-counts[s], s))
+    dates = sorted(d for d in (a.date for a in _corpus.articles) if d)
+    first = dt.date.fromisoformat(dates[0]) if dates else None
+    last = dt.date.fromisoformat(dates[-1]) if dates else None
+    return sources, first, last
+
+
+def filtered_corpus(cs: CorpusState, sources: tuple[str, ...], dates: tuple[str, str] | None) -> tuple[Corpus, str]:
+    """The sources and dates the sidebar asks for; undated articles drop out of a date filter."""
+    if not sources and dates is None:
+        return cs.corpus, cs.key
+    signature = (cs.key, sources, dates)
+    cached = st.session_state.get("_fl_filter_cache")
+    if cached is None or cached[0] != signature:
+        wanted = set(sources)
+        arts = [
+            a for a in cs.corpus.articles
+            if (not wanted or a.source in wanted)
+            and (dates is None or (a.date is not None and dates[0] <= a.date <= dates[1]))
+        ]
+        sub = Corpus(arts, cs.corpus.issues, cs.corpus.encodings, corpus_hash(arts))
+        st.session_state["_fl_filter_cache"] = (signature, sub)
+    sub = st.session_state["_fl_filter_cache"][1]
+    return sub, sub.content_hash
+
+
+def set_upload(files: list[tuple[str, bytes]]) -> None:
+    """Load uploaded files into this session; on failure keep the current corpus."""
+    try:
+        corpus = load_uploads(files)
+    except CorpusError as exc:
+        st.session_state[UPLOAD_ERROR] = (str(exc), list(exc.issues))
+        return
+    st.session_state.pop(UPLOAD_ERROR, None)
+    st.session_state[UPLOADED] = corpus
+    st.session_state[UPLOAD_NAMES] = [name for name, _ in files]
+    st.session_state[PASTED] = []
+    st.session_state[OVERRIDES] = {}
+
+
+def reset_to_sample() -> None:
+    """Forget uploads, pasted articles and corrections (the --corpus path, if any, comes back)."""
+    for key in (UPLOADED, UPLOAD_NAMES, UPLOAD_SIG, UPLOAD_ERROR, PASTED, OVERRIDES):
+        st.session_state.pop(key, None)
+
+
+# ---------------------------------------------------------------- settings and analysis
+
+
+def settings_for(unit: str, method: str, k: str) -> Settings:
+    """The sidebar's analysis controls plus the Settings page's options."""
+    tuning = st.session_state.get(TUNING, {})
+    return Settings(unit=unit, method=method, k=None if k == "auto" else int(k), **tuning)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _analysis(corpus_key: str, settings: Settings, _corpus: Corpus) -> Analysis:
+    bar = st.progress(0.0, text="Starting the analysis…")
+
+    def progress(stage: str, fraction: float) -> None:
+        bar.progress(min(max(fraction, 0.0), 1.0), text=f"Analysing: {STAGE_TEXT.get(stage, stage)}…")
+
+    try:
+        return analyze(_corpus, settings, progress)
+    finally:
+        bar.empty()
+
+
+def analysis(corpus: Corpus, key: str, settings: Settings) -> Analysis:
+    """The cached analysis; raises AnalysisError with a message for the user."""
+    return _analysis(key, settings, corpus)
+
+
+@st.cache_data(max_entries=32, show_spinner="Comparing the two groups…")
+def key_terms(corpus_key: str, settings: Settings, spec_a: str, spec_b: str, _analysis: Analysis) -> pd.DataFrame:
+    return queries.key_terms(_analysis, spec_a, spec_b)
+
+
+@st.cache_resource(max_entries=16, show_spinner="Aligning sentences…")
+def alignment(corpus_key: str, settings: Settings, a_id: str, b_id: str, _analysis: Analysis):
+    return queries.align(_analysis, a_id, b_id)
+
+
+@dataclass
+class App:
+    """Everything a page needs for this run."""
+
+    corpus_state: CorpusState
+    corpus: Corpus  # after the sidebar filters: what was analysed
+    key: str
+    settings: Settings
+    analysis: Analysis
+    frame_filter: str  # "all" or a frame name: a view filter on units
+
+    def unit_mask(self) -> np.ndarray:
+        units = self.analysis.units
+        if self.frame_filter == "all":
+            return np.ones(len(units), dtype=bool)
+        return (units["frame"] == self.frame_filter).to_numpy()
+
+
+def app() -> App:
+    """The analysis for this run, or a visible message and st.stop()."""
+    view = st.session_state.get(VIEW)
+    if view is None:  # a page run outside app.py (should not happen)
+        st.error("The app must be started from app.py.")
+        st.stop()
+    cs = current_corpus()
+    corpus, key = filtered_corpus(cs, view.sources, view.dates)
+    settings = settings_for(view.unit, view.method, view.k)
+    if len(corpus.articles) < 2:
+        st.warning("The source and date filters leave fewer than two articles. Widen them in the sidebar.")
+        st.stop()
+    try:
+        result = analysis(corpus, key, settings)
+    except AnalysisError as exc:
+        st.error("The corpus cannot be analysed with these settings:")
+        st.text(str(exc))
+        st.stop()
+    frame = view.frame if view.frame in result.frame_names or view.frame == "none" else "all"
+    return App(cs, corpus, key, settings, result, frame)
+
+
+def doc_label(docs: pd.DataFrame, limit: int = 70) -> dict[str, str]:
+    """Article id -> "source — title (id)" for selectboxes (plain text, never markdown)."""
+    out = {}
+    for doc_id, source, title in zip(docs["id"], docs["source"], docs["title"]):
+        text = f"{source} — {title}"
+        text = " ".join(text.split())
+        if len(text) > limit:
+            text = text[: limit - 1] + "…"
+        out[doc_id] = f"{text} ({doc_id})"
+    return out
+
+
+def content_hash_of(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]

@@ -1,0 +1,169 @@
+"""Key terms: the words that set group A apart from group B, and where they occur."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard import keyterms, queries
+from dashboard.ui import safe, shell, state, views
+
+LABELLED_PER_SIDE = 15
+PLOT_MAX_TERMS = 2_500  # the most frequent terms, plus every labelled one
+TABLE_ROWS = 30
+TERM_CHOICES_PER_SIDE = 100
+KWIC_LIMIT = 100
+
+st.title("Key terms")
+st.caption("Which words one group of articles or passages uses more than another, weighed by how sure we can be "
+           "(Fightin' Words: log-odds with an informative prior; |z| ≥ 1.96 is marked significant).")
+app = state.app()
+a = app.analysis
+labels = state.doc_label(a.documents)
+cluster_label = {c.id: c.label for c in a.clusters}
+sources = sorted(a.documents["source"].astype(str).unique())
+
+
+def describe(spec: str) -> str:
+    """A group spec in words (plain text for selectbox options, never markdown)."""
+    kind, _, value = spec.partition(":")
+    if kind == "cluster":
+        return f"Cluster {value} — {safe.truncate(cluster_label.get(int(value), ''), 60)}"
+    if kind == "source":
+        return f"Source: {safe.truncate(value, 60)}"
+    if kind == "frame":
+        return f"Frame: {a.frame_labels.get(value, value)}"
+    if kind == "doc":
+        return "Chosen articles…"
+    return {"rest": "Everything not in A", "all": "The whole corpus"}.get(spec, spec)
+
+
+def group_picker(title: str, key: str, options: list[str], default: str, where) -> str | None:
+    """A group spec, kept in the URL as the spec itself (e.g. cluster:2 or doc:ID,ID)."""
+    docs_key = f"{key}_docs"
+    incoming = shell.incoming(key)
+    if incoming is not None and incoming[-1].startswith("doc:"):
+        ids = [i.strip() for i in incoming[-1][4:].split(",") if i.strip()]
+        valid = [i for i in dict.fromkeys(ids) if i in labels]
+        if valid:
+            st.session_state[key] = "doc:"
+            st.session_state[docs_key] = valid
+        if len(valid) < len(ids) or not ids:
+            shell.url_notice(key, where)
+    spec = shell.url_select(title, options, key, default=default, format_func=describe, where=where)
+    if spec != "doc:":
+        return spec
+    chosen = where.multiselect("Articles", list(labels), key=docs_key, format_func=labels.get,
+                               placeholder="Choose one or more articles")
+    if not chosen:
+        shell.sync_param(key, None)
+        where.info("Choose at least one article for this group.")
+        return None
+    spec = "doc:" + ",".join(chosen)
+    shell.sync_param(key, spec)
+    return spec
+
+
+base_options = ([f"cluster:{c.id}" for c in a.clusters] + [f"source:{s}" for s in sources]
+                + [f"frame:{f}" for f in a.frame_names] + ["doc:"])
+left, right = st.columns(2)
+spec_a = group_picker("Group A", "group_a", base_options, "cluster:1", left)
+spec_b = group_picker("Group B", "group_b", ["rest", *base_options, "all"], "rest", right)
+if spec_a is None or spec_b is None:
+    st.stop()
+
+try:
+    df = state.key_terms(app.key, app.settings, spec_a, spec_b, a)
+except (queries.SpecError, ValueError) as exc:
+    st.error("These two groups cannot be compared:")
+    st.text(str(exc))
+    st.stop()
+if df.empty:
+    st.info("The two groups share no terms to compare.")
+    st.stop()
+
+top_a = keyterms.top_terms(df, LABELLED_PER_SIDE, "a")
+top_b = keyterms.top_terms(df, LABELLED_PER_SIDE, "b")
+
+# ---------------------------------------------------------------- scatter
+st.subheader("Term rates in A and B")
+frequent = df.assign(total=df["count_a"] + df["count_b"]).nlargest(PLOT_MAX_TERMS, "total", keep="first")
+plot = pd.concat([frequent, df[df["term"].isin(set(top_a["term"]) | set(top_b["term"]))]]).drop_duplicates("term")
+positive = np.concatenate([plot["rate_a"][plot["rate_a"] > 0], plot["rate_b"][plot["rate_b"] > 0]])
+floor = float(positive.min()) / 2 if len(positive) else 0.01  # where a zero rate sits on the log axes
+labelled = set(top_a["term"]) | set(top_b["term"])
+fig = go.Figure(go.Scatter(
+    x=np.maximum(plot["rate_b"], floor), y=np.maximum(plot["rate_a"], floor), mode="markers+text",
+    text=[safe.plot_label(t, 25) if t in labelled else "" for t in plot["term"]],
+    textposition="top center", textfont=dict(size=11),
+    customdata=np.column_stack([plot["term"].astype(str), plot["z"].round(2).astype(str)]),
+    hovertext=[safe.hover([("term", t), ("z", f"{z:.2f}"), ("count in A", ca), ("count in B", cb),
+                           ("per 1,000 in A", f"{ra:.2f}"), ("per 1,000 in B", f"{rb:.2f}")])
+               for t, z, ca, cb, ra, rb in zip(plot["term"], plot["z"], plot["count_a"], plot["count_b"],
+                                               plot["rate_a"], plot["rate_b"])],
+    hovertemplate="%{hovertext}<extra></extra>",
+    marker=dict(size=7, color=plot["z"].clip(-6, 6), colorscale="RdBu_r", cmin=-6, cmax=6,
+                colorbar=dict(title="z"), opacity=0.8),
+))
+fig.update_layout(height=560, margin=dict(l=10, r=10, t=10, b=10), dragmode="select", clickmode="event+select",
+                  xaxis=dict(type="log", title="rate in B (per 1,000)"),
+                  yaxis=dict(type="log", title="rate in A (per 1,000)"))
+event = st.plotly_chart(fig, width="stretch", key="terms_scatter", on_select="rerun", selection_mode=("points",))
+try:
+    points = event["selection"]["points"]
+except (KeyError, TypeError):
+    points = []
+picked = None
+for p in points:
+    custom = p.get("customdata")
+    if isinstance(custom, dict):
+        custom = [custom.get("0")]
+    if custom and custom[0]:
+        picked = str(custom[0])
+        break
+st.caption("Above the diagonal: used more in A (red); below: more in B (blue). Terms one group never uses sit on "
+           "the edge. Labelled: the most distinctive terms of each side. Click a point to see its contexts.")
+
+# ---------------------------------------------------------------- tables
+cols = ["term", "z", "count_a", "count_b", "rate_a", "rate_b", "significant"]
+config = {"z": st.column_config.NumberColumn("z", format="%.2f"),
+          "rate_a": st.column_config.NumberColumn("per 1,000 in A", format="%.2f"),
+          "rate_b": st.column_config.NumberColumn("per 1,000 in B", format="%.2f"),
+          "count_a": "count in A", "count_b": "count in B"}
+t1, t2 = st.columns(2)
+with t1:
+    st.subheader("Most distinctive of A")
+    st.dataframe(keyterms.top_terms(df, TABLE_ROWS, "a")[cols], hide_index=True, width="stretch", column_config=config)
+with t2:
+    st.subheader("Most distinctive of B")
+    st.dataframe(keyterms.top_terms(df, TABLE_ROWS, "b")[cols], hide_index=True, width="stretch", column_config=config)
+views.download(df, "key_terms.csv", "Download every term (CSV)", key="dl_terms")
+
+# ---------------------------------------------------------------- keyword in context
+st.subheader("Keyword in context")
+choices = list(keyterms.top_terms(df, TERM_CHOICES_PER_SIDE, "a")["term"]) + \
+    list(keyterms.top_terms(df, TERM_CHOICES_PER_SIDE, "b")["term"])
+vocabulary = set(df["term"])
+for extra in (picked, st.session_state.get("term"), (shell.incoming("term") or [None])[-1]):
+    if extra and extra in vocabulary and extra not in choices:
+        choices.append(extra)
+if picked is not None and picked in vocabulary and st.session_state.get("_fl_scatter_pick") != picked:
+    st.session_state["_fl_scatter_pick"] = picked
+    st.session_state["term"] = picked  # before the selectbox is drawn
+term = shell.bound_selectbox("Term", choices, "term", help="The most distinctive terms of both sides; "
+                                                           "or click a point in the scatter.")
+mask_a, mask_b = queries.group_masks(a, spec_a, spec_b)
+row = df[df["term"] == term].iloc[0]
+st.text(f"{term}: {int(row['count_a'])} times in A, {int(row['count_b'])} in B, z = {row['z']:.2f}")
+k1, k2 = st.columns(2)
+for where, title, mask, file_name in ((k1, "In group A", mask_a, "kwic_a.csv"), (k2, "In group B", mask_b, "kwic_b.csv")):
+    with where:
+        st.markdown(f"**{title}**")
+        lines = queries.keyword_in_context(a, term, mask, limit=KWIC_LIMIT)
+        if lines.empty:
+            st.caption("No occurrences.")
+            continue
+        safe.render(safe.kwic_table(lines))
+        views.download(lines, file_name, "Download these lines (CSV)", key=f"dl_{file_name}")
