@@ -195,3 +195,29 @@ def analysis_to_dict(analysis: Analysis) -> dict:
 def terms_to_records(df: pd.DataFrame, limit: int | None = None) -> list[dict]:
     rows = df if limit is None else df.head(limit)
     return [{k: _clean(v) for k, v in rec.items()} for rec in rows.to_dict("records")]
+
+
+def document_similarity(analysis: Analysis, doc_ids: list[str]) -> pd.DataFrame:
+    """Cosine similarity of articles' mean unit TF-IDF vectors, ids on both axes.
+
+    Averaging the units first lets an article of many passages and an article
+    analysed whole be compared the same way. Costs one sparse product, so the
+    caller chooses how many articles are worth a picture.
+    """
+    import scipy.sparse as sp
+    from sklearn.preprocessing import normalize
+
+    known = set(analysis.documents["id"])
+    unknown = [d for d in doc_ids if d not in known]
+    if unknown:
+        raise SpecError(f"unknown article id(s): {', '.join(unknown)}")
+    pos = {d: i for i, d in enumerate(doc_ids)}
+    unit_doc = analysis.units["doc_id"].to_numpy()
+    rows = np.flatnonzero(analysis.units["doc_id"].isin(pos).to_numpy())
+    groups = np.fromiter((pos[d] for d in unit_doc[rows]), dtype=np.int64, count=len(rows))
+    sizes = np.bincount(groups, minlength=len(doc_ids)).astype(np.float64)
+    weights = 1.0 / np.maximum(sizes, 1.0)[groups]
+    indicator = sp.csr_matrix((weights, (groups, rows)), shape=(len(doc_ids), len(unit_doc)))
+    means = normalize(indicator @ analysis.vectors.tfidf)
+    sims = (means @ means.T).toarray()
+    return pd.DataFrame(np.clip(sims, 0.0, 1.0), index=list(doc_ids), columns=list(doc_ids))
