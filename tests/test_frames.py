@@ -1,0 +1,229 @@
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import CountVectorizer
+
+from dashboard import tokens
+from dashboard.frames import (
+    MIN_HITS,
+    Frame,
+    FrameLexiconError,
+    frame_evidence,
+    frame_term_matrix,
+    load_frames,
+    score_frames,
+    source_frame_table,
+)
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+
+def frame(name, *terms):
+    return Frame(name, name.title(), "", tuple(terms))
+
+
+def matched_terms(frames, terms, j=0):
+    matrix = frame_term_matrix(frames, terms)
+    return [terms[i] for i in matrix[:, j].nonzero()[0]]
+
+
+def test_wildcard_matches_words_with_the_prefix_but_not_longer_ngrams():
+    terms = ["error", "terrain", "terror", "terrorism", "terrorist", "terrorist attack", "counterterrorism"]
+    assert matched_terms([frame("t", "terror*")], terms) == ["terror", "terrorism", "terrorist"]
+
+
+def test_phrase_wildcard_ends_on_its_last_word():
+    terms = ["armed", "armed gang", "armed gangs", "armed guards", "gangs", "heavily armed gangs"]
+    assert matched_terms([frame("t", "armed gang*")], terms) == ["armed gang", "armed gangs"]
+
+
+def test_lexicon_phrases_are_normalised_like_the_vocabulary():
+    terms = ["emergency", "state", "state emergency"]
+    assert matched_terms([frame("o", "State of Emergency")], terms) == ["state emergency"]
+
+
+def test_unsorted_vocabulary_matches_the_same_terms():
+    terms = ["terrorist", "zebra", "gangs", "terror", "abc"]
+    matrix = frame_term_matrix([frame("t", "terror*", "gangs")], terms)
+    assert sorted(terms[i] for i in matrix.nonzero()[0]) == ["gangs", "terror", "terrorist"]
+
+
+def test_a_term_matched_by_two_entries_of_one_frame_counts_once():
+    matrix = frame_term_matrix([frame("t", "terror*", "terrorist")], ["terrorist"])
+    assert matrix.toarray().tolist() == [[1]]
+
+
+def count_units(texts, ngram_max=2):
+    vectorizer = CountVectorizer(analyzer=lambda t: tokens.ngrams(tokens.tokenize(t), ngram_max))
+    counts = vectorizer.fit_transform(texts)
+    n_tokens = np.array([len(tokens.tokenize(t)) for t in texts])
+    return counts, n_tokens, vectorizer.get_feature_names_out()
+
+
+def test_phrase_entry_is_not_counted_again_through_its_words():
+    # 4 content tokens; the bigram "collective security" occurs twice.
+    counts, n_tokens, terms = count_units(["collective security, collective security"])
+    scores, _ = score_frames(counts, n_tokens, [frame("s", "collective security")], terms)
+    assert scores.loc[0, "s"] == pytest.approx(100 * 2 / 4)
+
+
+def test_score_is_hits_per_hundred_content_tokens():
+    counts, n_tokens, terms = count_units(["The terrorists attacked the city; a terrorist gang was seen."])
+    scores, _ = score_frames(counts, n_tokens, [frame("t", "terror*")], terms)
+    assert n_tokens[0] == 6  # terrorists attacked city terrorist gang seen
+    assert scores.loc[0, "t"] == pytest.approx(100 * 2 / 6)
+
+
+def test_dominant_frame_needs_enough_hits_and_a_clear_margin():
+    frames = [frame("a", "alpha"), frame("b", "beta")]
+    terms = ["alpha", "beta", "other"]
+    counts = sp.csr_matrix(
+        np.array(
+            [
+                [3, 0, 10],  # clearly a
+                [1, 0, 10],  # one stray hit: none
+                [3, 3, 10],  # tie: none
+                [4, 3, 10],  # 4 vs 3 is no clear margin: none
+                [0, 0, 10],  # nothing: none
+            ]
+        )
+    )
+    n_tokens = counts.sum(axis=1).A1
+    _, dominant = score_frames(counts, n_tokens, frames, terms)
+    assert list(dominant) == ["a", "none", "none", "none", "none"]
+    assert MIN_HITS == 2
+
+
+def test_empty_unit_scores_zero():
+    scores, dominant = score_frames(sp.csr_matrix((1, 1), dtype=int), np.array([0]), [frame("a", "alpha")], ["alpha"])
+    assert scores.loc[0, "a"] == 0 and dominant[0] == "none"
+
+
+def test_bundled_lexicon_loads_cleanly_with_labels_and_descriptions():
+    frames, warnings = load_frames()
+    assert warnings == []
+    names = [f.name for f in frames]
+    assert {"sovereignty", "terrorism", "legitimacy", "protests", "military", "power_struggle"} <= set(names)
+    assert all(f.label and f.description and f.terms for f in frames)
+
+
+def test_user_lexicon_replaces_the_defaults():
+    frames, warnings = load_frames('[frames.economy]\nlabel = "Economy"\ndescription = "Money."\nterms = ["inflation", "price*"]\n')
+    assert [f.name for f in frames] == ["economy"] and warnings == []
+    assert frames[0].terms == ("inflation", "price*")
+
+
+def test_bad_toml_is_reported_clearly():
+    with pytest.raises(FrameLexiconError, match="not valid TOML"):
+        load_frames('[frames.x]\nterms = ["unclosed"\n')
+
+
+def test_frame_without_terms_is_an_error_naming_it():
+    with pytest.raises(FrameLexiconError, match='"empty"'):
+        load_frames('[frames.empty]\nlabel = "Empty"\nterms = []\n')
+    with pytest.raises(FrameLexiconError, match='"stopwords"'):
+        load_frames('[frames.stopwords]\nlabel = "S"\nterms = ["the", "of it"]\n')
+
+
+def test_vanishing_and_shrinking_terms_are_warnings_and_the_rest_still_works():
+    frames, warnings = load_frames('[frames.x]\nlabel = "X"\nterms = ["the", "first president", "riot*"]\n')
+    assert frames[0].terms == ("first president", "riot*")
+    assert any('"the"' in w and "dropped" in w for w in warnings)
+    assert any('"first president"' in w and '"president"' in w for w in warnings)
+
+
+def test_reserved_frame_name_is_rejected():
+    with pytest.raises(FrameLexiconError, match="reserved"):
+        load_frames('[frames.none]\nlabel = "N"\nterms = ["x"]\n')
+
+
+def test_evidence_lists_terms_with_their_sentences():
+    frames = [frame("terrorism", "terror*", "armed gang*"), frame("order", "state of emergency")]
+    text = "Armed gangs attacked the airport. Calm returned later.\nA state of emergency was declared after terrorist raids."
+    evidence = frame_evidence(text, frames)
+    assert list(evidence.columns) == ["frame", "term", "matched", "sentence"]
+    rows = set(evidence.itertuples(index=False, name=None))
+    assert rows == {
+        ("terrorism", "armed gang*", "armed gangs", "Armed gangs attacked the airport."),
+        ("terrorism", "terror*", "terrorist", "A state of emergency was declared after terrorist raids."),
+        ("order", "state of emergency", "state emergency", "A state of emergency was declared after terrorist raids."),
+    }
+
+
+def test_source_frame_table_gives_shares_per_outlet():
+    units = pd.DataFrame(
+        {
+            "source": ["A", "A", "A", "A", "B"],
+            "frame": ["terrorism", "terrorism", "none", "military", "military"],
+            "tokens": [10, 10, 20, 60, 5],
+        }
+    )
+    table = source_frame_table(units, ["terrorism", "military"])
+    assert list(table.columns) == ["source", "terrorism", "military", "none", "units"]
+    a = table.set_index("source").loc["A"]
+    assert (a["terrorism"], a["military"], a["none"], a["units"]) == (0.5, 0.25, 0.25, 4)
+    weighted = source_frame_table(units, ["terrorism", "military"], weight_col="tokens").set_index("source")
+    assert weighted.loc["A", "military"] == pytest.approx(0.6)
+    assert weighted.loc["B", "military"] == 1.0
+    with pytest.raises(ValueError, match="not in the lexicon"):
+        source_frame_table(units, ["military"])
+
+
+# --- the seed articles -------------------------------------------------------
+
+
+def seed(prefix):
+    return next(SEEDS.glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
+
+
+def between(text, start, stop):
+    a = text.index(start)
+    return text[a : text.index(stop, a)]
+
+
+@pytest.fixture(scope="module")
+def seed_passages():
+    s0, s3 = seed("000"), seed("003")
+    passages = {
+        "behind_the_riots": between(s3, "Who is behind the riots", "In Kazakhstan itself"),
+        "militants_paragraph": between(s3, "Trained militants", "Political scientist"),
+        "doubts_about_legitimacy": between(s3, "Doubts about legitimacy", "Later, the official"),
+        "article_4_quote": between(s0, '"In connection with', "Observers"),
+        "article_4_text": between(s0, "Article 4 of the treaty states", "The UN Security"),
+    }
+    # Count over every seed paragraph too, as the pipeline would, so the vocabulary is realistic.
+    paragraphs = [p for f in sorted(SEEDS.glob("*.txt")) for p in f.read_text(encoding="utf-8").split("\n") if p.strip()]
+    counts, n_tokens, terms = count_units(list(passages.values()) + paragraphs)
+    frames, _ = load_frames()
+    scores, dominant = score_frames(counts, n_tokens, frames, terms)
+    scores.index = list(passages) + [f"p{i}" for i in range(len(paragraphs))]
+    dominant.index = scores.index
+    return scores, dominant
+
+
+def test_seed_terrorism_passage_scores_terrorism_claims(seed_passages):
+    scores, dominant = seed_passages
+    assert dominant["militants_paragraph"] == "terrorism"
+    assert scores.loc["behind_the_riots"].idxmax() == "terrorism"
+
+
+def test_seed_legitimacy_passage_scores_legitimacy_doubts(seed_passages):
+    _, dominant = seed_passages
+    assert dominant["doubts_about_legitimacy"] == "legitimacy"
+
+
+def test_seed_article_4_passages_score_sovereignty(seed_passages):
+    _, dominant = seed_passages
+    assert dominant["article_4_quote"] == "sovereignty"
+    assert dominant["article_4_text"] == "sovereignty"
+
+
+def test_seed_evidence_points_at_the_militants_sentences():
+    frames, _ = load_frames()
+    evidence = frame_evidence(between(seed("003"), "Trained militants", "Political scientist"), frames)
+    terror = evidence[evidence["frame"] == "terrorism"]
+    assert set(terror["matched"]) == {"militants"}
+    assert terror["sentence"].str.startswith("Trained militants from several countries").any()
