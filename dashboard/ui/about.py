@@ -1,2 +1,49 @@
+"""How it works: the method in plain words, and what it cannot tell you."""
+
 import streamlit as st
-st.title("about")
+
+st.title("How it works")
+st.markdown(
+    """
+Framelens compares how outlets **frame** one event: which aspects they stress, which words they choose,
+what they leave out. Everything is computed from the words of the articles; nothing is sent anywhere.
+
+### The steps
+1. **Loading and cleaning.** Articles come from text files, tables, JSON or archives. Cleaning removes
+   what the outlet did not write as its story: adverts, aggregator notices, image credits, captions and
+   bare links. Every skipped file and every guess (date, outlet, encoding) is listed in the load report.
+2. **Units.** An article can mix framings, so up to 300 articles the analysis works on **passages**
+   (paragraphs, long ones split); larger corpora are analysed article by article. You can choose in the sidebar.
+3. **Words.** Text is lower-cased and split into words; common words ("the", "said") are dropped and
+   spelling variants of one name are merged (Settings shows which). Single words and two-word phrases are counted.
+4. **TF-IDF.** Each unit becomes a vector of term weights: a term counts more the more the unit uses it
+   and the fewer units use it at all, so "troops" says more than "country".
+5. **Syndicated copies.** Texts published more than once (agency copy, reprints) are found by overlapping
+   word sequences. They are grouped, and by default only one copy takes part in clustering and key terms,
+   so one text printed five times does not look five times as important. *Originality* is the share of an
+   article's word sequences found in no other article.
+6. **Clusters.** Units with similar vectors are grouped (agglomerative clustering with cosine distance,
+   or k-means for large corpora). The number of clusters is chosen by the silhouette score unless you set
+   it. Clusters are numbered by size, so cluster 1 is the largest. The map places similar units near each other.
+7. **Frames by lexicon.** A frame is a list of words and phrases (editable in Settings). A unit's frame
+   score is how often it uses a frame's words per 100 words; its dominant frame is the clearly highest one,
+   or "none".
+8. **Key terms.** Two groups are compared with the weighted log-odds ratio with an informative prior
+   ("Fightin' Words", Monroe, Colaresi and Quinn 2008). Rare words get pulled towards the corpus average,
+   so a z-score above 1.96 (or below −1.96) means a difference unlikely to be chance, not just a word used once.
+9. **Side by side.** Each sentence of one article is matched with the most similar sentence of the other
+   (cosine of TF-IDF). Sentences without a match above the threshold are what one article says and the other does not.
+
+### What it cannot tell you
+- **Frames by lexicon are word lists.** They count words, not meaning: "we reject claims of terrorism"
+  scores as terrorism framing. Negation, irony and quotation are invisible to them. Read the passages.
+- **Clusters are topical as much as framing.** Passages about the same sub-topic (prices, troops, the
+  airport) cluster together whatever their stance. A cluster is a starting point for reading, not a verdict.
+- **Translations and transliterations** change words: two outlets may say the same in different words and look
+  different, or names may be spelled differently (aliases help, but not always).
+- **Counts depend on the corpus.** Adding or removing articles changes TF-IDF weights, clusters and their numbers.
+  Shared links carry the view (sidebar and page choices), not your uploads or Settings-page options.
+- **Small groups give weak evidence.** With a handful of articles, few terms reach significance.
+- **Syndication detection** needs long shared word sequences: a rewritten agency story counts as original.
+"""
+)

@@ -56,7 +56,9 @@ else:
     })
     fig = px.scatter(frame, x="x", y="y", color="cluster", custom_data=["doc_id", "unit", "hover"],
                      render_mode="webgl" if len(frame) > 3000 else "svg",
-                     color_discrete_map={"other clusters": "#d1d5db"})
+                     color_discrete_map={"other clusters": "#d1d5db"},
+                     color_discrete_sequence=px.colors.qualitative.Dark24,
+                     category_orders={"cluster": [safe.plot_label(names[c.id], 60) for c in a.clusters]})
     fig.update_traces(hovertemplate="%{customdata[2]}<extra></extra>", marker=dict(size=8, opacity=0.8))
     fig.update_layout(height=520, margin=dict(l=10, r=10, t=10, b=10), dragmode="select", clickmode="event+select",
                       legend=dict(title_text="cluster"), xaxis=dict(showticklabels=False, title=None),
@@ -86,7 +88,7 @@ opened = shell.url_select("Article", doc_options, "doc", default="",
                           format_func=lambda d: "— choose an article or click a point —" if not d else labels[d])
 if opened:
     row = docs.loc[opened]
-    st.text(f"{row['source']} · {row['date'] or 'no date'} · {row['title']}")
+    st.text(f"{row['source']} · {state.date_text(row['date'])} · {row['title']}")
     parts = a.units[a.units["doc_id"] == opened]
     table = pd.DataFrame({
         "passage": parts["index"] + 1,

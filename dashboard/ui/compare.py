@@ -49,7 +49,7 @@ h1, h2 = st.columns(2)
 for where, row, tag in ((h1, row_a, "A"), (h2, row_b, "B")):
     with where:
         st.markdown(f"**Article {tag}**")
-        st.text(f"{row['source']} · {row['date'] or 'no date'}\n{row['title']}")
+        st.text(f"{row['source']} · {state.date_text(row['date'])}\n{row['title']}")
 
 # Highlights: the pair's most distinctive terms per side over the frame lexicon's matches.
 marks: dict[str, str] = {}

@@ -25,7 +25,8 @@ def corpus_controls() -> None:
             "Upload text files (`.txt`, `.md`), tables (`.csv`, `.tsv`), `.json` / `.jsonl`, "
             "their `.gz` forms or `.zip` archives. Uploads stay in your browser session."
         )
-        files = st.file_uploader("Article files", type=UPLOAD_TYPES, accept_multiple_files=True, key="fl_files")
+        files = st.file_uploader("Article files", type=UPLOAD_TYPES, accept_multiple_files=True,
+                                 key=f"fl_files_{st.session_state.get('fl_uploader_n', 0)}")
         if files:
             signature = tuple((f.name, f.size, f.file_id) for f in files)
             if st.session_state.get(state.UPLOAD_SIG) != signature:
@@ -61,6 +62,7 @@ def corpus_controls() -> None:
 
         if st.button("Back to the sample corpus", help="Forget uploads, pasted articles and corrections."):
             state.reset_to_sample()
+            st.session_state["fl_uploader_n"] = st.session_state.get("fl_uploader_n", 0) + 1  # an empty uploader
             st.rerun()
 
 

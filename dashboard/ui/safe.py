@@ -156,16 +156,17 @@ def render(markup: str) -> None:
     st.html(markup)
 
 
-def kwic_table(lines, max_height: int = 420) -> str:
+def kwic_table(lines, max_height: int = 420, context_chars: int = 70) -> str:
     """Keyword-in-context lines: left context right-aligned, the match bold, the outlet first."""
+    nowrap = "white-space:nowrap;overflow:hidden"
     rows = []
-    for source, left, match, right in zip(lines.get("source", [""] * len(lines)), lines["left"], lines["match"],
-                                          lines["right"]):
+    sources = lines["source"] if "source" in lines else [""] * len(lines)
+    for source, left, match, right in zip(sources, lines["left"], lines["match"], lines["right"]):
         rows.append(
-            f'<tr><td style="{CELL};color:#6b7280;white-space:nowrap">{esc(truncate(source, 24))}</td>'
-            f'<td style="{CELL};text-align:right">{esc(tail(left, 90))}</td>'
-            f'<td style="{CELL};font-weight:700;white-space:nowrap">{esc(match)}</td>'
-            f'<td style="{CELL}">{esc(truncate(right, 90))}</td></tr>'
+            f'<tr><td style="{CELL};{nowrap};color:#6b7280;width:14%">{esc(truncate(source, 22))}</td>'
+            f'<td style="{CELL};{nowrap};text-align:right;width:40%">{esc(tail(left, context_chars))}</td>'
+            f'<td style="{CELL};{nowrap};font-weight:700;text-align:center;width:10%">{esc(match)}</td>'
+            f'<td style="{CELL};{nowrap};width:36%">{esc(truncate(right, context_chars))}</td></tr>'
         )
     return (f'<div style="max-height:{int(max_height)}px;overflow-y:auto">'
-            f'<table style="width:100%;border-collapse:collapse">{"".join(rows)}</table></div>')
+            f'<table style="width:100%;border-collapse:collapse;table-layout:fixed">{"".join(rows)}</table></div>')

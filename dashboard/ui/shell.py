@@ -182,9 +182,10 @@ def _date_filter(first: dt.date | None, last: dt.date | None) -> tuple[str, str]
         st.caption("No article has a date, so there is no date filter.")
         _register("dates", None)
         return None
-    current = st.session_state.get("dates")
-    if current is not None and (len(current) == 2 and not (first <= current[0] <= current[1] <= last)):
-        del st.session_state["dates"]  # the corpus changed under a previous choice
+    span = (first, last)
+    if st.session_state.get("_fl_date_span", span) != span and "dates" in st.session_state:
+        del st.session_state["dates"]  # another corpus: a range chosen for the old one means nothing here
+    st.session_state["_fl_date_span"] = span
     raw = incoming("dates")
     chosen = st.date_input("Dates", value=(first, last), min_value=first, max_value=last, key="dates",
                            bind="query-params", help="Articles without a date drop out when this range is narrowed.")
@@ -259,7 +260,7 @@ def view_url(page_path: str) -> str:
         url = (st.context.url or f"http://localhost:8501/{page_path}").rstrip("/")
     links = st.session_state.get(LINK, {})
     pairs = [(k, v) for k in URL_KEYS for v in links.get(k, [])]
-    return f"{url}?{urlencode(pairs)}" if pairs else url
+    return f"{url}?{urlencode(pairs, safe=':,')}" if pairs else url
 
 
 def share_link(page) -> None:

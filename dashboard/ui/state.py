@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
-import hashlib
 import os
 import sys
 from dataclasses import dataclass
@@ -283,5 +282,6 @@ def doc_label(docs: pd.DataFrame, limit: int = 70) -> dict[str, str]:
     return out
 
 
-def content_hash_of(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+def date_text(value: object) -> str:
+    """An article's date for display; missing dates (None or NaN) read "no date"."""
+    return "no date" if value is None or pd.isna(value) else str(value)

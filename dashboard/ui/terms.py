@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zlib
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -94,8 +96,13 @@ plot = pd.concat([frequent, df[df["term"].isin(set(top_a["term"]) | set(top_b["t
 positive = np.concatenate([plot["rate_a"][plot["rate_a"] > 0], plot["rate_b"][plot["rate_b"] > 0]])
 floor = float(positive.min()) / 2 if len(positive) else 0.01  # where a zero rate sits on the log axes
 labelled = set(top_a["term"]) | set(top_b["term"])
+# Counts are whole numbers, so many terms share a point: spread them a little,
+# along the diagonal (the ratio of A to B stays exact) by an amount fixed per term.
+spread = np.array([1.0 + 0.16 * ((zlib.crc32(t.encode("utf-8")) % 1000) / 1000 - 0.5) for t in plot["term"]])
+z_span = float(min(6.0, max(2.0, plot["z"].abs().max())))
 fig = go.Figure(go.Scatter(
-    x=np.maximum(plot["rate_b"], floor), y=np.maximum(plot["rate_a"], floor), mode="markers+text",
+    x=np.maximum(plot["rate_b"], floor) * spread, y=np.maximum(plot["rate_a"], floor) * spread,
+    mode="markers+text",
     text=[safe.plot_label(t, 25) if t in labelled else "" for t in plot["term"]],
     textposition="top center", textfont=dict(size=11),
     customdata=np.column_stack([plot["term"].astype(str), plot["z"].round(2).astype(str)]),
@@ -104,7 +111,7 @@ fig = go.Figure(go.Scatter(
                for t, z, ca, cb, ra, rb in zip(plot["term"], plot["z"], plot["count_a"], plot["count_b"],
                                                plot["rate_a"], plot["rate_b"])],
     hovertemplate="%{hovertext}<extra></extra>",
-    marker=dict(size=7, color=plot["z"].clip(-6, 6), colorscale="RdBu_r", cmin=-6, cmax=6,
+    marker=dict(size=7, color=plot["z"].clip(-z_span, z_span), colorscale="RdBu_r", cmin=-z_span, cmax=z_span,
                 colorbar=dict(title="z"), opacity=0.8),
 ))
 fig.update_layout(height=560, margin=dict(l=10, r=10, t=10, b=10), dragmode="select", clickmode="event+select",
@@ -157,13 +164,13 @@ term = shell.bound_selectbox("Term", choices, "term", help="The most distinctive
 mask_a, mask_b = queries.group_masks(a, spec_a, spec_b)
 row = df[df["term"] == term].iloc[0]
 st.text(f"{term}: {int(row['count_a'])} times in A, {int(row['count_b'])} in B, z = {row['z']:.2f}")
-k1, k2 = st.columns(2)
-for where, title, mask, file_name in ((k1, "In group A", mask_a, "kwic_a.csv"), (k2, "In group B", mask_b, "kwic_b.csv")):
-    with where:
-        st.markdown(f"**{title}**")
-        lines = queries.keyword_in_context(a, term, mask, limit=KWIC_LIMIT)
-        if lines.empty:
-            st.caption("No occurrences.")
-            continue
-        safe.render(safe.kwic_table(lines))
-        views.download(lines, file_name, "Download these lines (CSV)", key=f"dl_{file_name}")
+for title, mask, file_name in (("In group A", mask_a, "kwic_a.csv"), ("In group B", mask_b, "kwic_b.csv")):
+    st.markdown(f"**{title}**")
+    lines = queries.keyword_in_context(a, term, mask, limit=KWIC_LIMIT)
+    if lines.empty:
+        st.caption("No occurrences.")
+        continue
+    safe.render(safe.kwic_table(lines))
+    if len(lines) >= KWIC_LIMIT:
+        st.caption(f"The first {KWIC_LIMIT} occurrences.")
+    views.download(lines, file_name, "Download these lines (CSV)", key=f"dl_{file_name}")

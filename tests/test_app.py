@@ -1,0 +1,391 @@
+"""The Streamlit app as a user meets it, driven by AppTest (no browser).
+
+AppTest runs the real app.py with the real core on the sample corpus. It
+cannot click plotly charts or read the browser's address bar, so URL state is
+checked through the widgets and session state that the parameters seed.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+from types import SimpleNamespace
+from urllib.parse import parse_qs, urlsplit
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.loading import load_seed_corpus
+from dashboard.ui import safe, views
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+PAGES = {
+    "overview": "dashboard/ui/overview.py",
+    "clusters": "dashboard/ui/clusters.py",
+    "terms": "dashboard/ui/terms.py",
+    "compare": "dashboard/ui/compare.py",
+    "settings": "dashboard/ui/settings.py",
+    "about": "dashboard/ui/about.py",
+}
+TITLES = {"overview": "Overview", "clusters": "Framing clusters", "terms": "Key terms",
+          "compare": "Side by side", "settings": "Settings", "about": "How it works"}
+
+SEED_IDS = [a.id for a in load_seed_corpus().articles]
+
+# Untrusted input: what an uploaded corpus could carry into every view.
+SCRIPT = "<script>alert(1)</script>"
+IMG = '<img src=x onerror="alert(2)">'
+MD_IMG = "![x](http://evil.example/p.png)"
+MD_LINK = "[click](http://evil.example/phish)"
+RAW_MARKERS = ("<script", "<img", "onerror=\"alert")  # must never reach any page element unescaped
+MARKDOWN_MARKERS = ("](http://evil.example",)  # must never reach an element that renders markdown
+
+
+def run(page: str = "overview", params: dict | None = None, timeout: int = 60) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    if page != "overview":
+        at.switch_page(PAGES[page])
+    at.run()
+    return at
+
+
+def no_exception(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def warnings(at: AppTest) -> list[str]:
+    return [w.value for w in at.warning]
+
+
+# ---------------------------------------------------------------- every page
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_page_opens_on_the_sample_corpus(page):
+    at = run(page)
+    no_exception(at)
+    assert not at.error, [e.value for e in at.error]
+    assert at.title[0].value == TITLES[page]
+
+
+def test_overview_shows_metrics_table_and_charts():
+    at = run()
+    no_exception(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Articles"] == str(len(SEED_IDS))
+    assert int(metrics["Clusters"]) >= 1
+    assert len(at.get("arrow_data_frame")) + len(at.dataframe) >= 1  # the articles table (a data editor)
+    assert len(at.get("plotly_chart")) == 2  # timeline and sources x frames
+
+
+def test_analysis_controls_come_from_the_url():
+    at = run(params={"unit": "article", "method": "kmeans", "k": "3"})
+    no_exception(at)
+    assert at.session_state["unit"] == "article"
+    assert at.session_state["method"] == "kmeans"
+    assert at.session_state["k"] == "3"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Clusters"] == "3"
+    assert not warnings(at)
+
+
+def test_share_link_carries_the_non_default_controls():
+    at = run(params={"unit": "article", "k": "3"})
+    link = at.sidebar.code[0].value
+    assert "unit=article" in link and "k=3" in link
+    assert "method=" not in link  # defaults stay out of links
+
+
+@pytest.mark.parametrize("key,value", [
+    ("k", "999999999"), ("k", "two"), ("unit", "paragraph"), ("method", "<b>x</b>"), ("frame", "no-such-frame"),
+])
+def test_a_bad_sidebar_parameter_falls_back_with_a_notice(key, value):
+    at = run(params={key: value})
+    no_exception(at)
+    assert at.session_state[key] in ("auto", "agglomerative", "all")
+    notices = warnings(at)
+    assert any(f"`{key}`" in n for n in notices), notices
+    assert all(value not in n for n in notices)  # the untrusted value is not echoed
+
+
+def test_unknown_parameters_are_dropped_with_one_notice():
+    at = AppTest.from_file(APP, default_timeout=60)
+    for i in range(300):
+        at.query_params[f"p{i}"] = "<b>x</b>"
+    at.query_params["k"] = "3"
+    at.run()
+    no_exception(at)
+    assert [n for n in warnings(at) if "parameter(s)" in n] == [
+        "The link had 300 parameter(s) this app does not use; they were ignored."
+    ]
+    assert at.session_state["k"] == "3"  # the known one still applies
+
+
+def test_thousands_of_parameters_do_not_break_the_app():
+    # Streamlit itself drops a query string of more than 1,000 parameters: defaults apply.
+    at = AppTest.from_file(APP, default_timeout=60)
+    for i in range(3000):
+        at.query_params[f"p{i}"] = "x"
+    at.query_params["k"] = "3"
+    at.run()
+    no_exception(at)
+    assert at.session_state["k"] == "auto"
+
+
+def test_unknown_article_id_on_compare_falls_back_with_a_notice():
+    at = run("compare", {"a": "doesnotexist", "b": SEED_IDS[2]})
+    no_exception(at)
+    assert at.session_state["a"] == SEED_IDS[0]
+    assert at.session_state["b"] == SEED_IDS[2]
+    assert any("`a`" in n for n in warnings(at))
+
+
+# ---------------------------------------------------------------- pages with URL state
+
+
+def test_compare_page_shows_both_articles_aligned():
+    at = run("compare", {"a": SEED_IDS[1], "b": SEED_IDS[3]})
+    no_exception(at)
+    assert (at.session_state["a"], at.session_state["b"]) == (SEED_IDS[1], SEED_IDS[3])
+    seeds = {a.id: a for a in load_seed_corpus().articles}
+    table = next(h.value for h in at.html if "<table" in h.value)
+    for doc_id in (SEED_IDS[1], SEED_IDS[3]):
+        # some words of each article's text appear in the aligned table
+        words = [w for w in seeds[doc_id].text.split() if w.isalpha() and len(w) > 6][:20]
+        assert sum(w in table for w in words) >= 10
+    assert {m.label for m in at.metric} >= {"Shared text", "Matched sentence pairs"}
+
+
+def test_same_article_twice_asks_for_two():
+    at = run("compare", {"a": SEED_IDS[0], "b": SEED_IDS[0]})
+    no_exception(at)
+    assert any("two different articles" in w for w in warnings(at))
+
+
+def test_key_terms_from_url_groups_give_term_tables_and_contexts():
+    at = run("terms", {"group_a": "source:Dnevnik", "group_b": "rest"})
+    no_exception(at)
+    assert at.session_state["group_a"] == "source:Dnevnik"
+    frames = [d.value for d in at.dataframe]
+    term_tables = [f for f in frames if "term" in f.columns and "z" in f.columns]
+    assert len(term_tables) == 2
+    top_a, top_b = term_tables
+    assert len(top_a) > 0 and (top_a["z"] > 0).all()
+    assert (top_b["z"] < 0).all()
+    # The chosen term defaults to A's most distinctive and its contexts are shown.
+    assert at.session_state["term"] == top_a["term"].iloc[0]
+    assert any("<table" in h.value for h in at.html)
+
+
+def test_key_terms_chosen_articles_spec_round_trips():
+    spec = f"doc:{SEED_IDS[0]},{SEED_IDS[2]}"
+    at = run("terms", {"group_a": spec, "group_b": "rest"})
+    no_exception(at)
+    assert at.session_state["group_a"] == "doc:"
+    assert at.session_state["group_a_docs"] == [SEED_IDS[0], SEED_IDS[2]]
+    assert parse_qs(urlsplit(at.sidebar.code[0].value).query)["group_a"] == [spec]
+
+
+def test_key_terms_bad_group_and_term_fall_back():
+    at = run("terms", {"group_a": "cluster:999", "term": "zzzz-not-a-term"})
+    no_exception(at)
+    assert at.session_state["group_a"] == "cluster:1"
+    notices = warnings(at)
+    assert any("`group_a`" in n for n in notices) and any("`term`" in n for n in notices)
+
+
+def test_clusters_page_focus_and_opened_article_from_url():
+    at = run("clusters", {"cluster": "1", "doc": SEED_IDS[4]})
+    no_exception(at)
+    assert at.session_state["cluster"] == "1"
+    assert at.session_state["doc"] == SEED_IDS[4]
+    assert any("Cluster 1" in m.value for m in at.markdown)
+    assert not any(m.value.startswith("**Cluster 2**") for m in at.markdown)  # only the focused card
+
+
+def test_source_filter_subsets_the_corpus_before_analysis():
+    at = run(params={"source": "Dnevnik"})
+    no_exception(at)
+    seeds = load_seed_corpus().articles
+    n_dnevnik = sum(a.source == "Dnevnik" for a in seeds)
+    if n_dnevnik >= 2:
+        assert {m.label: m.value for m in at.metric}["Articles"] == str(n_dnevnik)
+    else:  # fewer than two articles left: a visible message, no analysis
+        assert any("fewer than two articles" in w for w in warnings(at))
+
+
+# ---------------------------------------------------------------- corpus controls
+
+
+def _upload(at: AppTest, files: list[tuple[str, bytes, str]]) -> AppTest:
+    at.file_uploader[0].set_value(files)
+    at.run()
+    return at
+
+
+TINY = [
+    ("one.txt", b"The troops arrived in Almaty on Friday.\n\nOfficials said the troops would protect airports and "
+                b"power stations while the protests continue across the country.", "text/plain"),
+    ("two.txt", b"Protesters in Almaty demanded lower fuel prices.\n\nThe government blamed foreign terrorists for "
+                b"the violence and asked allies to send troops to restore order.", "text/plain"),
+    ("three.txt", b"Fuel prices doubled overnight, and protests spread from the west to Almaty.\n\nMany protesters "
+                  b"said the government ignored their economic grievances for years.", "text/plain"),
+]
+
+
+def test_a_small_corpus_uploads_and_is_analysed():
+    at = _upload(run(), TINY)
+    no_exception(at)
+    assert {m.label: m.value for m in at.metric}["Articles"] == "3"
+    assert any("your upload" in c.value for c in at.sidebar.caption)
+    assert any("cannot travel in a link" in c.value for c in at.sidebar.caption)
+    back = next(b for b in at.button if b.label == "Back to the sample corpus")
+    back.click().run()
+    assert {m.label: m.value for m in at.metric}["Articles"] == str(len(SEED_IDS))
+
+
+def test_an_unusable_upload_keeps_the_corpus_and_says_why():
+    at = _upload(run(), [("empty.txt", b"   ", "text/plain")])
+    no_exception(at)
+    assert any("could not be used" in e.value for e in at.error)
+    assert {m.label: m.value for m in at.metric}["Articles"] == str(len(SEED_IDS))
+
+
+def test_a_pasted_article_is_added():
+    at = run()
+    at.text_area[0].input("Kazakhstan's president asked the alliance for help as the unrest spread to Almaty. "
+                          "Troops landed at the airport the next morning.")
+    at.text_input[0].input("Pasted Times")
+    next(b for b in at.button if b.label == "Add the article").click().run()
+    no_exception(at)
+    assert {m.label: m.value for m in at.metric}["Articles"] == str(len(SEED_IDS) + 1)
+
+
+def test_an_invalid_lexicon_is_refused_and_the_old_one_kept():
+    at = run("settings")
+    lexicon = next(t for t in at.text_area if t.label == "Lexicon (TOML)")
+    lexicon.input("[frames.broken\nterms = ")
+    next(b for b in at.button if b.label == "Apply the lexicon").click().run()
+    no_exception(at)
+    assert any("not applied" in e.value for e in at.error)
+    assert "fl_tuning" not in at.session_state or "frames_toml" not in at.session_state["fl_tuning"]
+
+
+# ---------------------------------------------------------------- untrusted text
+
+
+EVIL_CSV = (
+    "source,title,date,text\n"
+    f'"{SCRIPT}Evil News","{IMG} {MD_IMG}",2022-01-05,"{SCRIPT} Troops arrived in Almaty. {IMG} The protests spread. '
+    f'{MD_IMG} Officials blamed terrorists. {MD_LINK} Fuel prices doubled."\n'
+    f'"Plain Daily","Protests {MD_LINK}",2022-01-06,"Protests spread across Almaty as fuel prices doubled. '
+    f'Troops arrived to guard the airport. Officials blamed foreign terrorists. {MD_IMG}"\n'
+    f'"{MD_IMG}","Third",2022-01-07,"The government asked allies for troops. Protesters in Almaty demanded lower '
+    f'fuel prices. {SCRIPT} Terrorists were blamed for the unrest."\n'
+).replace('"alert(2)"', "alert(2)")
+
+
+def _walk(node):
+    yield node
+    for child in getattr(node, "children", {}).values():
+        yield from _walk(child)
+
+
+def _rendered_texts(at: AppTest) -> tuple[list[str], list[str]]:
+    """(text of elements that render markdown, text of elements that render HTML)."""
+    markdown, markup = [], []
+    for node in _walk(at._tree):
+        kind = getattr(node, "type", None)
+        if kind in ("markdown", "caption", "title", "header", "subheader", "divider", "latex"):
+            markdown.append(node.value)
+        elif kind in ("alert", "warning", "error", "info", "success", "exception", "toast"):
+            markdown.append(str(getattr(node, "value", "")))
+        elif kind == "html":
+            markup.append(node.value)
+        elif kind == "metric":
+            markdown.append(node.label)
+        elif kind in ("expander", "tab", "status"):
+            markdown.append(getattr(node, "label", "") or "")
+        elif kind == "plotly_chart":
+            spec = json.dumps(json.loads(node.proto.spec), ensure_ascii=False)
+            markup.append(spec)
+        for attr in ("label", "help", "placeholder"):
+            value = getattr(node, attr, None)
+            if isinstance(value, str) and kind not in ("metric",):
+                markdown.append(value)
+    return markdown, markup
+
+
+@pytest.mark.parametrize("page", ["overview", "clusters", "terms", "compare", "settings"])
+def test_untrusted_text_never_reaches_markdown_or_html_unescaped(page):
+    at = _upload(run(), [("evil.csv", EVIL_CSV.encode("utf-8"), "text/csv")])
+    no_exception(at)
+    assert {m.label: m.value for m in at.metric}["Articles"] == "3"
+    if page != "overview":
+        at.switch_page(PAGES[page]).run()
+        no_exception(at)
+    markdown, markup = _rendered_texts(at)
+    for text in markdown + markup:
+        for marker in RAW_MARKERS:
+            assert marker not in text, (page, marker, text[:300])
+    for text in markdown:
+        for marker in MARKDOWN_MARKERS:
+            assert marker not in text, (page, marker, text[:300])
+    if page == "compare":  # the payload is shown, as text
+        assert any(html.escape(SCRIPT) in m for m in markup)
+
+
+# ---------------------------------------------------------------- safe.py and row layout
+
+
+def test_highlight_escapes_everything_and_marks_whole_terms():
+    text = 'Troops <b>entered</b> the "state of emergency" zone & stayed.'
+    out = safe.highlight(text, {"troops": "a", "state emergency": "frame"})
+    assert "<b>" not in out and "&lt;b&gt;entered&lt;/b&gt;" in out
+    assert "&amp; stayed." in out
+    assert f'<span style="{safe.STYLES["a"]}">Troops</span>' in out
+    # a two-word term spans the stop word between its words
+    assert f'<span style="{safe.STYLES["frame"]}">state of emergency</span>' in out
+    assert out.count("<span") == 2
+
+
+def test_highlight_does_not_mark_a_word_inside_another():
+    out = safe.highlight("Troopship troops", {"troops": "b"})
+    assert out.startswith("Troopship ") and out.count("<span") == 1
+
+
+def test_hover_and_labels_escape_and_truncate():
+    assert safe.hover([("title", SCRIPT)]) == "title: " + html.escape(SCRIPT)
+    label = safe.plot_label("<i>" + "x" * 100, 20)
+    assert "<i>" not in label and len(html.unescape(label)) == 20 and label.endswith("…")
+    assert safe.tail("one two three four", 10) == "…hree four"  # 1 + 9 characters
+
+
+def test_note_box_and_kwic_escape_their_input():
+    box = safe.note_box([IMG], "title")
+    assert "<img" not in box and html.escape(IMG) in box
+    lines = pd.DataFrame({"source": [SCRIPT], "left": ["a " + IMG], "match": ["<u>x</u>"], "right": [MD_IMG]})
+    out = safe.kwic_table(lines)
+    assert "<script" not in out and "<img" not in out and "<u>" not in out
+
+
+def test_aligned_rows_keep_reading_order_of_both_articles():
+    # A0<->B1, A1 unique, A2<->B3; B0 unique; B2 matched to A0 but A0 prefers B1.
+    al = SimpleNamespace(
+        a_sentences=["a0", "a1", "a2"], b_sentences=["b0", "b1", "b2", "b3"],
+        a_best=[(1, 0.9), (None, 0.1), (3, 0.7)],
+        b_best=[(None, 0.0), (0, 0.9), (0, 0.6), (2, 0.7)],
+        unique_a=[1], unique_b=[0],
+    )
+    rows = views.aligned_rows(al, lambda s: s)
+    assert rows == [
+        (None, "b0", "only B", "unique"),
+        ("a0", "b1", "0.90", "match"),
+        ("a1", None, "only A", "unique"),
+        (None, "b2", "≈ A1", "echo"),
+        ("a2", "b3", "0.70", "match"),
+    ]
