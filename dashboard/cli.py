@@ -44,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     def common(p):
         p.add_argument("paths", nargs="+", help="files or folders of articles")
         p.add_argument("--unit", choices=["auto", "article", "passage"], default="auto")
-        p.add_argument("--method", choices=["agglomerative", "kmeans"], default="agglomerative")
+        p.add_argument("--method", choices=["agglomerative", "kmeans"], default="kmeans")
         p.add_argument("--k", type=_positive_int, default=None, help="number of clusters (default: chosen by silhouette)")
         p.add_argument("--frames", type=Path, default=None, help="a TOML frame lexicon replacing the bundled one")
         p.add_argument("--out", type=Path, default=None, help="write JSON here instead of stdout")
@@ -70,7 +70,7 @@ def _settings(args) -> Settings:
             raise CorpusError(f"cannot read frame lexicon {args.frames}: {exc.strerror}") from None
     return Settings(
         unit=getattr(args, "unit", "auto"),
-        method=getattr(args, "method", "agglomerative"),
+        method=getattr(args, "method", "kmeans"),
         k=getattr(args, "k", None),
         frames_toml=frames_toml,
     )

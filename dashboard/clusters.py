@@ -9,6 +9,7 @@ cluster 2 names the same cluster tomorrow.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -36,6 +37,28 @@ class ClusterResult:
     silhouettes: dict[int, float] = field(default_factory=dict)  # k -> score tried
     notices: list[str] = field(default_factory=list)
     embedding: np.ndarray | None = None  # the dense space clustered in (rows = units)
+
+
+FRAME_WEIGHT = 0.5  # share of the clustering space given to the frame profile
+
+
+def framing_features(tfidf: sp.csr_matrix, frame_scores: np.ndarray, frame_weight: float = FRAME_WEIGHT) -> sp.csr_matrix:
+    """The space units are clustered in: shared words plus the frames they carry.
+
+    Plain TF-IDF groups passages by topic and names; appending each unit's
+    frame profile (its lexicon scores, L2-normalised) pulls passages that frame
+    the event alike together even when they share few words. Terms found in a
+    single unit are left out here: they cannot make two units similar, only
+    dilute every similarity. frame_weight=0 gives plain TF-IDF clustering.
+    """
+    w = float(min(max(frame_weight, 0.0), 1.0))
+    df = np.bincount(tfidf.indices, minlength=tfidf.shape[1])
+    shared = np.flatnonzero(df >= min(2, tfidf.shape[0]))
+    text = normalize(tfidf[:, shared]) * math.sqrt(1.0 - w)
+    if w == 0.0 or frame_scores.size == 0:
+        return sp.csr_matrix(text)
+    profile = sp.csr_matrix(normalize(np.asarray(frame_scores, dtype=np.float64)) * math.sqrt(w))
+    return sp.hstack([text, profile], format="csr")
 
 
 def reduce_dims(tfidf: sp.csr_matrix, seed: int = 0, dims: int = LSA_DIMS) -> np.ndarray:
@@ -73,13 +96,20 @@ def _kmeans(X: np.ndarray, k: int, seed: int) -> np.ndarray:
 
 
 def k_range(n_fit: int) -> range:
-    return range(K_MIN, max(K_MIN, min(K_MAX_AUTO, n_fit - 1)) + 1)
+    """Candidate k for the silhouette search, up to the rule of thumb sqrt(n/2).
+
+    On sparse text vectors the silhouette tends to keep rising with k, so an
+    open range ends at its top; the cap keeps 60 passages from becoming 12
+    clusters of five while leaving large corpora the full range.
+    """
+    k_max = min(K_MAX_AUTO, n_fit - 1, max(K_MIN, int(round(math.sqrt(n_fit / 2)))))
+    return range(K_MIN, max(K_MIN, k_max) + 1)
 
 
 def fit_clusters(
-    tfidf: sp.csr_matrix,
+    features: sp.csr_matrix,
     fit_rows: np.ndarray,
-    method: str = "agglomerative",
+    method: str = "kmeans",
     k: int | None = None,
     seed: int = 0,
 ) -> ClusterResult:
@@ -87,11 +117,11 @@ def fit_clusters(
     notices: list[str] = []
     if method not in METHODS:
         raise ValueError(f"unknown clustering method {method!r}; use one of {', '.join(METHODS)}")
-    X_all = reduce_dims(tfidf, seed)
+    X_all = reduce_dims(features, seed)
     X = X_all[fit_rows]
     n_fit = len(fit_rows)
     if n_fit < 2:
-        return ClusterResult(np.ones(tfidf.shape[0], dtype=np.int64), 1, method, {}, ["Fewer than two distinct units: one cluster."], X_all)
+        return ClusterResult(np.ones(features.shape[0], dtype=np.int64), 1, method, {}, ["Fewer than two distinct units: one cluster."], X_all)
     if method == "agglomerative" and n_fit > AGGLOMERATIVE_MAX_UNITS:
         notices.append(
             f"Agglomerative clustering is limited to {AGGLOMERATIVE_MAX_UNITS:,} units "
@@ -127,9 +157,9 @@ def fit_clusters(
     else:
         fit_labels = cut(k)
 
-    labels = np.empty(tfidf.shape[0], dtype=np.int64)
+    labels = np.empty(features.shape[0], dtype=np.int64)
     labels[fit_rows] = fit_labels
-    others = np.setdiff1d(np.arange(tfidf.shape[0]), fit_rows)
+    others = np.setdiff1d(np.arange(features.shape[0]), fit_rows)
     if len(others):
         ids = np.unique(fit_labels)
         centroids = normalize(np.vstack([X[fit_labels == c].mean(axis=0) for c in ids]))

@@ -81,8 +81,9 @@ class Settings:
     """Everything that changes the analysis; hashable so it can key a cache."""
 
     unit: Literal["auto", "article", "passage"] = "auto"
-    method: Literal["agglomerative", "kmeans"] = "agglomerative"
+    method: Literal["agglomerative", "kmeans"] = "kmeans"
     k: int | None = None  # None: chosen automatically
+    frame_weight: float = 0.5  # share of the clustering space given to frame profiles
     ngram_max: int = 2
     min_df: int | None = None  # None: adapts to corpus size
     max_df: float | None = None

@@ -26,7 +26,7 @@ from .tokens import stop_words_with, tokenize_many
 from .vectors import EmptyVocabularyError, build_vectors
 
 PASSAGE_UNIT_MAX_ARTICLES = 300  # "auto" analyses passages up to this many articles
-STAGES = ("clean", "aliases", "tokens", "duplicates", "vectors", "clusters", "frames", "layout", "tables")
+STAGES = ("clean", "aliases", "tokens", "duplicates", "vectors", "frames", "clusters", "layout", "tables")
 
 Progress = Callable[[str, float], None]
 
@@ -80,7 +80,10 @@ def analyze(corpus: Corpus, settings: Settings = Settings(), progress: Progress 
                 unit_rows.extend((pos, p.index, p.text, p.is_quote, p.heading) for p in c.passages)
         if not unit_rows:
             raise AnalysisError("No passages with text were found in the corpus.")
-        table = tokenize_many([r[2] for r in unit_rows], alias_table, stop_words)
+        # A section heading ("Doubts about legitimacy") frames the passage under it.
+        table = tokenize_many(
+            [f"{r[4]}\n{r[2]}" if r[4] else r[2] for r in unit_rows], alias_table, stop_words
+        )
         if len(table.ids) == 0:
             raise AnalysisError(
                 "The articles contain no words to analyse (only numbers, punctuation or stop words)."
@@ -90,7 +93,7 @@ def analyze(corpus: Corpus, settings: Settings = Settings(), progress: Progress 
 
     doc_ids = [a.id for a in articles]
     with stage("duplicates"):
-        dup = find_duplicates(doc_ids, [doc_table.unit_tokens(i) for i in range(len(doc_table))])
+        dup = find_duplicates(doc_ids, doc_table)
         canonical_doc = np.array([d not in dup.duplicate_of for d in doc_ids])
 
     unit_doc = np.array(doc_ids, dtype=object)[unit_doc_pos]
@@ -102,14 +105,9 @@ def analyze(corpus: Corpus, settings: Settings = Settings(), progress: Progress 
 
     with stage("vectors"):
         try:
-            vectors = build_vectors(table, settings, fit_rows)
+            vectors = build_vectors(table, settings, fit_rows, n_documents=int(canonical_doc.sum()))
         except EmptyVocabularyError as exc:
             raise AnalysisError(str(exc)) from None
-
-    with stage("clusters"):
-        result = cl.fit_clusters(vectors.tfidf, fit_rows, settings.method, settings.k, settings.seed)
-        notices.extend(result.notices)
-        labels = result.labels
 
     with stage("frames"):
         frames, frame_warnings = fr.load_frames(settings.frames_toml)
@@ -119,6 +117,12 @@ def analyze(corpus: Corpus, settings: Settings = Settings(), progress: Progress 
         doc_counts = _sum_rows_by(vectors.counts, unit_doc_pos, len(doc_ids))
         doc_ntok = np.bincount(unit_doc_pos, weights=vectors.n_tokens, minlength=len(doc_ids))
         doc_scores, doc_frame = fr.score_frames(doc_counts, doc_ntok, frames, vectors.terms)
+
+    with stage("clusters"):
+        features = cl.framing_features(vectors.tfidf, unit_scores[frame_names].to_numpy(), settings.frame_weight)
+        result = cl.fit_clusters(features, fit_rows, settings.method, settings.k, settings.seed)
+        notices.extend(result.notices)
+        labels = result.labels
 
     with stage("layout"):
         coords = cl.layout_2d(result.embedding, settings.seed)
@@ -168,7 +172,7 @@ def analyze(corpus: Corpus, settings: Settings = Settings(), progress: Progress 
                 documents[key] = [a.extra.get(key) for a in articles]
 
         frame_labels = {f.name: f.label for f in frames}
-        infos = _cluster_infos(units, documents, result.embedding, vectors, labels, frame_labels)
+        infos = _cluster_infos(units, documents, result.embedding, vectors, labels, frames, frame_labels)
 
     return Analysis(
         settings=settings,
@@ -214,22 +218,24 @@ def _group_numbers(doc_ids: list[str], groups: list[list[str]]) -> list[int | No
     return [number.get(d) for d in doc_ids]
 
 
-CLUSTER_FRAME_MIN_SHARE = 0.3  # a cluster takes a frame when this share of its units carry it
+def _cluster_infos(units, documents, embedding, vectors, labels, frames, frame_labels) -> list[ClusterInfo]:
+    """Cards for clusters; a cluster's frame is the dominant frame of its pooled text.
 
-
-def _cluster_infos(units, documents, embedding, vectors, labels, frame_labels) -> list[ClusterInfo]:
+    Pooling the units' counts applies the same rule as for one passage, so a
+    cluster where a few passages argue legitimacy and the rest carry no frame
+    is labelled by that argument rather than called mixed.
+    """
     source_of = dict(zip(documents["id"], documents["source"]))
+    k = int(labels.max())
+    pooled = _sum_rows_by(vectors.counts, labels - 1, k)
+    pooled_tokens = np.bincount(labels - 1, weights=vectors.n_tokens, minlength=k)
+    _, pooled_frame = fr.score_frames(pooled, pooled_tokens, frames, vectors.terms)
     infos = []
-    for c in range(1, int(labels.max()) + 1):
+    for c in range(1, k + 1):
         rows = units[units["cluster"] == c]
         if rows.empty:
             continue
-        frames = Counter(f for f in rows["frame"] if f != "none")
-        frame = "none"
-        if frames:
-            top, n_top = min(frames.items(), key=lambda kv: (-kv[1], kv[0]))
-            if n_top >= CLUSTER_FRAME_MIN_SHARE * len(rows):
-                frame = top
+        frame = str(pooled_frame.iloc[c - 1])
         top_terms = cl.distinctive_terms(vectors.tfidf, vectors.terms, labels, c)
         head = ", ".join(top_terms[:3]) or "no distinctive terms"
         label = f"{frame_labels[frame]}: {head}" if frame != "none" else f"Mixed framing: {head}"

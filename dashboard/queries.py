@@ -108,7 +108,9 @@ def key_terms(analysis: Analysis, spec_a: str, spec_b: str) -> pd.DataFrame:
     if np.array_equal(a, b):
         raise SpecError("groups A and B are the same units; choose two different groups")
     v = analysis.vectors
-    return keyterms.compare_groups(v.counts, a, b, v.terms, background=background_counts(analysis))
+    return keyterms.compare_groups(
+        v.counts, a, b, v.terms, background=background_counts(analysis), n_tokens=v.n_tokens
+    )
 
 
 def keyword_in_context(analysis: Analysis, term: str, mask: np.ndarray | None = None, limit: int = 200) -> pd.DataFrame:

@@ -86,16 +86,19 @@ def build_vectors(
     table: TokenTable,
     settings: Settings = Settings(),
     fit_rows: np.ndarray | None = None,
+    n_documents: int | None = None,
 ) -> Vectors:
     """Count n-grams of every unit; learn vocabulary and IDF on `fit_rows` only.
 
     `fit_rows` lets syndicated copies be left out of the vocabulary and IDF so
     one text printed five times does not look five times as important. Counting
     works on integer token ids with numpy, one pass for all n-gram orders.
+    The automatic cut-offs follow `n_documents` (articles) when units are
+    passages: five articles cut into sixty passages are still a tiny corpus.
     """
     n_units = len(table)
     fit_rows = np.arange(n_units) if fit_rows is None else np.asarray(fit_rows)
-    auto_min, auto_max = adaptive_df(len(fit_rows))
+    auto_min, auto_max = adaptive_df(n_documents or len(fit_rows))
     min_df = settings.min_df if settings.min_df is not None else auto_min
     max_df = settings.max_df if settings.max_df is not None else auto_max
     min_df = max(1, min(int(min_df), len(fit_rows)))
