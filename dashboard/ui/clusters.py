@@ -59,8 +59,9 @@ else:
                      color_discrete_map={"other clusters": "#d1d5db"},
                      color_discrete_sequence=px.colors.qualitative.Dark24,
                      category_orders={"cluster": [safe.plot_label(names[c.id], 60) for c in a.clusters]})
-    fig.update_traces(hovertemplate="%{customdata[2]}<extra></extra>", marker=dict(size=8, opacity=0.8))
-    fig.update_layout(height=520, margin=dict(l=10, r=10, t=10, b=10), dragmode="select", clickmode="event+select",
+    fig.update_traces(hovertemplate="%{customdata[2]}<extra></extra>",
+                      marker=dict(size=8 if len(frame) <= 1000 else 5, opacity=0.8))
+    fig.update_layout(height=520, margin=dict(l=10, r=10, t=10, b=10),
                       legend=dict(title_text="cluster"), xaxis=dict(showticklabels=False, title=None),
                       yaxis=dict(showticklabels=False, title=None))
     event = st.plotly_chart(fig, width="stretch", key="cluster_map", on_select="rerun", selection_mode=("points",))

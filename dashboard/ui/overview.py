@@ -165,12 +165,19 @@ def timeline(app: state.App) -> None:
         return
     top = list(dated["source"].value_counts().index[:MAX_TIMELINE_SOURCES])
     source = dated["source"].where(dated["source"].isin(top), "other sources")
-    counts = (pd.DataFrame({"date": pd.to_datetime(dated["date"]), "source": source})
+    when = pd.to_datetime(dated["date"])
+    span_days = (when.max() - when.min()).days
+    period, label, hover_fmt = (("D", "day", "%Y-%m-%d") if span_days <= 92 else
+                                ("W", "week", "week of %Y-%m-%d") if span_days <= 730 else ("M", "month", "%b %Y"))
+    bucket = when.dt.to_period(period).dt.start_time
+    counts = (pd.DataFrame({"date": bucket, "source": source})
               .groupby(["date", "source"]).size().reset_index(name="articles"))
     counts["source"] = counts["source"].map(lambda s: safe.plot_label(s, 30))
-    fig = px.bar(counts, x="date", y="articles", color="source", title=None)
-    fig.update_layout(height=320, margin=dict(l=10, r=10, t=10, b=10), legend_title_text="source", bargap=0.15)
-    fig.update_traces(hovertemplate="%{x|%Y-%m-%d}: %{y} articles<extra>%{fullData.name}</extra>")
+    fig = px.bar(counts, x="date", y="articles", color="source", title=None,
+                 color_discrete_sequence=px.colors.qualitative.Dark24)
+    fig.update_layout(height=320, margin=dict(l=10, r=10, t=10, b=10), legend_title_text="source", bargap=0.15,
+                      xaxis_title=f"date (per {label})")
+    fig.update_traces(hovertemplate=f"%{{x|{hover_fmt}}}: %{{y}} articles<extra>%{{fullData.name}}</extra>")
     st.plotly_chart(fig, width="stretch", key="timeline")
     if docs["date"].isna().any():
         st.caption(f"{int(docs['date'].isna().sum()):,} articles without a date are not on the timeline.")

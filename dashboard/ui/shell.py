@@ -260,7 +260,7 @@ def view_url(page_path: str) -> str:
         url = (st.context.url or f"http://localhost:8501/{page_path}").rstrip("/")
     links = st.session_state.get(LINK, {})
     pairs = [(k, v) for k in URL_KEYS for v in links.get(k, [])]
-    return f"{url}?{urlencode(pairs, safe=':,')}" if pairs else url
+    return f"{url}?{urlencode(pairs, safe=':,()')}" if pairs else url
 
 
 def share_link(page) -> None:

@@ -114,7 +114,7 @@ fig = go.Figure(go.Scatter(
     marker=dict(size=7, color=plot["z"].clip(-z_span, z_span), colorscale="RdBu_r", cmin=-z_span, cmax=z_span,
                 colorbar=dict(title="z"), opacity=0.8),
 ))
-fig.update_layout(height=560, margin=dict(l=10, r=10, t=10, b=10), dragmode="select", clickmode="event+select",
+fig.update_layout(height=560, margin=dict(l=10, r=10, t=10, b=10),
                   xaxis=dict(type="log", title="rate in B (per 1,000)"),
                   yaxis=dict(type="log", title="rate in A (per 1,000)"))
 event = st.plotly_chart(fig, width="stretch", key="terms_scatter", on_select="rerun", selection_mode=("points",))
