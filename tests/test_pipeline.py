@@ -1,0 +1,155 @@
+"""The whole analysis on the seeds, on hostile input, and on a real corpus."""
+
+import gzip
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from dashboard.loading import article_id, corpus_hash, load_corpus, load_seed_corpus
+from dashboard.models import Article, Corpus, Settings
+from dashboard.pipeline import AnalysisError, analyze
+from dashboard.queries import SpecError, align, key_terms, keyword_in_context, select_units
+
+CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
+
+
+def corpus_of(*texts, sources=None):
+    sources = sources or [f"Outlet {i}" for i in range(len(texts))]
+    arts = [Article(id=article_id(t, s), text=t, source=s, origin=f"item {i}") for i, (t, s) in enumerate(zip(texts, sources))]
+    return Corpus(arts, content_hash=corpus_hash(arts))
+
+
+@pytest.fixture(scope="module")
+def seeds():
+    return analyze(load_seed_corpus())
+
+
+def test_seed_analysis_is_deterministic(seeds):
+    again = analyze(load_seed_corpus())
+    assert seeds.units["cluster"].tolist() == again.units["cluster"].tolist()
+    assert [c.label for c in seeds.clusters] == [c.label for c in again.clusters]
+    assert np.allclose(seeds.units[["x", "y"]].to_numpy(), again.units[["x", "y"]].to_numpy())
+
+
+def test_small_corpus_is_analysed_by_passage_and_profiles_add_up(seeds):
+    assert seeds.unit == "passage"
+    assert len(seeds.units) > 5 * 5
+    assert seeds.documents["units"].sum() == len(seeds.units)
+    assert set(seeds.units["doc_id"]) == set(seeds.documents["id"])
+
+
+def test_cluster_ids_are_canonical_largest_first(seeds):
+    sizes = [c.size for c in seeds.clusters]
+    assert [c.id for c in seeds.clusters] == list(range(1, len(sizes) + 1))
+    assert sizes == sorted(sizes, reverse=True)
+
+
+def test_copies_are_left_out_of_fitting_and_placed_afterwards(seeds):
+    copy_id = seeds.documents.loc[seeds.documents["duplicate_of"].notna(), "id"].tolist()
+    assert len(copy_id) == 1
+    copy_units = seeds.units[seeds.units["doc_id"] == copy_id[0]]
+    assert not copy_units["in_fit"].any()
+    assert copy_units["cluster"].between(1, len(seeds.clusters)).all()
+
+
+def test_originality_is_low_for_the_copies_and_high_for_the_rest(seeds):
+    docs = seeds.documents.set_index("id")
+    dup = docs["dup_group"].notna()
+    assert (docs.loc[dup, "originality"] < 0.5).all()
+    assert (docs.loc[~dup, "originality"] > 0.8).all()
+
+
+def test_stripped_text_stays_viewable(seeds):
+    kinds = {r.kind for removals in seeds.removed.values() for r in removals}
+    assert kinds  # the aggregator copy has an ad script, a notice and image credits
+    all_removed = " ".join(r.text for removals in seeds.removed.values() for r in removals)
+    assert "adsbygoogle" in all_removed and "indexed to our site" in all_removed
+    assert not seeds.units["text"].str.contains("adsbygoogle").any()
+
+
+def test_settings_change_the_analysis(seeds):
+    by_article = analyze(load_seed_corpus(), Settings(unit="article", k=2))
+    assert by_article.unit == "article" and len(by_article.units) == 5
+    assert len(by_article.clusters) == 2
+    agg = analyze(load_seed_corpus(), Settings(method="agglomerative", k=3))
+    assert agg.method == "agglomerative" and len(agg.clusters) == 3
+
+
+def test_key_terms_and_kwic_answer_for_groups(seeds):
+    df = key_terms(seeds, "cluster:1", "rest")
+    top = df.iloc[0]
+    assert top["z"] > 0 and top["count_a"] > 0
+    kwic = keyword_in_context(seeds, "tokayev")
+    assert len(kwic) > 5 and kwic["match"].str.lower().str.contains("tokayev").all()
+    with pytest.raises(SpecError):
+        key_terms(seeds, "cluster:1", "cluster:1")
+    with pytest.raises(SpecError):
+        select_units(seeds, "source:Nobody")
+
+
+def test_align_copies_versus_different_articles(seeds):
+    a, b = seeds.duplicate_groups[0]
+    same = align(seeds, a, b)
+    others = [d for d in seeds.documents["id"] if d not in (a, b)]
+    diff = align(seeds, others[0], others[1])
+    assert same.similarity > 0.7 > diff.similarity
+    with pytest.raises(SpecError):
+        align(seeds, a, "missing")
+
+
+# Hostile and odd input: each gives a clear message or a usable result.
+
+def test_fewer_than_two_articles_is_a_clear_error():
+    with pytest.raises(AnalysisError, match="at least 2"):
+        analyze(corpus_of("Only one article here about troops."))
+
+
+def test_only_numbers_and_punctuation_is_an_empty_vocabulary_error():
+    with pytest.raises(AnalysisError, match="no words|No terms"):
+        analyze(corpus_of("123 456 !!! ...", "7.8 -- 9 ???", "%%% 10"))
+
+
+def test_identical_articles_from_two_outlets_analyse_as_one_text():
+    text = "Troops arrived in the capital. Protesters demanded lower fuel prices.\n\nThe president spoke of terrorists."
+    a = analyze(corpus_of(text, text, "Other words about gas prices and protests entirely different."))
+    assert len(a.duplicate_groups) == 1 and len(a.duplicate_groups[0]) == 2
+
+
+def test_k_larger_than_the_units_is_clipped_with_a_notice():
+    a = analyze(corpus_of("troops arrived", "protests over gas prices", "terrorists attacked"), Settings(unit="article", k=50))
+    assert len(a.clusters) <= 3
+    assert any("out of range" in n for n in a.notices)
+
+
+def test_cyrillic_and_kazakh_text_is_tokenised_and_clustered():
+    texts = [
+        "Войска ОДКБ прибыли в Казахстан. Миротворцы охраняют аэропорт Алматы.",
+        "Протесты из-за цен на газ охватили Жанаозен и Актау.",
+        "Қазақстан Республикасы Президенті Тоқаев террористер туралы айтты.",
+    ]
+    a = analyze(corpus_of(*texts), Settings(unit="article"))
+    assert "казахстан" in set(a.vectors.terms)
+    assert "қазақстан" in set(a.vectors.terms)
+
+
+def test_a_one_megabyte_single_paragraph_article_is_split_into_passages():
+    big = ("The protesters marched again and the troops watched the square. " * 16_000)[:1_000_000]
+    a = analyze(corpus_of(big, "Another article about gas prices and the government."), Settings(unit="passage"))
+    assert (a.units["doc_id"] == a.documents["id"][0]).sum() > 100
+    assert a.units["text"].str.len().max() <= 2_000
+
+
+@pytest.mark.corpus
+@pytest.mark.skipif(not (CORPORA / "allsides_events.jsonl.gz").exists(), reason="shared corpora absent")
+def test_real_event_corpus_at_article_unit():
+    corpus = load_corpus([CORPORA / "allsides_events.jsonl.gz"])
+    with gzip.open(CORPORA / "allsides_events.jsonl.gz", "rt", encoding="utf-8") as fh:
+        rows = sum(1 for _ in fh)
+    assert len(corpus.articles) + len([i for i in corpus.issues if i.action == "skipped"]) == rows
+    a = analyze(corpus, Settings(unit="article"))
+    assert a.unit == "article" and len(a.units) == len(corpus.articles)
+    assert 2 <= len(a.clusters) <= 12
+    assert all(c.top_terms for c in a.clusters)
+    assert a.documents["frame"].isin(a.frame_names + ["none"]).all()
