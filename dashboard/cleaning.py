@@ -261,11 +261,16 @@ def clean_text(text: str) -> tuple[str, list[Removal]]:
     return body.strip("\n"), removed
 
 
-def clean_article(article: Article) -> CleanedArticle:
+def clean_article(article: Article, passages: bool = True) -> CleanedArticle:
+    """Cleaned text and, unless `passages` is False, its passages.
+
+    Article-level analysis of a large corpus needs no passages; skipping the
+    segmenting there saves most of this stage's time.
+    """
     text, removed = clean_text(article.text)
     return CleanedArticle(
         doc_id=article.id,
         text=text,
-        passages=segment(article.id, text),
+        passages=segment(article.id, text) if passages else (),
         removed=tuple(removed),
     )

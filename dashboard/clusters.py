@@ -100,12 +100,22 @@ def _silhouette(X: np.ndarray, labels: np.ndarray, seed: int) -> float:
     return float(silhouette_score(X, labels, metric="cosine", sample_size=sample, random_state=seed))
 
 
-def _kmeans(X: np.ndarray, k: int, seed: int) -> np.ndarray:
+def _kmeans(X: np.ndarray, k: int, seed: int, n_init: int = 3) -> np.ndarray:
     if X.shape[0] > MINIBATCH_ABOVE:
-        model = MiniBatchKMeans(n_clusters=k, random_state=seed, n_init=3, batch_size=2048)
+        model = MiniBatchKMeans(n_clusters=k, random_state=seed, n_init=n_init, batch_size=2048)
     else:
-        model = KMeans(n_clusters=k, random_state=seed, n_init=4)
+        model = KMeans(n_clusters=k, random_state=seed, n_init=n_init)
     return model.fit_predict(X)
+
+
+K_SEARCH_SAMPLE = 2_000  # units the automatic k search looks at in a large corpus
+
+
+def _search_sample(n: int) -> np.ndarray:
+    """Evenly spaced rows: deterministic, and spread over the whole corpus."""
+    if n <= K_SEARCH_SAMPLE:
+        return np.arange(n)
+    return np.unique(np.linspace(0, n - 1, K_SEARCH_SAMPLE).astype(np.int64))
 
 
 def k_range(n_fit: int) -> range:
@@ -159,16 +169,18 @@ def fit_clusters(
 
     silhouettes: dict[int, float] = {}
     if k is None:
-        best, best_score = None, -2.0
+        # k-means searches k on a sample with one initialisation per k, then
+        # fits the chosen k on every unit; the tree is cut at each k for free.
+        sample = _search_sample(n_fit) if tree is None else np.arange(n_fit)
+        best_k, best_score = 1, -2.0
         for kk in k_range(n_fit):
-            labels = cut(kk)
-            score = _silhouette(X, labels, seed)
+            labels = cut(kk) if tree is not None else _kmeans(X[sample], kk, seed, n_init=1)
+            score = _silhouette(X[sample], labels, seed)
             silhouettes[kk] = round(score, 4)
             if score > best_score + 1e-9:
-                best, best_score = labels, score
-        fit_labels = best if best is not None else np.zeros(n_fit, dtype=np.int64)
-    else:
-        fit_labels = cut(k)
+                best_k, best_score = kk, score
+        k = best_k
+    fit_labels = cut(k)
 
     labels = np.empty(features.shape[0], dtype=np.int64)
     labels[fit_rows] = fit_labels

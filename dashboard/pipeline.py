@@ -58,8 +58,9 @@ def analyze(corpus: Corpus, settings: Settings = Settings(), progress: Progress 
     if len(articles) < 2:
         raise AnalysisError(f"The corpus has {len(articles)} usable article(s); at least 2 are needed.")
 
+    unit = choose_unit(settings, len(articles))
     with stage("clean"):
-        cleaned = [clean_article(a) for a in articles]
+        cleaned = [clean_article(a, passages=unit == "passage") for a in articles]
 
     with stage("aliases"):
         detected = alias_mod.detect_aliases([c.text for c in cleaned])
@@ -69,7 +70,6 @@ def analyze(corpus: Corpus, settings: Settings = Settings(), progress: Progress 
             notices.append(f"Alias table ignored: {exc}")
             alias_table = alias_mod.merge_tables(detected, ())
 
-    unit = choose_unit(settings, len(articles))
     stop_words = stop_words_with(settings.extra_stop_words)
     with stage("tokens"):
         unit_rows = []  # (doc position, index, text, is_quote, heading)

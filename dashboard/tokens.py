@@ -18,7 +18,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 # Words kept whole: letters/digits, with inner hyphens or apostrophes
 # ("kassym-jomart", "anti-government", "don't").
-TOKEN_RE = re.compile(r"(?u)\b\w[\w]*(?:[-'’]\w+)*\b")
+TOKEN_RE = re.compile(r"\w+(?:[-'’]\w+)*")  # greedy \w runs: word boundaries are implied
 
 # Words that fill news copy without carrying framing.
 NEWS_FILLER = frozenset(
