@@ -21,7 +21,7 @@ app = state.app()
 a = app.analysis
 docs = a.documents.set_index("id", drop=False)
 views.analysis_notices(a)
-labels = state.doc_label(a.documents)
+labels = state.doc_labels(app.key, app.settings, a)
 cluster_label = {c.id: c.label for c in a.clusters}
 
 focus = shell.bound_selectbox(
@@ -33,32 +33,23 @@ st.caption(f"{len(a.clusters)} clusters of {a.unit}s, numbered by size (1 = larg
 # ---------------------------------------------------------------- map
 st.subheader("Map of the units")
 mask = app.unit_mask()
-units = a.units[mask]
-if units.empty:
+points = state.map_points(app.key, app.settings, a)[mask]
+if points.empty:
     st.info("No units match the sidebar's frame filter.")
 else:
-    step = max(1, int(np.ceil(len(units) / MAP_MAX_POINTS)))
-    shown = units.iloc[::step]
+    step = max(1, int(np.ceil(len(points) / MAP_MAX_POINTS)))
+    frame = points.iloc[::step].copy()
     if step > 1:
-        st.caption(f"Showing every {step}th of {len(units):,} units to keep the map responsive.")
-    names = {c.id: f"{c.id} · {safe.truncate(c.label, 50)}" for c in a.clusters}
-    colour = shown["cluster"].map(lambda c: names.get(c, str(c)))
+        st.caption(f"Showing every {step}th of {len(points):,} units to keep the map responsive.")
     if focus != "all":
-        colour = colour.where(shown["cluster"] == int(focus), "other clusters")
-    hover = [
-        safe.hover([("source", docs.at[d, "source"]), ("title", docs.at[d, "title"]),
-                    ("cluster", names.get(c, c)), ("", t)], limit=140)
-        for d, c, t in zip(shown["doc_id"], shown["cluster"], shown["text"])
-    ]
-    frame = pd.DataFrame({
-        "x": shown["x"], "y": shown["y"], "cluster": colour.map(lambda s: safe.plot_label(s, 60)),
-        "doc_id": shown["doc_id"].astype(str), "unit": shown["unit"].astype(str), "hover": hover,
-    })
+        frame["cluster"] = frame["cluster"].where(frame["cluster_id"] == int(focus), "other clusters")
+    frame["cluster"] = frame["cluster"].map(lambda s: safe.plot_label(s, 60))
+    order = [safe.plot_label(f"{c.id} · {safe.truncate(c.label, 50)}", 60) for c in a.clusters]
     fig = px.scatter(frame, x="x", y="y", color="cluster", custom_data=["doc_id", "unit", "hover"],
                      render_mode="webgl" if len(frame) > 3000 else "svg",
                      color_discrete_map={"other clusters": "#d1d5db"},
                      color_discrete_sequence=px.colors.qualitative.Dark24,
-                     category_orders={"cluster": [safe.plot_label(names[c.id], 60) for c in a.clusters]})
+                     category_orders={"cluster": order})
     fig.update_traces(hovertemplate="%{customdata[2]}<extra></extra>",
                       marker=dict(size=8 if len(frame) <= 1000 else 5, opacity=0.8))
     fig.update_layout(height=520, margin=dict(l=10, r=10, t=10, b=10),
@@ -66,11 +57,11 @@ else:
                       yaxis=dict(showticklabels=False, title=None))
     event = st.plotly_chart(fig, width="stretch", key="cluster_map", on_select="rerun", selection_mode=("points",))
     try:
-        points = event["selection"]["points"]
+        selected = event["selection"]["points"]
     except (KeyError, TypeError):
-        points = []
+        selected = []
     picked = None
-    for p in points:
+    for p in selected:
         custom = p.get("customdata")
         if isinstance(custom, dict):
             custom = [custom.get("0"), custom.get("1")]

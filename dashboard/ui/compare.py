@@ -17,7 +17,7 @@ st.caption("Each sentence of one article is matched to the most similar sentence
 app = state.app()
 a = app.analysis
 docs = a.documents.set_index("id", drop=False)
-labels = state.doc_label(a.documents)
+labels = state.doc_labels(app.key, app.settings, a)
 ids = list(a.documents["id"])
 
 c1, c2 = st.columns(2)

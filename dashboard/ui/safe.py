@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 from typing import Iterable, Mapping, Sequence
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import tokens
@@ -38,6 +39,20 @@ def truncate(text: object, limit: int) -> str:
     """One line of at most `limit` characters; long text ends with an ellipsis."""
     flat = " ".join(str("" if text is None else text).split())
     return flat if len(flat) <= limit else flat[: max(0, limit - 1)].rstrip() + "…"
+
+
+def esc_series(values: pd.Series) -> pd.Series:
+    """esc() for a whole column at once (the map's hover text for 40,000 units)."""
+    out = values.fillna("").astype(str)
+    for raw, escaped in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#x27;")):
+        out = out.str.replace(raw, escaped, regex=False)
+    return out
+
+
+def truncate_series(values: pd.Series, limit: int) -> pd.Series:
+    """truncate() for a whole column: whitespace collapsed, long values cut with an ellipsis."""
+    flat = values.fillna("").astype(str).str.slice(0, limit * 2).str.split().str.join(" ")
+    return flat.where(flat.str.len() <= limit, flat.str.slice(0, limit - 1).str.rstrip() + "…")
 
 
 def tail(text: object, limit: int) -> str:

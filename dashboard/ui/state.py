@@ -26,6 +26,7 @@ from dashboard import queries
 from dashboard.loading import CorpusError, corpus_hash, load_corpus, load_seed_corpus, load_uploads
 from dashboard.models import Analysis, Article, Corpus, LoadIssue, Settings
 from dashboard.pipeline import AnalysisError, analyze
+from dashboard.ui import safe
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -272,14 +273,41 @@ def app() -> App:
 
 def doc_label(docs: pd.DataFrame, limit: int = 70) -> dict[str, str]:
     """Article id -> "source — title (id)" for selectboxes (plain text, never markdown)."""
-    out = {}
-    for doc_id, source, title in zip(docs["id"], docs["source"], docs["title"]):
-        text = f"{source} — {title}"
-        text = " ".join(text.split())
-        if len(text) > limit:
-            text = text[: limit - 1] + "…"
-        out[doc_id] = f"{text} ({doc_id})"
-    return out
+    text = (docs["source"].astype(str) + " — " + docs["title"].astype(str)).str.replace(r"\s+", " ", regex=True)
+    text = text.where(text.str.len() <= limit, text.str.slice(0, limit - 1) + "…")
+    return dict(zip(docs["id"], text + " (" + docs["id"] + ")"))
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def doc_labels(corpus_key: str, settings: Settings, _analysis: Analysis) -> dict[str, str]:
+    """doc_label for an analysis, computed once (40,000 labels take most of a second)."""
+    return doc_label(_analysis.documents)
+
+
+@st.cache_resource(max_entries=4, show_spinner="Preparing the map…")
+def map_points(corpus_key: str, settings: Settings, _analysis: Analysis) -> pd.DataFrame:
+    """Every unit's map position with escaped hover text, built once per analysis."""
+    units, docs = _analysis.units, _analysis.documents
+    names = {c.id: f"{c.id} · {safe.truncate(c.label, 50)}" for c in _analysis.clusters}
+    source = units["doc_id"].map(dict(zip(docs["id"], docs["source"].astype(str))))
+    title = units["doc_id"].map(dict(zip(docs["id"], docs["title"].astype(str))))
+    cluster = units["cluster"].map(names)
+    hover = ("source: " + safe.esc_series(safe.truncate_series(source, 60))
+             + "<br>title: " + safe.esc_series(safe.truncate_series(title, 90))
+             + "<br>cluster: " + safe.esc_series(cluster)
+             + "<br>" + safe.esc_series(safe.truncate_series(units["text"], 160)))
+    return pd.DataFrame({
+        "x": units["x"], "y": units["y"], "cluster_id": units["cluster"], "cluster": cluster,
+        "doc_id": units["doc_id"].astype(str), "unit": units["unit"].astype(str), "hover": hover,
+        "frame": units["frame"],
+    })
+
+
+@st.cache_data(max_entries=32, show_spinner="Finding the term in context…")
+def kwic(corpus_key: str, settings: Settings, spec_a: str, spec_b: str, term: str, side: str, limit: int,
+         _analysis: Analysis) -> pd.DataFrame:
+    mask_a, mask_b = queries.group_masks(_analysis, spec_a, spec_b)
+    return queries.keyword_in_context(_analysis, term, mask_a if side == "a" else mask_b, limit=limit)
 
 
 def date_text(value: object) -> str:

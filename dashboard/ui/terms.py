@@ -23,7 +23,7 @@ st.caption("Which words one group of articles or passages uses more than another
            "(Fightin' Words: log-odds with an informative prior; |z| ≥ 1.96 is marked significant).")
 app = state.app()
 a = app.analysis
-labels = state.doc_label(a.documents)
+labels = state.doc_labels(app.key, app.settings, a)
 cluster_label = {c.id: c.label for c in a.clusters}
 sources = sorted(a.documents["source"].astype(str).unique())
 
@@ -161,12 +161,11 @@ if picked is not None and picked in vocabulary and st.session_state.get("_fl_sca
     st.session_state["term"] = picked  # before the selectbox is drawn
 term = shell.bound_selectbox("Term", choices, "term", help="The most distinctive terms of both sides; "
                                                            "or click a point in the scatter.")
-mask_a, mask_b = queries.group_masks(a, spec_a, spec_b)
 row = df[df["term"] == term].iloc[0]
 st.text(f"{term}: {int(row['count_a'])} times in A, {int(row['count_b'])} in B, z = {row['z']:.2f}")
-for title, mask, file_name in (("In group A", mask_a, "kwic_a.csv"), ("In group B", mask_b, "kwic_b.csv")):
+for title, side, file_name in (("In group A", "a", "kwic_a.csv"), ("In group B", "b", "kwic_b.csv")):
     st.markdown(f"**{title}**")
-    lines = queries.keyword_in_context(a, term, mask, limit=KWIC_LIMIT)
+    lines = state.kwic(app.key, app.settings, spec_a, spec_b, term, side, KWIC_LIMIT, a)
     if lines.empty:
         st.caption("No occurrences.")
         continue
