@@ -90,12 +90,16 @@ def _one_run(corpus_arg: str, size: int | None, unit: str) -> dict:
     key_terms(analysis, "cluster:1", "rest")
     times["key_terms"] = time.perf_counter() - t0
 
+    n_units, unit_used, n_clusters = len(analysis.units), analysis.unit, len(analysis.clusters)
     docs = analysis.documents["id"].tolist()
     t0 = time.perf_counter()
     align(analysis, docs[0], docs[1])
     times["alignment"] = time.perf_counter() - t0
 
+    # Peak memory of the analysis itself, before the reference fit adds its own.
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     texts = [a.text for a in corpus.articles] if analysis.unit == "article" else analysis.units["text"].tolist()
+    del analysis
     min_df, max_df = adaptive_df(len(texts))
     t0 = time.perf_counter()
     TfidfVectorizer(
@@ -105,11 +109,11 @@ def _one_run(corpus_arg: str, size: int | None, unit: str) -> dict:
     return {
         "articles": len(corpus.articles),
         "characters": sum(len(a.text) for a in corpus.articles),
-        "units": len(analysis.units),
-        "unit": analysis.unit,
-        "clusters": len(analysis.clusters),
+        "units": n_units,
+        "unit": unit_used,
+        "clusters": n_clusters,
         "times": times,
-        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_mb": peak_mb,
     }
 
 

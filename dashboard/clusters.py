@@ -25,7 +25,6 @@ K_MIN, K_MAX_AUTO = 2, 12
 MAX_K = 50  # largest k a user may ask for
 AGGLOMERATIVE_MAX_UNITS = 4_000  # above: the condensed distance matrix gets too big
 LSA_DIMS = 50  # dimensions of the dense reduction used for large corpora
-SILHOUETTE_SAMPLE = 2_000
 MINIBATCH_ABOVE = 10_000
 
 
@@ -56,6 +55,9 @@ def framing_features(tfidf: sp.csr_matrix, frame_scores: np.ndarray, frame_weigh
     shared = np.flatnonzero(df >= min(2, tfidf.shape[0]))
     if len(shared) == 0:  # no unit shares a term with another: keep them all
         shared = np.arange(tfidf.shape[1])
+    if len(shared) > LSA_MAX_TERMS and tfidf.shape[0] * len(shared) > DENSE_MAX_CELLS:
+        # A large corpus is reduced by SVD over its most widely shared columns anyway.
+        shared = np.sort(shared[np.argsort(-df[shared], kind="stable")[:LSA_MAX_TERMS]])
     text = normalize(tfidf[:, shared]) * math.sqrt(1.0 - w)
     if w == 0.0 or frame_scores.size == 0:
         return sp.csr_matrix(text)
@@ -78,7 +80,7 @@ def embed(features: sp.csr_matrix, seed: int = 0, dims: int = LSA_DIMS) -> np.nd
     n, m = features.shape
     if n * m <= DENSE_MAX_CELLS or n <= dims:
         return normalize(features.toarray().astype(np.float64))
-    if m > LSA_MAX_TERMS:
+    if m > LSA_MAX_TERMS + 100:
         df = np.bincount(features.indices, minlength=m)
         features = features[:, np.sort(np.argsort(-df, kind="stable")[:LSA_MAX_TERMS])]
     svd = TruncatedSVD(n_components=min(dims, features.shape[1] - 1), random_state=seed, n_iter=3)
@@ -93,11 +95,18 @@ def canonical_ids(raw: np.ndarray) -> np.ndarray:
     return np.array([mapping[v] for v in raw], dtype=np.int64)
 
 
-def _silhouette(X: np.ndarray, labels: np.ndarray, seed: int) -> float:
+def _silhouette(distances: np.ndarray, labels: np.ndarray) -> float:
+    """Silhouette from a precomputed cosine-distance matrix (computed once per k search)."""
     if len(np.unique(labels)) < 2 or len(np.unique(labels)) >= len(labels):
         return -1.0
-    sample = SILHOUETTE_SAMPLE if len(labels) > SILHOUETTE_SAMPLE else None
-    return float(silhouette_score(X, labels, metric="cosine", sample_size=sample, random_state=seed))
+    return float(silhouette_score(distances, labels, metric="precomputed"))
+
+
+def _cosine_distances(X: np.ndarray) -> np.ndarray:
+    """Rows are L2-normalised, so cosine distance is 1 - dot product."""
+    d = 1.0 - X @ X.T
+    np.fill_diagonal(d, 0.0)
+    return np.clip(d, 0.0, 2.0)
 
 
 def _kmeans(X: np.ndarray, k: int, seed: int, n_init: int = 3) -> np.ndarray:
@@ -171,11 +180,12 @@ def fit_clusters(
     if k is None:
         # k-means searches k on a sample with one initialisation per k, then
         # fits the chosen k on every unit; the tree is cut at each k for free.
-        sample = _search_sample(n_fit) if tree is None else np.arange(n_fit)
+        sample = _search_sample(n_fit)
+        distances = _cosine_distances(X[sample])
         best_k, best_score = 1, -2.0
         for kk in k_range(n_fit):
-            labels = cut(kk) if tree is not None else _kmeans(X[sample], kk, seed, n_init=1)
-            score = _silhouette(X[sample], labels, seed)
+            labels = cut(kk)[sample] if tree is not None else _kmeans(X[sample], kk, seed, n_init=1)
+            score = _silhouette(distances, labels)
             silhouettes[kk] = round(score, 4)
             if score > best_score + 1e-9:
                 best_k, best_score = kk, score
