@@ -389,3 +389,54 @@ def test_aligned_rows_keep_reading_order_of_both_articles():
         (None, "b2", "≈ A1", "echo"),
         ("a2", "b3", "0.70", "match"),
     ]
+
+
+# ---------------------------------------------------------------- caching, --corpus, load report
+
+
+def test_view_controls_rerender_without_rerunning_the_analysis(monkeypatch):
+    from dashboard.ui import state
+
+    calls = []
+    real = state.analyze
+    monkeypatch.setattr(state, "analyze", lambda *a, **k: calls.append(1) or real(*a, **k))
+    at = run("clusters", {"k": "4"})
+    first = len(calls)  # 0 when an earlier test already analysed this corpus with k=4, else 1
+    assert first <= 1
+    at.selectbox(key="frame").set_value("none").run()
+    at.selectbox(key="cluster").set_value("2").run()
+    at.selectbox(key="profile").set_value("frame").run()
+    no_exception(at)
+    assert len(calls) == first
+
+
+def test_corpus_path_from_the_command_line(monkeypatch):
+    from dashboard.ui import state
+
+    assert state.cli_corpus_path(["--corpus", "/data/news"]) == "/data/news"
+    assert state.cli_corpus_path(["--other", "x"]) is None
+    seeds = Path(__file__).resolve().parents[1] / "seeds"
+    monkeypatch.setattr("sys.argv", ["app.py", "--corpus", str(seeds)])
+    at = run()
+    no_exception(at)
+    assert any("--corpus folder" in c.value for c in at.sidebar.caption)
+
+
+def test_a_bad_corpus_path_shows_an_error_and_falls_back_to_the_sample(monkeypatch):
+    monkeypatch.setattr("sys.argv", ["app.py", "--corpus", "/no/such/folder/anywhere"])
+    at = run()
+    no_exception(at)
+    assert any("--corpus could not be used" in e.value for e in at.error)
+    assert any("/no/such/folder/anywhere" in t.value for t in at.text)  # the reason, as plain text
+    assert {m.label: m.value for m in at.metric}["Articles"] == str(len(SEED_IDS))
+
+
+def test_the_load_report_lists_skipped_items():
+    files = TINY[:2] + [("broken.json", b"{not json", "application/json")]
+    at = _upload(run(), files)
+    no_exception(at)
+    assert {m.label: m.value for m in at.metric}["Articles"] == "2"
+    report = [e for e in at.expander if e.label.startswith("Load report")]
+    assert report and "1 skipped" in report[0].label
+    items = report[0].dataframe[0].value
+    assert "broken.json" in set(items["item"])
