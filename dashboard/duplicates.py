@@ -82,21 +82,29 @@ def _splitmix(x: np.ndarray) -> np.ndarray:
         return x ^ (x >> np.uint64(31))
 
 
-def _token_hashes(token_lists: Sequence[Sequence[str]] | TokenTable) -> tuple[np.ndarray, np.ndarray]:
-    """A content-derived 64-bit hash per token (so input order cannot change it) and offsets."""
+def _token_hashes(token_lists: Sequence[Sequence[str]] | TokenTable):
+    """Offsets and a function giving the content-derived 64-bit hashes of a token range.
+
+    Hashes come from the token text, so input order cannot change them; they
+    are produced a range at a time so 40,000 articles never need every
+    token's hash in memory at once.
+    """
     if isinstance(token_lists, TokenTable):
         vocab_hash = pd.util.hash_array(np.asarray(token_lists.vocab, dtype=object))
-        return vocab_hash[token_lists.ids], np.asarray(token_lists.offsets, dtype=np.int64)
+        ids = token_lists.ids
+        return np.asarray(token_lists.offsets, dtype=np.int64), lambda lo, hi: vocab_hash[ids[lo:hi]]
     lengths = np.fromiter((len(t) for t in token_lists), dtype=np.int64, count=len(token_lists))
     offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
     flat = np.fromiter(chain.from_iterable(token_lists), dtype=object, count=int(offsets[-1]))
     hashes = pd.util.hash_array(flat) if len(flat) else np.zeros(0, dtype=np.uint64)
-    return hashes, offsets
+    return offsets, lambda lo, hi: hashes[lo:hi]
 
 
-def _shingles(token_lists: Sequence[Sequence[str]] | TokenTable, n: int = SHINGLE_WORDS) -> _Shingles:
-    """Hash every run of n tokens; a text shorter than n is one shingle of all its tokens."""
-    tok, offsets = _token_hashes(token_lists)
+SHINGLE_CHUNK_TOKENS = 2_000_000  # tokens hashed at once: bounds this stage's memory
+
+
+def _shingle_keys(tok: np.ndarray, offsets: np.ndarray, first_text: int, text_bits: int, n: int) -> np.ndarray:
+    """Sorted distinct (text << shift | shingle hash) keys of consecutive texts."""
     n_texts = len(offsets) - 1
     lengths = np.diff(offsets)
     total = len(tok)
@@ -109,16 +117,32 @@ def _shingles(token_lists: Sequence[Sequence[str]] | TokenTable, n: int = SHINGL
         for k in range(n):
             word = np.where(room > k, padded[k : k + total], np.uint64(0))
             combined = _splitmix(combined + word + np.uint64(k + 1))
-    # Runs stay inside one text; a text shorter than n keeps its one run from position 0.
     keep = pos <= np.maximum(lengths - n, 0)[text_of]
-    text_of, combined = text_of[keep], combined[keep]
-    # One sort gives per-text distinct hashes: text number in the top bits.
-    text_bits = max(1, int(max(n_texts - 1, 0)).bit_length())
+    text_of, combined = text_of[keep] + first_text, combined[keep]
     shift = np.uint64(64 - text_bits)
     keys = np.sort((text_of.astype(np.uint64) << shift) | (combined >> np.uint64(text_bits)))
     distinct = np.ones(len(keys), dtype=bool)
     distinct[1:] = keys[1:] != keys[:-1]
-    keys = keys[distinct]
+    return keys[distinct]
+
+
+def _shingles(token_lists: Sequence[Sequence[str]] | TokenTable, n: int = SHINGLE_WORDS) -> _Shingles:
+    """Hash every run of n tokens; a text shorter than n is one shingle of all its tokens."""
+    offsets, hashes_of = _token_hashes(token_lists)
+    n_texts = len(offsets) - 1
+    text_bits = max(1, int(max(n_texts - 1, 0)).bit_length())
+    shift = np.uint64(64 - text_bits)
+    parts: list[np.ndarray] = []
+    start = 0
+    while start < n_texts:
+        # Whole texts per chunk; keys carry the text number in their high bits,
+        # so chunks taken in text order concatenate into one sorted array.
+        end = int(np.searchsorted(offsets, offsets[start] + SHINGLE_CHUNK_TOKENS, side="right")) - 1
+        end = min(max(end, start + 1), n_texts)
+        lo, hi = int(offsets[start]), int(offsets[end])
+        parts.append(_shingle_keys(hashes_of(lo, hi), offsets[start : end + 1] - lo, start, text_bits, n))
+        start = end
+    keys = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
     owner = (keys >> shift).astype(np.int64)
     hashes = keys & ((np.uint64(1) << shift) - np.uint64(1))
     starts = np.searchsorted(owner, np.arange(n_texts + 1), side="left").astype(np.int64)
