@@ -440,3 +440,35 @@ def test_the_load_report_lists_skipped_items():
     assert report and "1 skipped" in report[0].label
     items = report[0].dataframe[0].value
     assert "broken.json" in set(items["item"])
+
+
+def test_date_range_from_the_url_filters_articles():
+    dated = sorted(a.date for a in load_seed_corpus().articles if a.date)
+    day = dated[0]
+    at = run(params={"dates": [day, day]})
+    no_exception(at)
+    assert not warnings(at)
+    assert {m.label: m.value for m in at.metric}["Articles"] == str(dated.count(day))
+    assert parse_qs(urlsplit(at.sidebar.code[0].value).query)["dates"] == [day, day]
+
+
+@pytest.mark.parametrize("value", [["2030-01-01", "2030-02-01"], "garbage"])
+def test_a_bad_date_range_falls_back_with_a_notice(value):
+    at = run(params={"dates": value})
+    no_exception(at)
+    assert any("`dates`" in w for w in warnings(at))
+    assert {m.label: m.value for m in at.metric}["Articles"] == str(len(SEED_IDS))
+
+
+def test_share_link_uses_the_configured_public_url(monkeypatch):
+    monkeypatch.setenv("FRAMELENS_PUBLIC_URL", "https://framelens.example.org/")
+    at = run("compare", {"b": SEED_IDS[3]})
+    assert at.sidebar.code[0].value == f"https://framelens.example.org/compare?b={SEED_IDS[3]}"
+
+
+def test_share_link_uses_the_public_url_secret():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["public_url"] = "https://news.example.net"
+    at.query_params["k"] = "3"
+    at.run()
+    assert at.sidebar.code[0].value == "https://news.example.net?k=3"

@@ -190,8 +190,12 @@ def _date_filter(first: dt.date | None, last: dt.date | None) -> tuple[str, str]
     chosen = st.date_input("Dates", value=(first, last), min_value=first, max_value=last, key="dates",
                            bind="query-params", help="Articles without a date drop out when this range is narrowed.")
     chosen = tuple(chosen) if isinstance(chosen, (tuple, list)) else (chosen,)
-    if raw is not None and [d.isoformat() for d in chosen] != raw:
+    if raw is not None and len(raw) == 2 and raw[0] == raw[1] and [d.isoformat() for d in chosen] == raw[:1]:
+        st.session_state["_fl_single_day"] = raw[0]  # Streamlit reads a one-day range from a URL as one date
+    elif raw is not None and [d.isoformat() for d in chosen] != raw:
         url_notice("dates")
+    if len(chosen) == 1 and chosen[0].isoformat() == st.session_state.get("_fl_single_day"):
+        chosen = (chosen[0], chosen[0])
     if len(chosen) != 2 or (chosen[0] <= first and chosen[1] >= last):
         _register("dates", None)
         return None  # mid-selection, or the whole span: no filter
