@@ -25,6 +25,10 @@ def corpus_controls() -> None:
             "Upload text files (`.txt`, `.md`), tables (`.csv`, `.tsv`), `.json` / `.jsonl`, "
             "their `.gz` forms or `.zip` archives. Uploads stay in your browser session."
         )
+        names = st.session_state.get(state.UPLOAD_NAMES)
+        if names:
+            st.caption(f"In use: your upload of {len(names)} file(s):")
+            st.text(safe.truncate(", ".join(names), 400))
         files = st.file_uploader("Article files", type=UPLOAD_TYPES, accept_multiple_files=True,
                                  key=f"fl_files_{st.session_state.get('fl_uploader_n', 0)}")
         if files:

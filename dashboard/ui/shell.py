@@ -52,7 +52,6 @@ URL_KEYS = {
 }
 RESERVED = {"embed", "embed_options"}
 LINK = "_fl_link"  # key -> serialized non-default values, rebuilt every run
-NOTICES = "_fl_url_notices"  # parameters already reported this session
 
 
 @dataclass(frozen=True)

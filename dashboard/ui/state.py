@@ -28,8 +28,6 @@ from dashboard.models import Analysis, Article, Corpus, LoadIssue, Settings
 from dashboard.pipeline import AnalysisError, analyze
 from dashboard.ui import safe
 
-ROOT = Path(__file__).resolve().parents[2]
-
 # Session-state keys that are not widgets (widget keys double as URL parameters; see shell.py).
 UPLOADED = "fl_uploaded"  # Corpus built from uploads, or absent
 UPLOAD_NAMES = "fl_upload_names"  # file names of that upload (shown, never trusted)
