@@ -58,19 +58,26 @@ def adaptive_df(n_docs: int) -> tuple[int, float]:
 MAX_NGRAM = 3  # n-gram codes are packed into int64: vocab**3 still fits
 
 
-def _ngram_columns(table: TokenTable, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """(unit, packed n-gram code) for every n-gram that stays inside one unit."""
-    ids = table.ids.astype(np.int64)
+def _ngram_columns(table: TokenTable, n: int, usable: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(unit, packed code) of every n-gram inside one unit made only of usable tokens.
+
+    A token too rare to pass min_df cannot be part of an n-gram that passes it,
+    so such n-grams are never formed: on a large corpus this removes most
+    distinct bigrams before they cost memory.
+    """
+    ids = table.ids
     total = len(ids) - n + 1
     if total <= 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    unit_of = np.repeat(np.arange(len(table), dtype=np.int64), table.lengths())
+        return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int64)
+    unit_of = np.repeat(np.arange(len(table), dtype=np.int32), table.lengths())
     valid = unit_of[:total] == unit_of[n - 1 :]
-    code = ids[:total].copy()
+    for j in range(n):
+        valid &= usable[ids[j : total + j]]
     base = max(len(table.vocab), 1)
+    code = ids[:total][valid].astype(np.int64)
     for j in range(1, n):
-        code = code * base + ids[j : total + j]
-    return unit_of[:total][valid], code[valid]
+        code = code * base + ids[j : total + j][valid]
+    return unit_of[:total][valid], code
 
 
 def _decode(code: int, n: int, vocab: np.ndarray) -> str:
@@ -108,21 +115,37 @@ def build_vectors(
     is_fit = np.zeros(n_units, dtype=bool)
     is_fit[fit_rows] = True
     max_docs = max_df * len(fit_rows) if max_df <= 1.0 else max_df
-    for n in range(1, ngram_max + 1):
-        units, codes = _ngram_columns(table, n)
+    vocab_size = len(table.vocab)
+    # Unigrams straight from the token ids: the CSR rows are the units.
+    # Copies: sum_duplicates sorts indices in place, and the table is shared.
+    unigrams = sp.csr_matrix(
+        (np.ones(len(table.ids), dtype=np.int32), table.ids.copy(), table.offsets.copy()),
+        shape=(n_units, vocab_size),
+    )
+    unigrams.sum_duplicates()
+    df = np.bincount(unigrams[is_fit].indices, minlength=vocab_size)
+    keep = np.flatnonzero((df >= min_df) & (df <= max_docs))
+    blocks.append(unigrams[:, keep])
+    term_parts.append(table.vocab[keep].tolist())
+    usable = df >= min_df
+    del unigrams
+    for n in range(2, ngram_max + 1):
+        units, codes = _ngram_columns(table, n, usable)
         if len(codes) == 0:
             continue
         cols, uniq = pd.factorize(codes)
+        del codes
         m = sp.csr_matrix(
             (np.ones(len(cols), dtype=np.int32), (units, cols)), shape=(n_units, len(uniq))
         )
+        del units, cols
         m.sum_duplicates()
-        fit_part = m[is_fit]
-        df = np.bincount(fit_part.indices, minlength=m.shape[1])
+        df = np.bincount(m[is_fit].indices, minlength=m.shape[1])
         keep = np.flatnonzero((df >= min_df) & (df <= max_docs))
-        if n == 1 or len(keep):
+        if len(keep):
             blocks.append(m[:, keep])
             term_parts.append([_decode(int(c), n, table.vocab) for c in uniq[keep]])
+        del m
     terms = np.array([t for part in term_parts for t in part], dtype=str)
     if len(terms) == 0:
         raise EmptyVocabularyError(
