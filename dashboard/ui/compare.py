@@ -83,11 +83,14 @@ views.download(pairs, "alignment.csv", "Download the alignment (CSV)", key="dl_a
 
 st.subheader("Words that set them apart")
 cols = ["term", "z", "count_a", "count_b", "significant"]
+config = {"z": st.column_config.NumberColumn("z", format="%.2f"), "count_a": "count in A", "count_b": "count in B"}
 d1, d2 = st.columns(2)
 with d1:
     st.markdown("**More in A**")
-    st.dataframe(keyterms.top_terms(al.distinctive, 20, "a")[cols], hide_index=True, width="stretch")
+    st.dataframe(keyterms.top_terms(al.distinctive, 20, "a")[cols], hide_index=True, width="stretch",
+                 column_config=config)
 with d2:
     st.markdown("**More in B**")
-    st.dataframe(keyterms.top_terms(al.distinctive, 20, "b")[cols], hide_index=True, width="stretch")
+    st.dataframe(keyterms.top_terms(al.distinctive, 20, "b")[cols], hide_index=True, width="stretch",
+                 column_config=config)
 views.download(al.distinctive, "pair_terms.csv", "Download every term (CSV)", key="dl_pair_terms")

@@ -98,7 +98,7 @@ def bound_selectbox(label: str, options: Sequence[str], key: str, *, default: st
     options = list(options)
     default = default if default in options else options[0]
     if key in st.session_state and st.session_state[key] not in options:
-        del st.session_state[key]  # stale (e.g. the corpus changed); not a link problem
+        st.session_state[key] = default  # stale (e.g. k changed); set, not deleted, so the browser follows
     raw = incoming(key)
     value = where.selectbox(label, options, index=options.index(default), key=key, bind="query-params",
                             help=help, format_func=format_func)
@@ -183,7 +183,7 @@ def _date_filter(first: dt.date | None, last: dt.date | None) -> tuple[str, str]
         return None
     span = (first, last)
     if st.session_state.get("_fl_date_span", span) != span and "dates" in st.session_state:
-        del st.session_state["dates"]  # another corpus: a range chosen for the old one means nothing here
+        st.session_state["dates"] = span  # another corpus: a range chosen for the old one means nothing here
     st.session_state["_fl_date_span"] = span
     raw = incoming("dates")
     chosen = st.date_input("Dates", value=(first, last), min_value=first, max_value=last, key="dates",
