@@ -472,3 +472,15 @@ def test_share_link_uses_the_public_url_secret():
     at.query_params["k"] = "3"
     at.run()
     assert at.sidebar.code[0].value == "https://news.example.net?k=3"
+
+
+def test_corrections_override_outlet_and_date_without_changing_ids():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["fl_overrides"] = {SEED_IDS[1]: {"source": "Corrected Outlet", "date": "2022-01-09"}}
+    at.run()
+    no_exception(at)
+    table = at.get("arrow_data_frame")[0].value if at.get("arrow_data_frame") else at.dataframe[0].value
+    row = table[table["id"] == SEED_IDS[1]].iloc[0]
+    assert (row["source"], row["date"]) == ("Corrected Outlet", "2022-01-09")
+    assert list(table["id"]) == SEED_IDS
+    assert "Corrected Outlet" in at.multiselect(key="source").options  # the filters see the correction
