@@ -484,3 +484,19 @@ def test_corrections_override_outlet_and_date_without_changing_ids():
     assert (row["source"], row["date"]) == ("Corrected Outlet", "2022-01-09")
     assert list(table["id"]) == SEED_IDS
     assert "Corrected Outlet" in at.multiselect(key="source").options  # the filters see the correction
+
+
+def test_document_similarity_is_a_cosine_matrix_over_the_chosen_articles():
+    from dashboard import queries
+    from dashboard.pipeline import analyze
+
+    analysis = analyze(load_seed_corpus())
+    ids = SEED_IDS[:4]
+    sims = queries.document_similarity(analysis, ids)
+    assert list(sims.index) == ids and list(sims.columns) == ids
+    values = sims.to_numpy()
+    assert values.diagonal() == pytest.approx(1.0, abs=1e-5)
+    assert values == pytest.approx(values.T)
+    assert ((values >= 0) & (values <= 1 + 1e-6)).all()
+    with pytest.raises(queries.SpecError):
+        queries.document_similarity(analysis, ["nope"])
