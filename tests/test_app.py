@@ -106,7 +106,7 @@ def test_share_link_carries_the_non_default_controls():
 def test_a_bad_sidebar_parameter_falls_back_with_a_notice(key, value):
     at = run(params={key: value})
     no_exception(at)
-    assert at.session_state[key] in ("auto", "agglomerative", "all")
+    assert at.session_state[key] in ("auto", "kmeans", "all")
     notices = warnings(at)
     assert any(f"`{key}`" in n for n in notices), notices
     assert all(value not in n for n in notices)  # the untrusted value is not echoed

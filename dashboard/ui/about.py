@@ -22,9 +22,12 @@ what they leave out. Everything is computed from the words of the articles; noth
    word sequences. They are grouped, and by default only one copy takes part in clustering and key terms,
    so one text printed five times does not look five times as important. *Originality* is the share of an
    article's word sequences found in no other article.
-6. **Clusters.** Units with similar vectors are grouped (agglomerative clustering with cosine distance,
-   or k-means for large corpora). The number of clusters is chosen by the silhouette score unless you set
-   it. Clusters are numbered by size, so cluster 1 is the largest. The map places similar units near each other.
+6. **Clusters.** Units are grouped by k-means (or agglomerative clustering with cosine distance, up to
+   4,000 units) in a space made of the words they share and their frame profile (the frame scores below),
+   so passages that frame the event alike come together even when their wording differs; Settings sets how
+   much the frame profile weighs (0 gives plain TF-IDF clustering). Large corpora are first reduced to 50
+   dimensions (truncated SVD). The number of clusters is chosen by the silhouette score, up to about
+   √(units/2), unless you set it. Clusters are numbered by size, so cluster 1 is the largest. The map places similar units near each other.
 7. **Frames by lexicon.** A frame is a list of words and phrases (editable in Settings). A unit's frame
    score is how often it uses a frame's words per 100 words; its dominant frame is the clearly highest one,
    or "none".

@@ -55,10 +55,14 @@ with st.form("fl_tfidf_form"):
                              value=" ".join(tuning.get("extra_stop_words", ())), height=80)
     collapse = st.checkbox("Leave syndicated copies out of clustering and key terms",
                            value=tuning.get("collapse_duplicates", defaults.collapse_duplicates))
+    frame_weight = st.slider("Weight of the frame profile in clustering (0 = words only)", 0.0, 1.0,
+                             value=float(tuning.get("frame_weight", defaults.frame_weight)), step=0.1,
+                             help="Units are clustered on the words they share plus their frame scores; "
+                                  "a higher weight groups passages that frame the event alike.")
     if st.form_submit_button("Apply"):
         words = tuple(sorted({w.lower() for w in re.split(r"[\s,;]+", stop_text) if w.strip()}))
         _store(ngram_max=ngram, min_df=int(min_df) or None, max_df=float(max_df) or None,
-               extra_stop_words=words, collapse_duplicates=collapse)
+               extra_stop_words=words, collapse_duplicates=collapse, frame_weight=round(frame_weight, 2))
         st.rerun()
 
 # ---------------------------------------------------------------- frame lexicon

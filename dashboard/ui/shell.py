@@ -27,6 +27,7 @@ from streamlit.errors import StreamlitSecretNotFoundError
 
 from dashboard import clusters as cluster_mod
 from dashboard import frames as frames_mod
+from dashboard.models import Settings
 from dashboard.ui import state
 
 UNITS = ["auto", "article", "passage"]
@@ -217,7 +218,9 @@ def sidebar() -> View:
         unit = bound_selectbox("Unit of analysis", UNITS, "unit",
                                help="Passages show framing inside articles; articles scale to large corpora. "
                                     "Auto uses passages up to 300 articles.")
-        method = bound_selectbox("Clustering method", METHODS, "method")
+        method = bound_selectbox("Clustering method", METHODS, "method", default=Settings().method,
+                                 help="k-means (default) scales to large corpora; agglomerative "
+                                      "(average linkage, cosine) up to 4,000 units.")
         k = bound_selectbox("Number of clusters", K_CHOICES, "k",
                             help="auto picks the number with the best silhouette score.")
         st.subheader("Filters")
