@@ -133,7 +133,8 @@ def analyze(corpus: Corpus, settings: Settings = Settings(), progress: Progress 
                 "unit": np.arange(len(unit_rows)),
                 "doc_id": unit_doc,
                 "index": [r[1] for r in unit_rows],
-                "text": [r[2] for r in unit_rows],
+                # object, not pandas' Arrow-backed str: no second copy of every text
+                "text": pd.Series([r[2] for r in unit_rows], dtype=object),
                 "is_quote": [r[3] for r in unit_rows],
                 "heading": [r[4] for r in unit_rows],
                 "cluster": labels,
