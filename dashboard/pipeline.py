@@ -20,7 +20,7 @@ from . import aliases as alias_mod
 from . import clusters as cl
 from . import frames as fr
 from .cleaning import clean_article
-from .duplicates import find_duplicates
+from .duplicates import find_duplicates, find_passage_duplicates
 from .models import Analysis, ClusterInfo, Corpus, Settings
 from .tokens import stop_words_with, tokenize_many
 from .vectors import EmptyVocabularyError, build_vectors
@@ -95,6 +95,15 @@ def analyze(corpus: Corpus, settings: Settings = Settings(), progress: Progress 
     with stage("duplicates"):
         dup = find_duplicates(doc_ids, doc_table)
         canonical_doc = np.array([d not in dup.duplicate_of for d in doc_ids])
+        # Passages copied between articles (a shared wire paragraph inside otherwise
+        # different stories); only at passage level, where units are passages.
+        passage_group = np.zeros(len(unit_rows), dtype=np.int64)
+        if unit == "passage":
+            copies = find_passage_duplicates(
+                range(len(unit_rows)), table, owners=[doc_ids[p] for p in unit_doc_pos]
+            )
+            for number, members in enumerate(copies.groups, start=1):
+                passage_group[[int(m) for m in members]] = number
 
     unit_doc = np.array(doc_ids, dtype=object)[unit_doc_pos]
     has_tokens = table.lengths() > 0
@@ -137,6 +146,7 @@ def analyze(corpus: Corpus, settings: Settings = Settings(), progress: Progress 
                 "text": pd.Series([r[2] for r in unit_rows], dtype=object),
                 "is_quote": [r[3] for r in unit_rows],
                 "heading": [r[4] for r in unit_rows],
+                "copy_group": passage_group,  # 0: not copied from or to another article
                 "cluster": labels,
                 "frame": np.asarray(unit_frame),
                 "x": coords[:, 0],

@@ -160,11 +160,25 @@ def _clean(value: Any) -> Any:
     return value
 
 
+def framing_profiles(analysis: Analysis, by: str = "cluster") -> pd.DataFrame:
+    """Share of each article's units in each cluster (or dominant frame): rows are articles."""
+    column = {"cluster": "cluster", "frame": "frame"}[by]
+    table = pd.crosstab(analysis.units["doc_id"], analysis.units[column], normalize="index")
+    return table.reindex(analysis.documents["id"]).fillna(0.0)
+
+
 def analysis_to_dict(analysis: Analysis) -> dict:
     """The `analyze` JSON: the same shape for the CLI and the dashboard download."""
     docs = analysis.documents
     doc_cols = ["id", "source", "title", "date", "url", "length", "duplicate_of", "dup_group", "originality", "cluster", "frame"]
     documents = [{c: _clean(row[c]) for c in doc_cols} for _, row in docs.iterrows()]
+    if analysis.unit == "passage":
+        by_cluster, by_frame = framing_profiles(analysis, "cluster"), framing_profiles(analysis, "frame")
+        for doc in documents:
+            doc["profile"] = {
+                "clusters": {str(c): _clean(v) for c, v in by_cluster.loc[doc["id"]].items() if v > 0},
+                "frames": {str(f): _clean(v) for f, v in by_frame.loc[doc["id"]].items() if v > 0},
+            }
     frame_cols = [f"frame:{n}" for n in analysis.frame_names]
     units = [
         {
@@ -172,6 +186,7 @@ def analysis_to_dict(analysis: Analysis) -> dict:
             "index": int(row["index"]),
             "text": row["text"],
             "is_quote": bool(row["is_quote"]),
+            "copy_group": int(row["copy_group"]) or None,
             "cluster": int(row["cluster"]),
             "frame": row["frame"],
             "frame_scores": {c.split(":", 1)[1]: _clean(row[c]) for c in frame_cols},

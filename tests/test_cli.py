@@ -35,6 +35,8 @@ def test_analyze_prints_the_documented_json_shape(seed_analysis):
     assert {"doc_id", "index", "text", "cluster", "frame", "frame_scores"} <= set(data["units"][0])
     assert {"id", "label", "frame", "size", "top_terms"} <= set(data["clusters"][0])
     assert sum(c["size"] for c in data["clusters"]) == len(data["units"])
+    profile = data["documents"][0]["profile"]  # passages: each article's share per cluster and frame
+    assert abs(sum(profile["clusters"].values()) - 1) < 1e-3 and abs(sum(profile["frames"].values()) - 1) < 1e-3
     assert isinstance(data["duplicates"], list) and isinstance(data["aliases"], dict)
 
 

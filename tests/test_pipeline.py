@@ -153,3 +153,20 @@ def test_real_event_corpus_at_article_unit():
     assert 2 <= len(a.clusters) <= 12
     assert all(c.top_terms for c in a.clusters)
     assert a.documents["frame"].isin(a.frame_names + ["none"]).all()
+
+
+def test_copied_passages_are_flagged_between_the_syndicated_copies_only(seeds):
+    copied = seeds.units[seeds.units["copy_group"] > 0]
+    assert len(copied) >= 10
+    assert set(copied["doc_id"]) == set(seeds.duplicate_groups[0])
+    # every copy group pairs passages of two different articles
+    assert (copied.groupby("copy_group")["doc_id"].nunique() >= 2).all()
+
+
+def test_framing_profiles_are_shares_of_each_articles_passages(seeds):
+    from dashboard.queries import framing_profiles
+
+    for by in ("cluster", "frame"):
+        profile = framing_profiles(seeds, by)
+        assert list(profile.index) == list(seeds.documents["id"])
+        assert np.allclose(profile.sum(axis=1), 1.0)
