@@ -207,6 +207,19 @@ def test_clusters_page_focus_and_opened_article_from_url():
     assert not any(m.value.startswith("**Cluster 2**") for m in at.markdown)  # only the focused card
 
 
+def test_an_opened_article_shows_its_frame_evidence_and_what_cleaning_removed():
+    aggregator_copy = SEED_IDS[1]  # the copy with an ad script, a notice and image credits
+    at = run("clusters", {"doc": aggregator_copy})
+    no_exception(at)
+    tables = [df.value for df in at.dataframe]
+    removed = [t for t in tables if list(t.columns) == ["kind", "text"]]
+    assert removed and removed[0]["text"].str.contains("adsbygoogle").any()
+    evidence = [t for t in tables if {"frame", "term", "sentence"} <= set(t.columns)]
+    assert evidence and len(evidence[0]) > 0
+    passages = [t for t in tables if "copied" in t.columns]
+    assert passages and passages[0]["copied"].str.startswith("copy group").any()
+
+
 def test_source_filter_subsets_the_corpus_before_analysis():
     at = run(params={"source": "Dnevnik"})
     no_exception(at)

@@ -8,7 +8,9 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
+from dashboard import frames as frames_mod
 from dashboard import queries
+from dashboard.segmenting import split_sentences
 from dashboard.ui import safe, shell, state, views
 
 MAP_MAX_POINTS = 15_000  # more points make the browser slow; every n-th is drawn
@@ -87,10 +89,28 @@ if opened:
         "cluster": parts["cluster"],
         "cluster label": parts["cluster"].map(cluster_label),
         "frame": parts["frame"].map(lambda f: a.frame_labels.get(f, f)),
+        "copied": parts["copy_group"].map(lambda g: f"copy group {g}" if g else ""),
+        "quoted post": parts["is_quote"].map(lambda q: "yes" if q else ""),
         "text": parts["text"],
     })
     st.dataframe(table, hide_index=True, width="stretch",
                  column_config={"text": st.column_config.TextColumn("text", width="large")})
+    with st.expander("Why these frames: the lexicon terms found, sentence by sentence"):
+        frames, _ = frames_mod.load_frames(a.settings.frames_toml)
+        sentences = [s for t in parts["text"] for s in split_sentences(t)]
+        evidence = frames_mod.frame_evidence("", frames, a.aliases, sentences=sentences)
+        if evidence.empty:
+            st.text("No lexicon term of any frame occurs in this article.")
+        else:
+            evidence["frame"] = evidence["frame"].map(lambda f: a.frame_labels.get(f, f))
+            st.dataframe(evidence, hide_index=True, width="stretch")
+    removed = a.removed.get(opened, [])
+    with st.expander(f"Removed by cleaning ({len(removed)})"):
+        st.caption("Text taken out before analysis (ads, notices, credits, captions, links, headers). "
+                   "Nothing is edited silently: every removal is listed here.")
+        if removed:
+            st.dataframe(pd.DataFrame([{"kind": r.kind, "text": r.text} for r in removed]),
+                         hide_index=True, width="stretch")
     if st.button("Compare it on Side by side (as article A)", key="open_compare"):
         st.switch_page(COMPARE_PAGE, query_params={"a": opened})
 
