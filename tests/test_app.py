@@ -513,3 +513,25 @@ def test_document_similarity_is_a_cosine_matrix_over_the_chosen_articles():
     assert ((values >= 0) & (values <= 1 + 1e-6)).all()
     with pytest.raises(queries.SpecError):
         queries.document_similarity(analysis, ["nope"])
+
+
+def test_topic_and_event_filters_subset_a_corpus_that_has_them(monkeypatch, tmp_path):
+    rows = [
+        {"text": f"Article {i} about {topic} with troops, protests and gas prices in {place}.",
+         "source": f"Outlet {i % 3}", "topic": topic, "event_id": f"e{i % 2}"}
+        for i, (topic, place) in enumerate([("energy", "Almaty"), ("energy", "Aktau"), ("security", "Astana"),
+                                            ("security", "Taraz"), ("energy", "Zhanaozen"), ("security", "Shymkent")])
+    ]
+    path = tmp_path / "topics.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    monkeypatch.setattr("sys.argv", ["app.py", "--corpus", str(path)])
+    at = run(params={"topic": "energy"})
+    no_exception(at)
+    assert at.session_state["topic"] == ["energy"]
+    assert at.multiselect(key="event").options  # the event facet is offered too
+    shown = [m.value for m in at.metric if m.label == "Articles"]
+    assert shown and str(shown[0]) == "3"
+    at = run(params={"topic": "no-such-topic"})
+    no_exception(at)
+    assert at.session_state["topic"] == []
+    assert any("`topic`" in n for n in warnings(at))

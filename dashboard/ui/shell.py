@@ -41,6 +41,8 @@ URL_KEYS = {
     "k": "number of clusters (auto or 2..50)",
     "source": "source filter (repeatable)",
     "dates": "date filter: two ISO dates",
+    "topic": "topic filter (repeatable), when the corpus has topics",
+    "event": "event filter (repeatable), when the corpus has event ids",
     "frame": "frame view filter: all, a frame name or none",
     "cluster": "cluster shown on Framing clusters",
     "doc": "article opened on Framing clusters",
@@ -65,6 +67,7 @@ class View:
     sources: tuple[str, ...]
     dates: tuple[str, str] | None
     frame: str
+    facets: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (url key, chosen values): topic, event
 
 
 # ---------------------------------------------------------------- URL helpers
@@ -232,13 +235,24 @@ def sidebar() -> View:
             url_notice("source")
         _register("source", list(chosen_sources) or None)
         dates = _date_filter(first, last)
+        facets = []
+        for facet_key, values in state.corpus_extra_facets(cs.key, cs.corpus).items():
+            _sanitize_multi(facet_key, values)
+            raw_facet = incoming(facet_key)
+            chosen = st.multiselect(facet_key.capitalize() + "s", values, key=facet_key, bind="query-params",
+                                    placeholder=f"All {facet_key}s",
+                                    help="Filters the corpus before analysis, so passage-level work stays quick.")
+            if raw_facet is not None and sorted(chosen) != sorted(set(raw_facet)):
+                url_notice(facet_key)
+            _register(facet_key, list(chosen) or None)
+            facets.append((facet_key, tuple(chosen)))
         frame = bound_selectbox("Frame", ["all", *_frame_names(), "none"], "frame",
                                 help="Show only passages (or articles) whose dominant frame is this one.")
         n = len(cs.corpus.articles)
         origin = {"sample": "the sample corpus", "path": "the --corpus folder", "upload": "your upload"}[cs.kind]
         st.caption(f"Corpus: {origin}, {n:,} article{'s' if n != 1 else ''}.")
 
-    view = View(unit, method, k, tuple(chosen_sources), dates, frame)
+    view = View(unit, method, k, tuple(chosen_sources), dates, frame, tuple(facets))
     st.session_state[state.VIEW] = view
     return view
 

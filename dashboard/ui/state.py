@@ -153,18 +153,47 @@ def corpus_facets(key: str, _corpus: Corpus) -> tuple[list[str], dt.date | None,
     return sources, first, last
 
 
-def filtered_corpus(cs: CorpusState, sources: tuple[str, ...], dates: tuple[str, str] | None) -> tuple[Corpus, str]:
-    """The sources and dates the sidebar asks for; undated articles drop out of a date filter."""
-    if not sources and dates is None:
+# Article fields (from a corpus's extra columns) offered as sidebar filters: URL key -> field.
+FACETS = {"topic": "topic", "event": "event_id"}
+FACET_MAX_VALUES = 5_000  # more distinct values than this is not a useful filter
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def corpus_extra_facets(key: str, _corpus: Corpus) -> dict[str, list[str]]:
+    """Values of each facet field the corpus has (most articles first), e.g. AllSides topics and events."""
+    found = {}
+    for url_key, field in FACETS.items():
+        values = pd.Series([a.extra.get(field) for a in _corpus.articles]).dropna().astype(str)
+        if 1 < values.nunique() <= FACET_MAX_VALUES:
+            counts = values.value_counts()
+            found[url_key] = sorted(counts.index, key=lambda v: (-counts[v], v))
+    return found
+
+
+def filtered_corpus(
+    cs: CorpusState,
+    sources: tuple[str, ...],
+    dates: tuple[str, str] | None,
+    facets: tuple[tuple[str, tuple[str, ...]], ...] = (),
+) -> tuple[Corpus, str]:
+    """The sources, dates, topics and events the sidebar asks for, applied before any analysis.
+
+    Filtering first is what keeps passage-level work cheap on a large corpus.
+    Undated articles drop out of a date filter.
+    """
+    facets = tuple((k, v) for k, v in facets if v)
+    if not sources and dates is None and not facets:
         return cs.corpus, cs.key
-    signature = (cs.key, sources, dates)
+    signature = (cs.key, sources, dates, facets)
     cached = st.session_state.get("_fl_filter_cache")
     if cached is None or cached[0] != signature:
         wanted = set(sources)
+        wanted_facets = [(FACETS[k], set(v)) for k, v in facets]
         arts = [
             a for a in cs.corpus.articles
             if (not wanted or a.source in wanted)
             and (dates is None or (a.date is not None and dates[0] <= a.date <= dates[1]))
+            and all(str(a.extra.get(field)) in values for field, values in wanted_facets)
         ]
         sub = Corpus(arts, cs.corpus.issues, cs.corpus.encodings, corpus_hash(arts))
         st.session_state["_fl_filter_cache"] = (signature, sub)
@@ -254,10 +283,10 @@ def app() -> App:
         st.error("The app must be started from app.py.")
         st.stop()
     cs = current_corpus()
-    corpus, key = filtered_corpus(cs, view.sources, view.dates)
+    corpus, key = filtered_corpus(cs, view.sources, view.dates, view.facets)
     settings = settings_for(view.unit, view.method, view.k)
     if len(corpus.articles) < 2:
-        st.warning("The source and date filters leave fewer than two articles. Widen them in the sidebar.")
+        st.warning("The sidebar filters leave fewer than two articles. Widen them in the sidebar.")
         st.stop()
     try:
         result = analysis(corpus, key, settings)
