@@ -83,7 +83,7 @@ def embed(features: sp.csr_matrix, seed: int = 0, dims: int = LSA_DIMS) -> np.nd
     if m > LSA_MAX_TERMS + 100:
         df = np.bincount(features.indices, minlength=m)
         features = features[:, np.sort(np.argsort(-df, kind="stable")[:LSA_MAX_TERMS])]
-    svd = TruncatedSVD(n_components=min(dims, features.shape[1] - 1), random_state=seed, n_iter=3)
+    svd = TruncatedSVD(n_components=min(dims, features.shape[1] - 1), random_state=seed, n_iter=2)
     return normalize(svd.fit_transform(features))
 
 

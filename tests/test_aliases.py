@@ -119,3 +119,15 @@ def test_parse_alias_table_keeps_good_lines_and_reports_bad_ones():
     assert len(errors) == 3
     assert errors[0].startswith("Line 6:")
     assert any(e.startswith("Line 7:") for e in errors) and any(e.startswith("Line 8:") for e in errors)
+
+
+def test_name_sample_keeps_a_small_corpus_whole_and_bounds_a_large_one():
+    from dashboard.aliases import name_sample
+
+    small = ["Kassym-Jomart Tokayev spoke."] * 10
+    assert name_sample(small, budget=1_000) == small
+    large = [f"Text {i} " + "x" * 990 for i in range(1_000)]  # about 1 M characters
+    sample = name_sample(large, budget=100_000)
+    assert sum(map(len, sample)) <= 110_000
+    assert sample[0] is large[0] and sample[-1] is not large[0]  # spread over the corpus
+    assert name_sample(large, budget=100_000) == sample  # deterministic
