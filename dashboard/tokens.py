@@ -98,7 +98,7 @@ class TokenTable:
         return TokenTable(self.ids, offsets, self.vocab)
 
 
-TOKENIZE_CHUNK = 2_000  # units per vectorised batch: bounds the memory of raw token strings
+TOKENIZE_CHUNK = 500  # units per vectorised batch: bounds the memory of raw token strings
 
 
 def tokenize_many(
