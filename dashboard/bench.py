@@ -157,6 +157,118 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+APP_IDLE_JS = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return !!app && app.getAttribute('data-test-connection-state') === 'CONNECTED'
+    && app.getAttribute('data-test-script-state') === 'notRunning'
+    && !document.querySelector('[data-testid="stStatusWidget"]')
+    && !document.querySelector('[data-testid="stSkeleton"]');
+}"""
+APP_RUNNING_JS = """() => document.querySelector('[data-testid="stApp"]')
+  ?.getAttribute('data-test-script-state') === 'running'"""
+APP_PAGES = ("Framing clusters", "Key terms", "Side by side", "Overview")
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def measure_app(runs: int, chromium: str) -> dict:
+    """Start the app on the seeds, time its first complete render and cached page switches.
+
+    Needs playwright and a Chromium (the test dependencies). A page switch is
+    timed from the click until the rerun it starts has finished and every
+    element is drawn.
+    """
+    import urllib.request
+
+    from playwright.sync_api import sync_playwright
+
+    args = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-dev-shm-usage"]
+    first_renders, switches, starts = [], [], []
+    for _ in range(runs):
+        port = _free_port()
+        t0 = time.perf_counter()
+        server = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+             "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats",
+             "false", "--server.fileWatcherType", "none"],
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        try:
+            while True:
+                try:
+                    if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).read() == b"ok":
+                        break
+                except OSError:
+                    time.sleep(0.05)
+                if time.perf_counter() - t0 > 60:
+                    raise RuntimeError("the app did not start within 60 s")
+            starts.append(time.perf_counter() - t0)
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path=chromium, args=args)
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                t1 = time.perf_counter()
+                page.goto(f"http://127.0.0.1:{port}/")
+                page.wait_for_function(APP_IDLE_JS, timeout=60_000, polling=20)
+                page.get_by_text("Articles by date and source").wait_for(timeout=60_000)
+                first_renders.append(time.perf_counter() - t1)
+                for name in APP_PAGES * 2:  # first lap warms the per-page caches
+                    link = page.locator('[data-testid="stSidebarNav"]').get_by_text(name, exact=True)
+                    t2 = time.perf_counter()
+                    link.click()
+                    try:
+                        page.wait_for_function(APP_RUNNING_JS, timeout=1_000, polling=10)
+                    except Exception:  # the rerun may already be over
+                        pass
+                    page.wait_for_function(APP_IDLE_JS, timeout=60_000, polling=10)
+                    if name in [p for p in APP_PAGES] and len(switches) >= 0:
+                        switches.append((name, time.perf_counter() - t2))
+                browser.close()
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    cached = [t for i, (_, t) in enumerate(switches) if (i // len(APP_PAGES)) % 2 == 1]
+    script = measure_script_runs(runs)
+    return {
+        "runs": runs,
+        "server_start_s": round(statistics.median(starts), 3),
+        "browser_first_render_s": round(statistics.median(first_renders), 3),
+        "browser_cached_page_switch_median_s": round(statistics.median(cached), 3),
+        "browser_cached_page_switch_max_s": round(max(cached), 3),
+        **script,
+    }
+
+
+def measure_script_runs(runs: int) -> dict:
+    """Server-side script time (AppTest): the first run, then reruns on the cached analysis."""
+    from streamlit.testing.v1 import AppTest
+
+    firsts, reruns = [], {}
+    pages = {"overview": "dashboard/ui/overview.py", "clusters": "dashboard/ui/clusters.py",
+             "terms": "dashboard/ui/terms.py", "compare": "dashboard/ui/compare.py"}
+    for _ in range(runs):
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        t0 = time.perf_counter()
+        at.run()
+        firsts.append(time.perf_counter() - t0)
+        for name, path in pages.items():
+            at.switch_page(path)
+            at.run()  # the page's own caches (key terms, alignment) fill here
+            t0 = time.perf_counter()
+            at.run()
+            reruns.setdefault(name, []).append(time.perf_counter() - t0)
+    return {
+        "script_first_run_s": round(statistics.median(firsts), 3),
+        "script_cached_rerun_s": {k: round(statistics.median(v), 3) for k, v in reruns.items()},
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m dashboard.bench", description=__doc__.splitlines()[0])
     p.add_argument("corpora", nargs="*", default=["seeds", "events", "allsides"],
@@ -165,8 +277,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--unit", choices=["auto", "article", "passage"], default="auto")
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--json", type=Path, default=None, help="also write the results here")
+    p.add_argument("--app", action="store_true",
+                   help="time the dashboard instead: start, first render, cached page switches (needs playwright)")
+    p.add_argument("--chromium", default="/usr/bin/chromium", help="browser for --app")
     p.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
+    if args.app:
+        result = measure_app(args.runs, args.chromium)
+        print(json.dumps(result, indent=1))
+        return 0
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()] or [None]
     if args.child:
         print(json.dumps(_one_run(args.corpora[0], sizes[0], args.unit)))
