@@ -17,7 +17,9 @@ import streamlit as st  # noqa: E402
 
 from dashboard.ui import shell  # noqa: E402
 
-st.set_page_config(page_title="Framelens", page_icon=":material/compare:", layout="wide")
+# An emoji favicon is drawn in the browser; a ":material/...:" one is fetched from fonts.gstatic.com
+# by every visitor (nothing may leave the machine).
+st.set_page_config(page_title="Framelens", page_icon="📰", layout="wide")
 
 UI = ROOT / "dashboard" / "ui"
 PAGES = [
