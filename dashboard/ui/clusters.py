@@ -58,18 +58,7 @@ else:
                       legend=dict(title_text="cluster"), xaxis=dict(showticklabels=False, title=None),
                       yaxis=dict(showticklabels=False, title=None))
     event = st.plotly_chart(fig, width="stretch", key="cluster_map", on_select="rerun", selection_mode=("points",))
-    try:
-        selected = event["selection"]["points"]
-    except (KeyError, TypeError):
-        selected = []
-    picked = None
-    for p in selected:
-        custom = p.get("customdata")
-        if isinstance(custom, dict):
-            custom = [custom.get("0"), custom.get("1")]
-        if custom and custom[0] in docs.index:
-            picked = custom[0]
-            break
+    picked = views.first_selected(event, lambda doc_id: doc_id in docs.index)
     if picked is not None and st.session_state.get("_fl_map_pick") != picked:
         st.session_state["_fl_map_pick"] = picked
         st.session_state["doc"] = picked  # before the selectbox below is drawn

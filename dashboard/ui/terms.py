@@ -118,18 +118,7 @@ fig.update_layout(height=560, margin=dict(l=10, r=10, t=10, b=10),
                   xaxis=dict(type="log", title="rate in B (per 1,000)"),
                   yaxis=dict(type="log", title="rate in A (per 1,000)"))
 event = st.plotly_chart(fig, width="stretch", key="terms_scatter", on_select="rerun", selection_mode=("points",))
-try:
-    points = event["selection"]["points"]
-except (KeyError, TypeError):
-    points = []
-picked = None
-for p in points:
-    custom = p.get("customdata")
-    if isinstance(custom, dict):
-        custom = [custom.get("0")]
-    if custom and custom[0]:
-        picked = str(custom[0])
-        break
+picked = views.first_selected(event, bool)
 st.caption("Above the diagonal: used more in A (red); below: more in B (blue). Terms one group never uses sit on "
            "the edge. Labelled: the most distinctive terms of each side. Click a point to see its contexts.")
 

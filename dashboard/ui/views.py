@@ -22,6 +22,25 @@ def table(df: pd.DataFrame, file_name: str, key: str, height: int | None = None,
     download(df, file_name, "Download (CSV)", key=key)
 
 
+def first_selected(event, accept) -> str | None:
+    """The first selected point's customdata[0] that `accept` takes, from a plotly selection.
+
+    Read as a dict (the attribute form fails under AppTest); plotly 7 can send
+    customdata as {"0": ...} instead of a list.
+    """
+    try:
+        points = event["selection"]["points"]
+    except (KeyError, TypeError):
+        return None
+    for point in points:
+        custom = point.get("customdata")
+        if isinstance(custom, dict):
+            custom = [custom.get("0")]
+        if custom and custom[0] is not None and accept(custom[0]):
+            return str(custom[0])
+    return None
+
+
 def analysis_notices(analysis: Analysis) -> None:
     """Things the core wants the user to know; they can quote input, so they are escaped."""
     if analysis.notices:
