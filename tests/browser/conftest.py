@@ -269,15 +269,15 @@ def start_server(name: str, extra_args: list[str]) -> Server:
 
 
 @pytest.fixture(scope="session")
-def server():
-    """The app on the sample corpus, shared by the session."""
+def server(chromium_executable):
+    """The app on the sample corpus, shared by the session (not started when there is no browser)."""
     running = start_server("sample", [])
     yield running
     running.stop()
 
 
 @pytest.fixture(scope="module")
-def corpus_server():
+def corpus_server(chromium_executable):
     """The app on a real corpus (allsides_events: about 5,000 articles); skips when the corpora are absent."""
     path = CORPORA / "allsides_events.jsonl.gz"
     if not path.is_file():
