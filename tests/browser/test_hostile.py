@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import random
 import re
 import time
@@ -60,12 +62,17 @@ def test_a_single_article_is_refused_with_the_reason(overview, tmp_path):
 
 def test_identical_articles_count_once(overview, tmp_path):
     page = overview
-    upload(page, write_files(tmp_path, {"a.txt": article_text(1), "copy.txt": article_text(1)}),
-           expect_text="could not be used")
+    files = {"a.txt": article_text(1), "copy.txt": article_text(1), "b.txt": article_text(2)}
+    upload(page, write_files(tmp_path, files))
     no_exception(page)
-    message = main(page).get_by_test_id("stText").filter(has_text="usable").inner_text()
-    assert "Found 1 usable article" in message and "duplicate" in message
-    assert_still_usable(page)
+    assert metric(page, "Articles") == "2"  # the copy is reported, not analysed twice
+    report = main(page).get_by_test_id("stExpander").filter(has_text="Load report")
+    expect(report.locator("summary")).to_contain_text("Load report: 1 skipped")
+    with page.expect_download() as download:
+        report.get_by_role("button", name="Download (CSV)").click()
+    rows = list(csv.DictReader(io.StringIO(download.value.path().read_text(encoding="utf-8"))))
+    assert [(r["item"], r["what happened"]) for r in rows] == [("copy.txt", "skipped")], rows
+    assert "duplicate" in rows[0]["why"] and "a.txt" in rows[0]["why"]
 
 
 def test_numbers_and_punctuation_only_give_the_empty_vocabulary_message(overview, tmp_path):
