@@ -15,7 +15,7 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard.ui import shell  # noqa: E402
+from dashboard.ui import shell, state  # noqa: E402
 
 # An emoji favicon is drawn in the browser; a ":material/...:" one is fetched from fonts.gstatic.com
 # by every visitor (nothing may leave the machine).
@@ -33,5 +33,8 @@ PAGES = [
 
 page = st.navigation(PAGES)
 shell.sidebar()
-page.run()
+try:
+    page.run()
+except state.Halt:
+    pass  # the page said why it stopped; the link to this view is still drawn
 shell.share_link(page)

@@ -26,14 +26,14 @@ b_default = ids[1] if a_id != ids[1] else ids[0]
 b_id = shell.url_select("Article B", ids, "b", default=b_default, format_func=labels.get, where=c2)
 if a_id == b_id:
     st.warning("Choose two different articles.")
-    st.stop()
+    state.halt()
 
 try:
     al = state.alignment(app.key, app.settings, a_id, b_id, a)
 except queries.SpecError as exc:
     st.error("These two articles cannot be aligned:")
     st.text(str(exc))
-    st.stop()
+    state.halt()
 
 row_a, row_b = docs.loc[a_id], docs.loc[b_id]
 m1, m2, m3, m4 = st.columns(4)

@@ -16,6 +16,7 @@ import datetime as dt
 import os
 import sys
 from dataclasses import dataclass
+from typing import NoReturn
 from pathlib import Path
 
 import numpy as np
@@ -49,6 +50,17 @@ STAGE_TEXT = {
     "layout": "laying out the map",
     "tables": "building tables",
 }
+
+
+class Halt(Exception):
+    """A page stops early after saying why; app.py still draws the share link.
+
+    Unlike st.stop(), which also ends app.py's own code after the page.
+    """
+
+
+def halt() -> NoReturn:
+    raise Halt
 
 
 # ---------------------------------------------------------------- the corpus
@@ -277,23 +289,23 @@ class App:
 
 
 def app() -> App:
-    """The analysis for this run, or a visible message and st.stop()."""
+    """The analysis for this run, or a visible message and halt()."""
     view = st.session_state.get(VIEW)
     if view is None:  # a page run outside app.py (should not happen)
         st.error("The app must be started from app.py.")
-        st.stop()
+        halt()
     cs = current_corpus()
     corpus, key = filtered_corpus(cs, view.sources, view.dates, view.facets)
     settings = settings_for(view.unit, view.method, view.k)
     if len(corpus.articles) < 2:
         st.warning("The sidebar filters leave fewer than two articles. Widen them in the sidebar.")
-        st.stop()
+        halt()
     try:
         result = analysis(corpus, key, settings)
     except AnalysisError as exc:
         st.error("The corpus cannot be analysed with these settings:")
         st.text(str(exc))
-        st.stop()
+        halt()
     frame = view.frame if view.frame in result.frame_names or view.frame == "none" else "all"
     return App(cs, corpus, key, settings, result, frame)
 

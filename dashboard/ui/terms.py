@@ -74,17 +74,17 @@ left, right = st.columns(2)
 spec_a = group_picker("Group A", "group_a", base_options, "cluster:1", left)
 spec_b = group_picker("Group B", "group_b", ["rest", *base_options, "all"], "rest", right)
 if spec_a is None or spec_b is None:
-    st.stop()
+    state.halt()
 
 try:
     df = state.key_terms(app.key, app.settings, spec_a, spec_b, a)
 except (queries.SpecError, ValueError) as exc:
     st.error("These two groups cannot be compared:")
     st.text(str(exc))
-    st.stop()
+    state.halt()
 if df.empty:
     st.info("The two groups share no terms to compare.")
-    st.stop()
+    state.halt()
 
 top_a = keyterms.top_terms(df, LABELLED_PER_SIDE, "a")
 top_b = keyterms.top_terms(df, LABELLED_PER_SIDE, "b")

@@ -93,8 +93,6 @@ def test_a_one_day_date_range_travels_in_the_link(page, fresh_page, server):
     assert query(other) == query(page)
 
 
-@pytest.mark.xfail(strict=True, reason="state.app() calls st.stop() when the filters leave fewer than two articles, "
-                                       "so app.py never reaches shell.share_link(): the Copy link box disappears")
 def test_a_filtered_out_view_still_offers_its_copy_link(page, server):
     open_view(page, f"{server.url}/?source=Dnevnik")  # one article: nothing to compare
     expect(main(page).get_by_text("leave fewer than two articles")).to_be_visible()
