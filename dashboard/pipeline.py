@@ -15,6 +15,7 @@ from typing import Callable
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from . import aliases as alias_mod
 from . import clusters as cl
@@ -207,8 +208,6 @@ def analyze(corpus: Corpus, settings: Settings = Settings(), progress: Progress 
 
 def _sum_rows_by(matrix, groups: np.ndarray, n_groups: int):
     """Sum sparse rows per group with one sparse product (no Python loop)."""
-    import scipy.sparse as sp
-
     indicator = sp.csr_matrix(
         (np.ones(len(groups), dtype=matrix.dtype), (groups, np.arange(len(groups)))),
         shape=(n_groups, len(groups)),

@@ -171,7 +171,7 @@ def analysis_to_dict(analysis: Analysis) -> dict:
     """The `analyze` JSON: the same shape for the CLI and the dashboard download."""
     docs = analysis.documents
     doc_cols = ["id", "source", "title", "date", "url", "length", "duplicate_of", "dup_group", "originality", "cluster", "frame"]
-    documents = [{c: _clean(row[c]) for c in doc_cols} for _, row in docs.iterrows()]
+    documents = [{c: _clean(row[c]) for c in doc_cols} for row in docs[doc_cols].to_dict("records")]
     if analysis.unit == "passage":
         by_cluster, by_frame = framing_profiles(analysis, "cluster"), framing_profiles(analysis, "frame")
         for doc in documents:
@@ -191,7 +191,8 @@ def analysis_to_dict(analysis: Analysis) -> dict:
             "frame": row["frame"],
             "frame_scores": {c.split(":", 1)[1]: _clean(row[c]) for c in frame_cols},
         }
-        for _, row in analysis.units.iterrows()
+        for row in analysis.units[["doc_id", "index", "text", "is_quote", "copy_group", "cluster", "frame", *frame_cols]]
+        .to_dict("records")
     ]
     return {
         "unit": analysis.unit,
