@@ -9,7 +9,6 @@ import pytest
 from dashboard.cleaning import clean_article, clean_text, is_social_post
 from dashboard.models import Article
 
-CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
 SEEDS = sorted((Path(__file__).resolve().parents[1] / "seeds").glob("*.txt"))
 
 
@@ -179,9 +178,8 @@ def test_clean_article_links_id_and_passages():
     assert all(p.doc_id == article.id for p in cleaned.passages)
 
 
-@pytest.mark.skipif(not (CORPORA / "allsides_events.jsonl.gz").exists(), reason="real corpus absent")
-def test_real_corpus_sample_keeps_most_text_and_records_cuts():
-    with gzip.open(CORPORA / "allsides_events.jsonl.gz", "rt", encoding="utf-8") as fh:
+def test_real_corpus_sample_keeps_most_text_and_records_cuts(shared_corpus):
+    with gzip.open(shared_corpus("allsides_events.jsonl.gz"), "rt", encoding="utf-8") as fh:
         rows = [json.loads(line) for _, line in zip(range(300), fh)]
     for row in rows:
         text, removed = clean_text(row["text"])

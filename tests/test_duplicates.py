@@ -9,7 +9,6 @@ from dashboard import tokens
 from dashboard.duplicates import find_duplicates, find_passage_duplicates
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
-CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
 
 
 def random_texts(n, length, seed=0, vocab_size=5000):
@@ -122,11 +121,8 @@ def test_passage_copies_across_articles_are_found_but_not_within_one():
     assert report.groups == [["1", "5"]]
 
 
-@pytest.mark.corpus
-def test_corpus_rows_marked_as_duplicates_are_found():
-    path = CORPORA / "allsides_events.jsonl.gz"
-    if not path.exists():
-        pytest.skip("shared corpora are absent")
+def test_corpus_rows_marked_as_duplicates_are_found(shared_corpus):
+    path = shared_corpus("allsides_events.jsonl.gz")
     with gzip.open(path, "rt", encoding="utf-8") as fh:
         rows = [json.loads(line) for line in fh]
     ids = [r["id"] for r in rows]

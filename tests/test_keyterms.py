@@ -324,17 +324,12 @@ def test_kwic_counts_agree_with_the_tokenizer_on_seeds(seed_counts):
         assert len(keyterms.kwic(texts, term, limit=10_000)) == total, term
 
 
-CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
-
-
-@pytest.mark.corpus
-@pytest.mark.skipif(not (CORPORA / "allsides.jsonl.gz").exists(), reason="shared corpora absent")
-def test_kwic_counts_agree_with_the_tokenizer_on_real_articles():
+def test_kwic_counts_agree_with_the_tokenizer_on_real_articles(shared_corpus):
     import gzip
     import itertools
     import json
 
-    with gzip.open(CORPORA / "allsides.jsonl.gz", "rt", encoding="utf-8") as lines:
+    with gzip.open(shared_corpus("allsides.jsonl.gz"), "rt", encoding="utf-8") as lines:
         texts = [json.loads(line)["text"] for line in itertools.islice(lines, 40)]
     vectorizer = CountVectorizer(analyzer=lambda t: tokens.ngrams(tokens.tokenize(t)))
     totals = np.asarray(vectorizer.fit_transform(texts).sum(axis=0)).ravel()

@@ -29,8 +29,6 @@ from dashboard.loading import (
     require_usable,
 )
 
-CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
-
 BODY_A = "The council decided to send forces.\n\nThe decision was announced on Thursday."
 BODY_B = "Protests began over fuel prices.\n\nThey turned into riots within days."
 BODY_C = "A third outlet wrote about the same event in its own words."
@@ -408,15 +406,12 @@ def test_arbitrary_rows_give_corpus_or_corpus_error(rows, ext):
 
 # ------------------------------------------------------------------ real corpus
 
-EVENTS = CORPORA / "allsides_events.jsonl.gz"
-
-
-@pytest.mark.skipif(not EVENTS.exists(), reason="shared corpora not present")
-def test_allsides_events_every_row_loaded_or_reported():
-    with gzip.open(EVENTS, "rt", encoding="utf-8") as handle:
+def test_allsides_events_every_row_loaded_or_reported(shared_corpus):
+    events = shared_corpus("allsides_events.jsonl.gz")
+    with gzip.open(events, "rt", encoding="utf-8") as handle:
         rows = sum(1 for line in handle if line.strip())
     assert rows == 5083
-    corpus = load_corpus([EVENTS])
+    corpus = load_corpus([events])
     skipped = [i for i in corpus.issues if i.action == "skipped"]
     assert len(corpus.articles) + len(skipped) == rows
     assert all(i.item.startswith("allsides_events.jsonl.gz line ") for i in skipped)

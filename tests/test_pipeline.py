@@ -2,7 +2,6 @@
 
 import gzip
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,9 +10,6 @@ from dashboard.loading import article_id, corpus_hash, load_corpus, load_seed_co
 from dashboard.models import Article, Corpus, Settings
 from dashboard.pipeline import AnalysisError, analyze
 from dashboard.queries import SpecError, align, key_terms, keyword_in_context, select_units
-
-CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
-
 
 def corpus_of(*texts, sources=None):
     sources = sources or [f"Outlet {i}" for i in range(len(texts))]
@@ -141,11 +137,10 @@ def test_a_one_megabyte_single_paragraph_article_is_split_into_passages():
     assert a.units["text"].str.len().max() <= 2_000
 
 
-@pytest.mark.corpus
-@pytest.mark.skipif(not (CORPORA / "allsides_events.jsonl.gz").exists(), reason="shared corpora absent")
-def test_real_event_corpus_at_article_unit():
-    corpus = load_corpus([CORPORA / "allsides_events.jsonl.gz"])
-    with gzip.open(CORPORA / "allsides_events.jsonl.gz", "rt", encoding="utf-8") as fh:
+def test_real_event_corpus_at_article_unit(shared_corpus):
+    path = shared_corpus("allsides_events.jsonl.gz")
+    corpus = load_corpus([path])
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
         rows = sum(1 for _ in fh)
     assert len(corpus.articles) + len([i for i in corpus.issues if i.action == "skipped"]) == rows
     a = analyze(corpus, Settings(unit="article"))

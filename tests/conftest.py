@@ -1,0 +1,24 @@
+"""Fixtures for every test folder: the real corpora in ../shared/corpora (see shared_corpora.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from shared_corpora import require_corpus
+
+
+@pytest.fixture(scope="session")
+def shared_corpus():
+    """`shared_corpus(name)` gives the path of a real corpus file; absent, it skips (fails in CI).
+
+    Every test that uses this fixture, directly or through another fixture,
+    is marked `corpus` at collection, so `-m "not corpus"` leaves them out.
+    """
+    return require_corpus
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` selects on the marks
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "shared_corpus" in item.fixturenames:
+            item.add_marker(pytest.mark.corpus)
