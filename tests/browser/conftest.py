@@ -6,7 +6,9 @@ driven by pytest-playwright. Every test gets a new tab, i.e. a new Streamlit
 session; tabs share one browser context unless a fresh context is the point
 (fresh_page, the concurrency test). The servers' memory is sampled the whole
 time; the peaks are printed at the end of the run and written to
-artifacts/browser-report.txt.
+artifacts/browser-report.txt. No server outlives the run, also when a test
+or a server start fails or the run is interrupted (servers.py and the
+session-finish hook below).
 """
 
 from __future__ import annotations
@@ -14,33 +16,17 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
-import subprocess
 import sys
-import threading
-import time
-import urllib.request
-from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
+from servers import ARTIFACTS, SAMPLE_EVERY, STARTED, start_server, stop_all, survivors
+from shared_corpora import in_ci
 from streamlit_page import CHROMIUM_ARGS, VIEWPORT, main, open_view, runs_started, sidebar, wait_idle
 
-REPO = Path(__file__).resolve().parents[2]
-CORPORA = Path(__file__).resolve().parents[3] / "shared" / "corpora"
-ARTIFACTS = REPO / "artifacts"
-SERVER_START_TIMEOUT = 60  # seconds until /_stcore/health must answer "ok"
-SAMPLE_EVERY = 0.2  # seconds between memory samples
-
 expect.set_options(timeout=30_000)
-SERVERS: list["Server"] = []  # every server started this session, for the summary
 NOTES: list[str] = []  # measurements tests report, for the summary
-
-
-def in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 
 
 def _executable(path: str | None) -> str | None:
@@ -158,116 +144,6 @@ def fresh_page(browser):
 # ---------------------------------------------------------------- the server
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _children(pid: int) -> list[int]:
-    """Every descendant of pid (scanning /proc: works without CONFIG_PROC_CHILDREN)."""
-    parents: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue  # exited while scanning
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        parents.setdefault(ppid, []).append(int(entry.name))
-    out, todo = [], [pid]
-    while todo:
-        kids = parents.get(todo.pop(), [])
-        out.extend(kids)
-        todo.extend(kids)
-    return out
-
-
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process and its descendants (VmRSS), in MB."""
-    total_kb = 0
-    for p in [pid, *_children(pid)]:
-        try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total_kb += int(line.split()[1])
-        except OSError:
-            continue  # exited between the scan and the read
-    return total_kb / 1024
-
-
-class Server:
-    """A `streamlit run app.py` in its own process group, with its memory sampled in the background."""
-
-    def __init__(self, name: str, extra_args: list[str]):
-        self.name = name
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        ARTIFACTS.mkdir(exist_ok=True)
-        self.log_path = ARTIFACTS / f"server-{name}.log"
-        self._log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-             "--server.address", "127.0.0.1", "--server.port", str(self.port),
-             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *extra_args],
-            cwd=REPO, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-        self.samples: list[tuple[float, float]] = []  # (monotonic time, MB)
-        self._stop = threading.Event()
-        self._sampler = threading.Thread(target=self._sample, daemon=True)
-        self._sampler.start()
-
-    def _sample(self) -> None:
-        while not self._stop.is_set() and self.proc.poll() is None:
-            self.samples.append((time.monotonic(), rss_mb(self.proc.pid)))
-            self._stop.wait(SAMPLE_EVERY)
-
-    def peak_mb(self, since: float = 0.0) -> float:
-        return max((mb for t, mb in self.samples if t >= since), default=0.0)
-
-    def wait_healthy(self) -> None:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {self.proc.returncode}:\n{self.log_tail()}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as response:
-                    if response.read().decode().strip() == "ok":
-                        return
-            except OSError:
-                pass  # not listening yet
-            time.sleep(0.2)
-        raise RuntimeError(f"streamlit did not answer on {self.url} in {SERVER_START_TIMEOUT} s:\n{self.log_tail()}")
-
-    def log_tail(self, chars: int = 4000) -> str:
-        self._log.flush()
-        return self.log_path.read_text(errors="replace")[-chars:]
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(timeout=10)
-        self._sampler.join(timeout=2)
-        self._log.close()
-
-
-def start_server(name: str, extra_args: list[str]) -> Server:
-    server = Server(name, extra_args)
-    SERVERS.append(server)
-    try:
-        server.wait_healthy()
-    except RuntimeError:
-        server.stop()
-        raise
-    return server
-
-
 @pytest.fixture(scope="session")
 def server(chromium_executable):
     """The app on the sample corpus, shared by the session (not started when there is no browser)."""
@@ -277,14 +153,40 @@ def server(chromium_executable):
 
 
 @pytest.fixture(scope="module")
-def corpus_server(chromium_executable):
-    """The app on a real corpus (allsides_events: about 5,000 articles); skips when the corpora are absent."""
-    path = CORPORA / "allsides_events.jsonl.gz"
-    if not path.is_file():
-        pytest.skip(f"{path} is absent")
+def corpus_server(chromium_executable, shared_corpus):
+    """The app on a real corpus (allsides_events: about 5,000 articles); skips when it is absent (fails in CI)."""
+    path = shared_corpus("allsides_events.jsonl.gz")
     running = start_server("allsides_events", ["--", "--corpus", str(path)])
     yield running
     running.stop()
+
+
+def _terminate_like_ctrl_c(signum, frame):
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def pytest_sessionstart(session):
+    """A SIGTERM to pytest (a CI timeout, kill) unwinds like Ctrl-C, so fixture teardown and the hook below run."""
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _terminate_like_ctrl_c)
+
+
+@pytest.hookimpl(trylast=True)  # after pytest's own session teardown has run the fixtures' finalizers
+def pytest_sessionfinish(session):
+    """Every server is gone by now; one still running is a teardown bug: kill it and fail the run."""
+    leaked = survivors()
+    stop_all()
+    left = survivors()
+    if not (leaked or left):
+        return
+    message = "; ".join(([f"streamlit servers outlived their fixtures (killed at session end): {leaked}"]
+                         if leaked else []) + ([f"streamlit servers could not be killed: {left}"] if left else []))
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(message, red=True)
+    print(message, file=sys.stderr)
+    if session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 # ---------------------------------------------------------------- the report
@@ -298,10 +200,10 @@ def report():
 
 def pytest_terminal_summary(terminalreporter):
     """The servers' peak memory and what tests measured, on the terminal and in artifacts/browser-report.txt."""
-    if not SERVERS:
+    if not STARTED:
         return
     lines = [f"browser tests: server '{s.name}' peak RSS {s.peak_mb():,.0f} MB "
-             f"({len(s.samples)} samples every {SAMPLE_EVERY} s)" for s in SERVERS]
+             f"({len(s.samples)} samples every {SAMPLE_EVERY} s)" for s in STARTED]
     lines += [f"browser tests: {note}" for note in NOTES]
     terminalreporter.section("framelens browser tests")
     for line in lines:
