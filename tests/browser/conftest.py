@@ -17,6 +17,7 @@ import os
 import shutil
 import signal
 import sys
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
