@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from urllib.parse import quote, urlsplit
 
 import pytest
@@ -71,16 +72,31 @@ def assert_local(requests: list[str]) -> None:
     assert not outside, outside
 
 
+# Where page text is rendered as markdown or HTML, found by test id: inline styles there must not pin anything.
+RENDERED_TEXT = re.compile(r"^(stHtml|stMarkdownContainer|stCaptionContainer)$")
+FIXED_INSIDE_JS = """els => els.flatMap(box => [...box.querySelectorAll('[style]')])
+  .filter(e => /position\\s*:\\s*fixed/i.test(e.getAttribute('style')))
+  .map(e => e.outerHTML.slice(0, 300))"""
+LINK_TARGETS_JS = "els => els.map(e => (e.getAttribute('href') || '').trim())"
+
+
 def assert_inert(page: Page) -> None:
-    """Nothing ran, no image points away, no link runs script, nothing covers the page, no traceback."""
+    """Nothing ran, no image points away, no link runs script, nothing covers the page, no traceback.
+
+    Every check looks at elements it first finds by role or test id, and fails
+    when it finds none, so a renamed element cannot make it pass unseen.
+    """
     no_exception(page)
     assert page.evaluate("() => window.__pwned") is None
-    assert page.locator('img[src*="evil.example"], [src*="evil.example"]').count() == 0
-    assert page.locator('[href^="javascript:" i]').count() == 0
-    inline_fixed = page.locator(", ".join(f'[data-testid="{box}"] [style*="{rule}" i]'  # where page HTML goes
-                                          for box in ("stHtml", "stMarkdownContainer", "stCaptionContainer")
-                                          for rule in ("position:fixed", "position: fixed")))
-    assert inline_fixed.count() == 0, inline_fixed.first.evaluate("e => e.outerHTML.slice(0, 300)")
+    assert page.locator('[src*="evil.example"]').count() == 0  # any element of the document
+    links = page.get_by_role("link")  # the sidebar's page links at least
+    assert links.count() > 0, "no link found on the page"
+    targets = links.evaluate_all(LINK_TARGETS_JS)
+    assert not [t for t in targets if t.lower().startswith("javascript:")], targets
+    assert page.locator('[href^="javascript:" i]').count() == 0  # nor anything else with an href
+    rendered = page.get_by_test_id(RENDERED_TEXT)
+    assert rendered.count() > 0, "no markdown or HTML element found on the page"
+    assert rendered.evaluate_all(FIXED_INSIDE_JS) == []
     assert page.evaluate(COVERING_JS) == []
     heading = main(page).get_by_role("heading", level=1)
     heading.scroll_into_view_if_needed()
