@@ -1,9 +1,11 @@
 """The one path from a loaded corpus to a full Analysis.
 
-corpus -> cleaned articles -> aliases -> units -> tokens (once) -> vectors
--> duplicates -> clusters -> frames -> 2D map -> tables.
-Each stage is timed and reported to an optional progress callback, so the UI
-can say what is running and the benchmark can say what it costs.
+corpus -> cleaned articles -> aliases -> units and tokens (once) -> duplicates
+-> vectors -> frames -> clusters -> 2D map -> tables.
+Each stage is one short function with typed inputs and outputs, so it can be
+read, tested and replaced on its own; `analyze` only composes them. Each stage
+is timed and reported to an optional progress callback, so the UI can say what
+is running and the benchmark can say what it costs.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from __future__ import annotations
 import time
 from collections import Counter
 from contextlib import contextmanager
-from typing import Callable
+from dataclasses import dataclass
+from typing import Callable, NamedTuple, Sequence
 
 import numpy as np
 import pandas as pd
@@ -21,10 +24,10 @@ from . import aliases as alias_mod
 from . import clusters as cl
 from . import frames as fr
 from .cleaning import clean_article
-from .duplicates import find_duplicates, find_passage_duplicates
-from .models import Analysis, ClusterInfo, Corpus, Settings
-from .tokens import stop_words_with, tokenize_many
-from .vectors import EmptyVocabularyError, build_vectors
+from .duplicates import DuplicateReport, find_duplicates, find_passage_duplicates
+from .models import Analysis, Article, CleanedArticle, ClusterInfo, Corpus, Settings
+from .tokens import TokenTable, stop_words_with, tokenize_many
+from .vectors import EmptyVocabularyError, Vectors, build_vectors
 
 PASSAGE_UNIT_MAX_ARTICLES = 300  # "auto" analyses passages up to this many articles
 STAGES = ("clean", "aliases", "tokens", "duplicates", "vectors", "frames", "clusters", "layout", "tables")
@@ -42,10 +45,279 @@ def choose_unit(settings: Settings, n_articles: int) -> str:
     return "passage" if n_articles <= PASSAGE_UNIT_MAX_ARTICLES else "article"
 
 
+# ---------------------------------------------------------------- what the stages hand on
+
+
+@dataclass(frozen=True)
+class AliasTable:
+    table: dict[str, str]  # variant -> final canonical, detected and user-given
+    detected: list[alias_mod.AliasMerge]  # what detection proposed, with its reasons
+    notices: list[str]
+
+
+class UnitRow(NamedTuple):
+    doc_pos: int  # position of the article in the corpus
+    index: int  # position of the passage in its article (0 for a whole article)
+    text: str
+    is_quote: bool
+    heading: str
+
+
+@dataclass
+class Units:
+    rows: list[UnitRow]
+    tokens: TokenTable  # one row per unit
+    doc_pos: np.ndarray  # int64: the article of each unit
+    doc_tokens: TokenTable  # one row per article (the same ids, regrouped)
+
+
+@dataclass
+class Copies:
+    report: DuplicateReport  # syndicated copies among whole articles
+    canonical_doc: np.ndarray  # bool per article: not a copy of an earlier one
+    passage_group: np.ndarray  # int64 per unit: copy group of a copied passage, 0 if none
+
+
+@dataclass
+class FittedVectors:
+    vectors: Vectors
+    fit_mask: np.ndarray  # bool per unit: used to learn vocabulary, IDF and clusters
+
+
+@dataclass
+class FrameScores:
+    frames: list[fr.Frame]
+    unit_scores: pd.DataFrame  # hits per 100 tokens, one column per frame
+    unit_frame: pd.Series  # dominant frame per unit or "none"
+    doc_scores: pd.DataFrame
+    doc_frame: pd.Series
+    notices: list[str]
+
+
+@dataclass
+class Tables:
+    units: pd.DataFrame
+    documents: pd.DataFrame
+    clusters: list[ClusterInfo]
+
+
+# ---------------------------------------------------------------- the stages
+
+
+def clean_stage(articles: Sequence[Article], unit: str) -> list[CleanedArticle]:
+    """Ads, notices and credits out before anything is counted; passages cut only when they are the unit."""
+    return [clean_article(a, passages=unit == "passage") for a in articles]
+
+
+def alias_stage(cleaned: Sequence[CleanedArticle], user_aliases: Sequence[tuple[str, str]]) -> AliasTable:
+    """Fold spellings of one name before tokenising, so every later count sees one term.
+
+    A user table that cannot be applied (a cycle) is ignored with a notice
+    rather than failing the analysis: the detected merges still help.
+    """
+    detected = alias_mod.detect_aliases([c.text for c in cleaned])
+    try:
+        return AliasTable(alias_mod.merge_tables(detected, user_aliases), detected, [])
+    except ValueError as exc:
+        return AliasTable(alias_mod.merge_tables(detected, ()), detected, [f"Alias table ignored: {exc}"])
+
+
+def unit_stage(
+    cleaned: Sequence[CleanedArticle], unit: str, aliases: dict[str, str], stop_words: frozenset[str]
+) -> Units:
+    """Cut articles into units and tokenise each unit once; every later stage reuses these token ids."""
+    rows: list[UnitRow] = []
+    for pos, c in enumerate(cleaned):
+        if unit == "article":
+            rows.append(UnitRow(pos, 0, c.text, False, ""))
+        else:
+            rows.extend(UnitRow(pos, p.index, p.text, p.is_quote, p.heading) for p in c.passages)
+    if not rows:
+        raise AnalysisError("No passages with text were found in the corpus.")
+    # A section heading ("Doubts about legitimacy") frames the passage under it.
+    table = tokenize_many([f"{r.heading}\n{r.text}" if r.heading else r.text for r in rows], aliases, stop_words)
+    if len(table.ids) == 0:
+        raise AnalysisError("The articles contain no words to analyse (only numbers, punctuation or stop words).")
+    doc_pos = np.fromiter((r.doc_pos for r in rows), dtype=np.int64, count=len(rows))
+    doc_tokens = table if unit == "article" else table.regroup(doc_pos, len(cleaned))
+    return Units(rows, table, doc_pos, doc_tokens)
+
+
+def duplicate_stage(doc_ids: list[str], units: Units, unit: str) -> Copies:
+    """Syndicated copies, and at passage level passages copied between otherwise different articles.
+
+    Found on the token ids, so the alias folding and stop words of the
+    analysis apply to what counts as the same text.
+    """
+    report = find_duplicates(doc_ids, units.doc_tokens)
+    canonical_doc = np.array([d not in report.duplicate_of for d in doc_ids])
+    passage_group = np.zeros(len(units.rows), dtype=np.int64)
+    if unit == "passage":
+        copies = find_passage_duplicates(
+            range(len(units.rows)), units.tokens, owners=[doc_ids[p] for p in units.doc_pos]
+        )
+        for number, members in enumerate(copies.groups, start=1):
+            passage_group[[int(m) for m in members]] = number
+    return Copies(report, canonical_doc, passage_group)
+
+
+def vector_stage(units: Units, copies: Copies, settings: Settings) -> FittedVectors:
+    """Counts and TF-IDF, learnt without the copies so one text printed five times weighs once.
+
+    If leaving copies out would leave fewer than two units, every unit with
+    words is used instead.
+    """
+    has_tokens = units.tokens.lengths() > 0
+    fit_mask = has_tokens & (copies.canonical_doc[units.doc_pos] if settings.collapse_duplicates else True)
+    if fit_mask.sum() < 2:
+        fit_mask = has_tokens
+    try:
+        vectors = build_vectors(
+            units.tokens, settings, np.flatnonzero(fit_mask), n_documents=int(copies.canonical_doc.sum())
+        )
+    except EmptyVocabularyError as exc:
+        raise AnalysisError(str(exc)) from None
+    return FittedVectors(vectors, fit_mask)
+
+
+def frame_stage(vectors: Vectors, units: Units, n_docs: int, frames_toml: str | None) -> FrameScores:
+    """Lexicon scores per unit and per whole article; an article's frame comes from its pooled text."""
+    frames, notices = fr.load_frames(frames_toml)
+    unit_scores, unit_frame = fr.score_frames(vectors.counts, vectors.n_tokens, frames, vectors.terms)
+    doc_counts = _sum_rows_by(vectors.counts, units.doc_pos, n_docs)
+    doc_ntok = np.bincount(units.doc_pos, weights=vectors.n_tokens, minlength=n_docs)
+    doc_scores, doc_frame = fr.score_frames(doc_counts, doc_ntok, frames, vectors.terms)
+    return FrameScores(frames, unit_scores, unit_frame, doc_scores, doc_frame, list(notices))
+
+
+def cluster_stage(fitted: FittedVectors, scores: FrameScores, settings: Settings) -> cl.ClusterResult:
+    """Clusters of units on their words plus their frame profile (weighted by Settings.frame_weight)."""
+    names = [f.name for f in scores.frames]
+    features = cl.framing_features(fitted.vectors.tfidf, scores.unit_scores[names].to_numpy(), settings.frame_weight)
+    return cl.fit_clusters(features, np.flatnonzero(fitted.fit_mask), settings.method, settings.k, settings.seed)
+
+
+def layout_stage(result: cl.ClusterResult, seed: int) -> np.ndarray:
+    """2D positions of the units for the map, from the space they were clustered in."""
+    return cl.layout_2d(result.embedding, seed)
+
+
+def table_stage(
+    articles: Sequence[Article],
+    cleaned: Sequence[CleanedArticle],
+    units: Units,
+    copies: Copies,
+    fitted: FittedVectors,
+    scores: FrameScores,
+    result: cl.ClusterResult,
+    coords: np.ndarray,
+) -> Tables:
+    """The units and documents tables and the cluster cards every view and the CLI read."""
+    doc_ids = [a.id for a in articles]
+    labels = result.labels
+    frame_names = [f.name for f in scores.frames]
+    unit_table = pd.DataFrame(
+        {
+            "unit": np.arange(len(units.rows)),
+            "doc_id": np.array(doc_ids, dtype=object)[units.doc_pos],
+            "index": [r.index for r in units.rows],
+            # object, not pandas' Arrow-backed str: no second copy of every text
+            "text": pd.Series([r.text for r in units.rows], dtype=object),
+            "is_quote": [r.is_quote for r in units.rows],
+            "heading": [r.heading for r in units.rows],
+            "copy_group": copies.passage_group,  # 0: not copied from or to another article
+            "cluster": labels,
+            "frame": np.asarray(scores.unit_frame),
+            "x": coords[:, 0],
+            "y": coords[:, 1],
+            "in_fit": fitted.fit_mask,
+        }
+    )
+    for name in frame_names:
+        unit_table[f"frame:{name}"] = np.asarray(scores.unit_scores[name], dtype=float)
+
+    dup = copies.report
+    documents = pd.DataFrame(
+        {
+            "id": doc_ids,
+            "source": [a.source for a in articles],
+            "title": [a.title for a in articles],
+            "date": [a.date for a in articles],
+            "url": [a.url for a in articles],
+            "origin": [a.origin for a in articles],
+            "length": [len(c.text) for c in cleaned],
+            "duplicate_of": [dup.duplicate_of.get(d) for d in doc_ids],
+            "dup_group": _group_numbers(doc_ids, dup.groups),
+            "originality": [round(float(dup.originality.get(d, 1.0)), 4) for d in doc_ids],
+            "cluster": _majority_cluster(units.doc_pos, labels, len(doc_ids)),
+            "frame": np.asarray(scores.doc_frame),
+            "units": np.bincount(units.doc_pos, minlength=len(doc_ids)),
+        }
+    )
+    for name in frame_names:
+        documents[f"frame:{name}"] = np.asarray(scores.doc_scores[name], dtype=float)
+    for key in sorted({k for a in articles for k in a.extra}):
+        if key not in documents.columns:
+            documents[key] = [a.extra.get(key) for a in articles]
+
+    infos = _cluster_infos(unit_table, documents, result.embedding, fitted.vectors, labels, scores.frames)
+    return Tables(unit_table, documents, infos)
+
+
+# ---------------------------------------------------------------- composition
+
+
 def analyze(corpus: Corpus, settings: Settings = Settings(), progress: Progress | None = None) -> Analysis:
     """Run every stage; raises AnalysisError when nothing analysable remains."""
+    articles = corpus.articles
+    if len(articles) < 2:
+        raise AnalysisError(f"The corpus has {len(articles)} usable article(s); at least 2 are needed.")
+    unit = choose_unit(settings, len(articles))
+    doc_ids = [a.id for a in articles]
     timings: dict[str, float] = {}
-    notices: list[str] = []
+    stage = _stage_timer(timings, progress)
+
+    with stage("clean"):
+        cleaned = clean_stage(articles, unit)
+    with stage("aliases"):
+        aliases = alias_stage(cleaned, settings.aliases)
+    with stage("tokens"):
+        units = unit_stage(cleaned, unit, aliases.table, stop_words_with(settings.extra_stop_words))
+    with stage("duplicates"):
+        copies = duplicate_stage(doc_ids, units, unit)
+    with stage("vectors"):
+        fitted = vector_stage(units, copies, settings)
+    with stage("frames"):
+        scores = frame_stage(fitted.vectors, units, len(doc_ids), settings.frames_toml)
+    with stage("clusters"):
+        result = cluster_stage(fitted, scores, settings)
+    with stage("layout"):
+        coords = layout_stage(result, settings.seed)
+    with stage("tables"):
+        tables = table_stage(articles, cleaned, units, copies, fitted, scores, result, coords)
+
+    return Analysis(
+        settings=settings,
+        unit=unit,
+        documents=tables.documents,
+        units=tables.units,
+        clusters=tables.clusters,
+        duplicate_groups=[list(g) for g in copies.report.groups],
+        aliases=dict(sorted(aliases.table.items())),
+        frame_names=[f.name for f in scores.frames],
+        frame_labels={f.name: f.label for f in scores.frames},
+        removed={c.doc_id: list(c.removed) for c in cleaned if c.removed},
+        notices=aliases.notices + scores.notices + result.notices,
+        vectors=fitted.vectors,
+        timings=timings,
+        corpus=corpus,
+        k_scores=result.silhouettes,
+        method=result.method,
+    )
+
+
+def _stage_timer(timings: dict[str, float], progress: Progress | None):
+    """A context manager per stage: reports the stage to `progress`, records its seconds in `timings`."""
 
     @contextmanager
     def stage(name: str):
@@ -55,155 +327,10 @@ def analyze(corpus: Corpus, settings: Settings = Settings(), progress: Progress 
         yield
         timings[name] = time.perf_counter() - t0
 
-    articles = corpus.articles
-    if len(articles) < 2:
-        raise AnalysisError(f"The corpus has {len(articles)} usable article(s); at least 2 are needed.")
+    return stage
 
-    unit = choose_unit(settings, len(articles))
-    with stage("clean"):
-        cleaned = [clean_article(a, passages=unit == "passage") for a in articles]
 
-    with stage("aliases"):
-        detected = alias_mod.detect_aliases([c.text for c in cleaned])
-        try:
-            alias_table = alias_mod.merge_tables(detected, settings.aliases)
-        except ValueError as exc:
-            notices.append(f"Alias table ignored: {exc}")
-            alias_table = alias_mod.merge_tables(detected, ())
-
-    stop_words = stop_words_with(settings.extra_stop_words)
-    with stage("tokens"):
-        unit_rows = []  # (doc position, index, text, is_quote, heading)
-        for pos, c in enumerate(cleaned):
-            if unit == "article":
-                unit_rows.append((pos, 0, c.text, False, ""))
-            else:
-                unit_rows.extend((pos, p.index, p.text, p.is_quote, p.heading) for p in c.passages)
-        if not unit_rows:
-            raise AnalysisError("No passages with text were found in the corpus.")
-        # A section heading ("Doubts about legitimacy") frames the passage under it.
-        table = tokenize_many(
-            [f"{r[4]}\n{r[2]}" if r[4] else r[2] for r in unit_rows], alias_table, stop_words
-        )
-        if len(table.ids) == 0:
-            raise AnalysisError(
-                "The articles contain no words to analyse (only numbers, punctuation or stop words)."
-            )
-        unit_doc_pos = np.fromiter((r[0] for r in unit_rows), dtype=np.int64, count=len(unit_rows))
-        doc_table = table if unit == "article" else table.regroup(unit_doc_pos, len(cleaned))
-
-    doc_ids = [a.id for a in articles]
-    with stage("duplicates"):
-        dup = find_duplicates(doc_ids, doc_table)
-        canonical_doc = np.array([d not in dup.duplicate_of for d in doc_ids])
-        # Passages copied between articles (a shared wire paragraph inside otherwise
-        # different stories); only at passage level, where units are passages.
-        passage_group = np.zeros(len(unit_rows), dtype=np.int64)
-        if unit == "passage":
-            copies = find_passage_duplicates(
-                range(len(unit_rows)), table, owners=[doc_ids[p] for p in unit_doc_pos]
-            )
-            for number, members in enumerate(copies.groups, start=1):
-                passage_group[[int(m) for m in members]] = number
-
-    unit_doc = np.array(doc_ids, dtype=object)[unit_doc_pos]
-    has_tokens = table.lengths() > 0
-    fit_mask = has_tokens & (canonical_doc[unit_doc_pos] if settings.collapse_duplicates else True)
-    if fit_mask.sum() < 2:
-        fit_mask = has_tokens
-    fit_rows = np.flatnonzero(fit_mask)
-
-    with stage("vectors"):
-        try:
-            vectors = build_vectors(table, settings, fit_rows, n_documents=int(canonical_doc.sum()))
-        except EmptyVocabularyError as exc:
-            raise AnalysisError(str(exc)) from None
-
-    with stage("frames"):
-        frames, frame_warnings = fr.load_frames(settings.frames_toml)
-        notices.extend(frame_warnings)
-        frame_names = [f.name for f in frames]
-        unit_scores, unit_frame = fr.score_frames(vectors.counts, vectors.n_tokens, frames, vectors.terms)
-        doc_counts = _sum_rows_by(vectors.counts, unit_doc_pos, len(doc_ids))
-        doc_ntok = np.bincount(unit_doc_pos, weights=vectors.n_tokens, minlength=len(doc_ids))
-        doc_scores, doc_frame = fr.score_frames(doc_counts, doc_ntok, frames, vectors.terms)
-
-    with stage("clusters"):
-        features = cl.framing_features(vectors.tfidf, unit_scores[frame_names].to_numpy(), settings.frame_weight)
-        result = cl.fit_clusters(features, fit_rows, settings.method, settings.k, settings.seed)
-        notices.extend(result.notices)
-        labels = result.labels
-
-    with stage("layout"):
-        coords = cl.layout_2d(result.embedding, settings.seed)
-
-    with stage("tables"):
-        units = pd.DataFrame(
-            {
-                "unit": np.arange(len(unit_rows)),
-                "doc_id": unit_doc,
-                "index": [r[1] for r in unit_rows],
-                # object, not pandas' Arrow-backed str: no second copy of every text
-                "text": pd.Series([r[2] for r in unit_rows], dtype=object),
-                "is_quote": [r[3] for r in unit_rows],
-                "heading": [r[4] for r in unit_rows],
-                "copy_group": passage_group,  # 0: not copied from or to another article
-                "cluster": labels,
-                "frame": np.asarray(unit_frame),
-                "x": coords[:, 0],
-                "y": coords[:, 1],
-                "in_fit": fit_mask,
-            }
-        )
-        for name in frame_names:
-            units[f"frame:{name}"] = np.asarray(unit_scores[name], dtype=float)
-
-        majority = _majority_cluster(unit_doc_pos, labels, len(doc_ids))
-        documents = pd.DataFrame(
-            {
-                "id": doc_ids,
-                "source": [a.source for a in articles],
-                "title": [a.title for a in articles],
-                "date": [a.date for a in articles],
-                "url": [a.url for a in articles],
-                "origin": [a.origin for a in articles],
-                "length": [len(c.text) for c in cleaned],
-                "duplicate_of": [dup.duplicate_of.get(d) for d in doc_ids],
-                "dup_group": _group_numbers(doc_ids, dup.groups),
-                "originality": [round(float(dup.originality.get(d, 1.0)), 4) for d in doc_ids],
-                "cluster": majority,
-                "frame": np.asarray(doc_frame),
-                "units": np.bincount(unit_doc_pos, minlength=len(doc_ids)),
-            }
-        )
-        for name in frame_names:
-            documents[f"frame:{name}"] = np.asarray(doc_scores[name], dtype=float)
-        extra_keys = sorted({k for a in articles for k in a.extra})
-        for key in extra_keys:
-            if key not in documents.columns:
-                documents[key] = [a.extra.get(key) for a in articles]
-
-        frame_labels = {f.name: f.label for f in frames}
-        infos = _cluster_infos(units, documents, result.embedding, vectors, labels, frames, frame_labels)
-
-    return Analysis(
-        settings=settings,
-        unit=unit,
-        documents=documents,
-        units=units,
-        clusters=infos,
-        duplicate_groups=[list(g) for g in dup.groups],
-        aliases=dict(sorted(alias_table.items())),
-        frame_names=frame_names,
-        frame_labels=frame_labels,
-        removed={c.doc_id: list(c.removed) for c in cleaned if c.removed},
-        notices=notices,
-        vectors=vectors,
-        timings=timings,
-        corpus=corpus,
-        k_scores=result.silhouettes,
-        method=result.method,
-    )
+# ---------------------------------------------------------------- helpers
 
 
 def _sum_rows_by(matrix, groups: np.ndarray, n_groups: int):
@@ -228,13 +355,14 @@ def _group_numbers(doc_ids: list[str], groups: list[list[str]]) -> list[int | No
     return [number.get(d) for d in doc_ids]
 
 
-def _cluster_infos(units, documents, embedding, vectors, labels, frames, frame_labels) -> list[ClusterInfo]:
+def _cluster_infos(units, documents, embedding, vectors, labels, frames) -> list[ClusterInfo]:
     """Cards for clusters; a cluster's frame is the dominant frame of its pooled text.
 
     Pooling the units' counts applies the same rule as for one passage, so a
     cluster where a few passages argue legitimacy and the rest carry no frame
     is labelled by that argument rather than called mixed.
     """
+    frame_labels = {f.name: f.label for f in frames}
     source_of = dict(zip(documents["id"], documents["source"]))
     k = int(labels.max())
     pooled = _sum_rows_by(vectors.counts, labels - 1, k)

@@ -8,7 +8,7 @@ import pytest
 
 from dashboard.loading import article_id, corpus_hash, load_corpus, load_seed_corpus
 from dashboard.models import Article, Corpus, Settings
-from dashboard.pipeline import AnalysisError, analyze
+from dashboard.pipeline import STAGES, AnalysisError, analyze
 from dashboard.queries import SpecError, align, key_terms, keyword_in_context, select_units
 
 def corpus_of(*texts, sources=None):
@@ -34,6 +34,21 @@ def test_small_corpus_is_analysed_by_passage_and_profiles_add_up(seeds):
     assert len(seeds.units) > 5 * 5
     assert seeds.documents["units"].sum() == len(seeds.units)
     assert set(seeds.units["doc_id"]) == set(seeds.documents["id"])
+
+
+def test_progress_names_every_stage_in_order_and_each_is_timed():
+    reported = []
+    a = analyze(load_seed_corpus(), Settings(unit="article"), lambda stage, fraction: reported.append((stage, fraction)))
+    assert [stage for stage, _ in reported] == list(STAGES)
+    fractions = [fraction for _, fraction in reported]
+    assert fractions == sorted(fractions) and 0 <= fractions[0] and fractions[-1] < 1
+    assert set(a.timings) == set(STAGES) and all(t >= 0 for t in a.timings.values())
+
+
+def test_a_cyclic_alias_table_is_ignored_with_a_notice_and_detection_still_applies(seeds):
+    a = analyze(load_seed_corpus(), Settings(aliases=(("almaty", "alma-ata"), ("alma-ata", "almaty"))))
+    assert any("Alias table ignored" in n and "cycle" in n for n in a.notices)
+    assert a.aliases == seeds.aliases  # the detected merges, as without a table
 
 
 def test_cluster_ids_are_canonical_largest_first(seeds):
