@@ -4,13 +4,17 @@ A frame is an angle on a story ("terrorism claims", "legitimacy doubts").
 Its lexicon is plain TOML a user can read and replace, and every score can be
 traced back to the sentences that produced it (`frame_evidence`).
 
-Counting rule: each vocabulary term that equals a lexicon entry (after the
-same normalisation as the texts) adds its occurrences to that frame. A phrase
-entry counts only as the phrase: "collective security" adds one hit per
-occurrence, not three for the phrase plus its two words. Its words add hits
-only if they are entries themselves; then one occurrence of the phrase scores
-for the phrase and for each such word, deliberately: a listed phrase is
-stronger evidence than a listed word alone.
+Counting rule: every run of content tokens that equals a lexicon entry
+(after the same normalisation and alias folding as the texts) adds one hit to
+that frame. Entries are matched on the units' token ids, not on the clustering
+vocabulary, so a phrase of any length matches whatever n-gram order the
+analysis counts, and a word that document-frequency pruning leaves out of the
+vocabulary (a word in every article) still scores. A phrase entry counts only
+as the phrase: "collective security" adds one hit per occurrence, not three
+for the phrase plus its two words. Its words add hits only if they are entries
+themselves; then one occurrence of the phrase scores for the phrase and for
+each such word, deliberately: a listed phrase is stronger evidence than a
+listed word alone. Two entries of one frame matching the same run count once.
 """
 
 from __future__ import annotations
@@ -23,17 +27,13 @@ from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
 from .models import UNKNOWN
-from .tokens import ngrams, normalise_phrase, tokenize
+from .tokens import STOP_WORDS, TokenTable, ngrams, normalise_phrase, tokenize
 
 BUNDLED_LEXICON = Path(__file__).with_name("frames.toml")
 NO_FRAME = "none"
 RESERVED_NAMES = (NO_FRAME, "units")  # used as columns next to frame names
-# Entries longer than this many content words only match when the vocabulary
-# is built with longer n-grams (Settings.ngram_max), so they get a warning.
-DEFAULT_NGRAM_MAX = 2
 
 # A unit's dominant frame must clearly apply (otherwise it is "none"):
 MIN_HITS = 2  # one stray word is not a framing
@@ -86,16 +86,24 @@ def _normalise_entry(term: str) -> tuple[str, int, bool] | None:
     return form, form.count(" ") + 1, True
 
 
-def _entries(frames: Sequence[Frame]) -> list[_Entry]:
+def _entries(frames: Sequence[Frame], aliases: Mapping[str, str] | None = None) -> list[_Entry]:
+    """Every usable entry in token form; whole words are folded by the alias table like the texts."""
     out = []
     for j, frame in enumerate(frames):
         seen = set()
         for term in frame.terms:
             norm = _normalise_entry(term)
-            if norm is None or (norm[0], norm[2]) in seen:
-                continue  # load_frames reported vanishing terms; same-form entries add nothing
-            seen.add((norm[0], norm[2]))
-            out.append(_Entry(j, term, norm[0], norm[1], norm[2]))
+            if norm is None:
+                continue  # load_frames reported vanishing terms
+            form, n_words, wildcard = norm
+            if aliases:
+                words = form.split(" ")
+                whole = words[:-1] if wildcard else words  # a wildcard's last word is a prefix, not a word
+                form = " ".join([aliases.get(w, w) for w in whole] + (words[-1:] if wildcard else []))
+            if (form, wildcard) in seen:
+                continue  # same-form entries add nothing
+            seen.add((form, wildcard))
+            out.append(_Entry(j, term, form, n_words, wildcard))
     return out
 
 
@@ -148,11 +156,6 @@ def load_frames(toml_text: str | None = None) -> tuple[list[Frame], list[str]]:
                     f'Frame "{name}": term "{term}" becomes the single word "{norm[0]}" after stop-word '
                     "removal and will match it wherever it occurs."
                 )
-            elif norm[1] > DEFAULT_NGRAM_MAX:
-                warnings.append(
-                    f'Frame "{name}": term "{term}" becomes "{norm[0]}" ({norm[1]} words) and only matches '
-                    f"when n-grams of {norm[1]} words are counted."
-                )
             kept.append(term.strip())
         if not kept:
             raise FrameLexiconError(f'frame "{name}" has no usable terms: all of them vanish after stop-word removal')
@@ -165,38 +168,92 @@ def load_frames(toml_text: str | None = None) -> tuple[list[Frame], list[str]]:
     return frames, warnings
 
 
-def frame_term_matrix(frames: Sequence[Frame], terms: Sequence[str]) -> sp.csr_matrix:
-    """(n_terms x n_frames) 0/1: vocabulary term i matches an entry of frame j.
+def _entry_word_ids(entries: Sequence[_Entry], vocab: np.ndarray) -> list[list[np.ndarray]]:
+    """For each entry, the token ids each of its words may take (empty when a word never occurs).
 
-    Binary search on the sorted vocabulary serves exact entries and wildcard
-    prefixes alike (a prefix is a contiguous range), so a million terms cost
-    one sort, or none when the terms come sorted (as from `build_vectors`).
+    A whole word takes one id; a wildcard's last word takes every id that
+    starts with the prefix, found by binary search on the sorted vocabulary.
     """
-    vocab = np.asarray(terms, dtype=str)
-    n = len(vocab)
-    is_sorted = n < 2 or bool(np.all(vocab[1:] >= vocab[:-1]))
-    order = np.arange(n) if is_sorted else np.argsort(vocab, kind="stable")
-    ordered = vocab if is_sorted else vocab[order]
-    rows: list[int] = []
-    cols: list[int] = []
-    for e in _entries(frames):
-        lo = int(np.searchsorted(ordered, e.form, side="left"))
-        if not e.wildcard:
-            if lo < n and ordered[lo] == e.form:
-                rows.append(int(order[lo]))
-                cols.append(e.frame)
+    words = np.asarray(vocab, dtype=str)
+    order = np.argsort(words, kind="stable")
+    ordered = words[order]
+
+    def ids_from(lo: int, hi: int) -> np.ndarray:
+        return np.sort(order[lo:hi]).astype(np.int64)
+
+    out = []
+    for e in entries:
+        parts = e.form.split(" ")
+        slots = []
+        for k, word in enumerate(parts):
+            lo = int(np.searchsorted(ordered, word, side="left"))
+            if e.wildcard and k == len(parts) - 1:
+                slots.append(ids_from(lo, int(np.searchsorted(ordered, word + "\U0010ffff", side="left"))))
+            else:
+                slots.append(ids_from(lo, lo + 1) if lo < len(ordered) and ordered[lo] == word else ids_from(0, 0))
+        out.append(slots)
+    return out
+
+
+def lexicon_hits(
+    table: TokenTable, frames: Sequence[Frame], aliases: Mapping[str, str] | None = None
+) -> np.ndarray:
+    """(units x frames) lexicon hits, counted on the units' token ids.
+
+    Counting on the tokens rather than on the clustering vocabulary makes a
+    frame score independent of the n-gram order and of document-frequency
+    pruning, which only concern clustering. Only runs of tokens that are all
+    lexicon words are looked at, so the work grows with the lexicon's
+    occurrences, not with every n-gram of the corpus. `aliases` must be the
+    table the texts were tokenised with.
+    """
+    hits = np.zeros((len(table), len(frames)), dtype=np.int64)
+    entries = _entries(frames, aliases)
+    if not entries or len(table.ids) == 0:
+        return hits
+    word_ids = _entry_word_ids(entries, table.vocab)
+    used = np.unique(np.concatenate([ids for slots in word_ids for ids in slots]))
+    if len(used) == 0:
+        return hits
+    # Lexicon words get small codes 1..L, every other token 0.
+    code_of = np.zeros(len(table.vocab), dtype=np.int32)
+    code_of[used] = np.arange(1, len(used) + 1, dtype=np.int32)
+    codes = code_of[table.ids]
+    for n in sorted({e.n_words for e in entries}):
+        starts = _lexicon_runs(codes, table.offsets, n)
+        if len(starts) == 0:
             continue
-        hi = int(np.searchsorted(ordered, e.form + "\U0010ffff", side="left"))
-        for k in range(lo, hi):
-            if ordered[k].count(" ") + 1 == e.n_words:
-                rows.append(int(order[k]))
-                cols.append(e.frame)
-    matrix = sp.csr_matrix(
-        (np.ones(len(rows), dtype=np.int32), (np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64))),
-        shape=(n, len(frames)),
-    )
-    matrix.data[:] = 1  # two entries of one frame matching one term still count it once
-    return matrix
+        window = codes[starts[:, None] + np.arange(n)]  # (runs, n) codes
+        unit = np.searchsorted(table.offsets, starts, side="right") - 1
+        matched = np.zeros((len(starts), len(frames)), dtype=bool)
+        for e, slots in zip(entries, word_ids):
+            if e.n_words != n:
+                continue
+            ok = np.ones(len(starts), dtype=bool)
+            for k, ids in enumerate(slots):
+                allowed = np.zeros(len(used) + 1, dtype=bool)
+                allowed[code_of[ids]] = True
+                ok &= allowed[window[:, k]]
+            matched[:, e.frame] |= ok
+        for j in range(len(frames)):
+            hits[:, j] += np.bincount(unit[matched[:, j]], minlength=len(table))
+    return hits
+
+
+def _lexicon_runs(codes: np.ndarray, offsets: np.ndarray, n: int) -> np.ndarray:
+    """Start positions of n consecutive lexicon words inside one unit."""
+    total = len(codes) - n + 1
+    if total <= 0:
+        return np.zeros(0, dtype=np.int64)
+    ok = codes[:total] > 0
+    for k in range(1, n):
+        ok &= codes[k : total + k] > 0
+    starts = np.flatnonzero(ok)
+    if n > 1:
+        first = np.searchsorted(offsets, starts, side="right")
+        last = np.searchsorted(offsets, starts + n - 1, side="right")
+        starts = starts[first == last]
+    return starts
 
 
 def dominant_frames(scores: pd.DataFrame, hits: np.ndarray) -> pd.Series:
@@ -219,24 +276,18 @@ def dominant_frames(scores: pd.DataFrame, hits: np.ndarray) -> pd.Series:
 
 
 def score_frames(
-    counts: sp.csr_matrix,
-    n_tokens: np.ndarray,
-    frames: Sequence[Frame],
-    terms: Sequence[str],
+    hits: np.ndarray, n_tokens: np.ndarray, frames: Sequence[Frame]
 ) -> tuple[pd.DataFrame, pd.Series]:
-    """Per unit: lexicon hits per 100 content tokens for each frame, and the dominant frame.
+    """Per row (unit, article or pooled cluster): lexicon hits per 100 content tokens for each frame, and the dominant frame.
 
     Rates, not raw hits, so a long article does not outscore a paragraph just
-    by being long. See the module docstring for how phrases are counted and
-    `dominant_frames` for when a unit gets "none".
+    by being long. Rows of `hits` add up: an article's hits are the sum of its
+    units'. See `dominant_frames` for when a row gets "none".
     """
-    if counts.shape[1] != len(terms):
-        raise ValueError(f"counts has {counts.shape[1]} term columns but {len(terms)} terms were given")
+    hits = np.asarray(hits, dtype=float).reshape(-1, len(frames))
     n_tokens = np.asarray(n_tokens, dtype=float)
-    if len(n_tokens) != counts.shape[0]:
-        raise ValueError(f"counts has {counts.shape[0]} units but n_tokens has {len(n_tokens)}")
-    hits = np.asarray((sp.csr_matrix(counts) @ frame_term_matrix(frames, terms)).todense(), dtype=float)
-    hits = hits.reshape(counts.shape[0], len(frames))
+    if len(n_tokens) != len(hits):
+        raise ValueError(f"hits has {len(hits)} rows but n_tokens has {len(n_tokens)}")
     rates = 100.0 * hits / np.maximum(n_tokens, 1.0)[:, None]
     scores = pd.DataFrame(rates, columns=[f.name for f in frames])
     return scores, dominant_frames(scores, hits)
@@ -255,14 +306,16 @@ def frame_evidence(
     frames: Sequence[Frame],
     aliases: Mapping[str, str] | None = None,
     sentences: Sequence[str] | None = None,
+    stop_words: frozenset[str] = STOP_WORDS,
 ) -> pd.DataFrame:
-    """Every lexicon hit in `text`: frame, term (entry as written), matched (vocabulary form), sentence.
+    """Every lexicon hit in `text`: frame, term (entry as written), matched (token form), sentence.
 
     One row per occurrence, in sentence order, so the rows of a unit add up to
-    its hits. N-grams are built within each sentence, so a phrase split across
-    a sentence boundary is not shown, though the unit's score may count it.
+    its hits when `aliases` and `stop_words` are the analysis' own. N-grams are
+    built within each sentence, so a phrase split across a sentence boundary
+    is not shown, though the unit's score counts it.
     """
-    entries = _entries(frames)
+    entries = _entries(frames, aliases)
     exact: dict[str, list[_Entry]] = {}
     wildcards: dict[int, list[_Entry]] = {}
     for e in entries:
@@ -270,7 +323,7 @@ def frame_evidence(
     max_words = max((e.n_words for e in entries), default=1)
     records = []
     for sentence in split_sentences(text) if sentences is None else sentences:
-        for gram in ngrams(tokenize(sentence, aliases), max_words):
+        for gram in ngrams(tokenize(sentence, aliases, stop_words), max_words):
             matched = list(exact.get(gram, ()))
             matched += [e for e in wildcards.get(gram.count(" ") + 1, ()) if gram.startswith(e.form)]
             for e in sorted(matched, key=lambda e: (e.frame, e.term)):

@@ -18,7 +18,6 @@ from typing import Callable, NamedTuple, Sequence
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
 from . import aliases as alias_mod
 from . import clusters as cl
@@ -87,6 +86,7 @@ class FittedVectors:
 @dataclass
 class FrameScores:
     frames: list[fr.Frame]
+    unit_hits: np.ndarray  # (units x frames) lexicon hits: they add up over articles and clusters
     unit_scores: pd.DataFrame  # hits per 100 tokens, one column per frame
     unit_frame: pd.Series  # dominant frame per unit or "none"
     doc_scores: pd.DataFrame
@@ -180,14 +180,20 @@ def vector_stage(units: Units, copies: Copies, settings: Settings) -> FittedVect
     return FittedVectors(vectors, fit_mask)
 
 
-def frame_stage(vectors: Vectors, units: Units, n_docs: int, frames_toml: str | None) -> FrameScores:
-    """Lexicon scores per unit and per whole article; an article's frame comes from its pooled text."""
+def frame_stage(units: Units, n_docs: int, frames_toml: str | None, aliases: dict[str, str]) -> FrameScores:
+    """Lexicon scores per unit and per whole article, counted on the tokens.
+
+    On the tokens, not the clustering vocabulary, so a long phrase or a word
+    pruned from clustering still scores. An article's frame comes from its
+    pooled text (the sum of its units' hits), not from a vote of its units.
+    """
     frames, notices = fr.load_frames(frames_toml)
-    unit_scores, unit_frame = fr.score_frames(vectors.counts, vectors.n_tokens, frames, vectors.terms)
-    doc_counts = _sum_rows_by(vectors.counts, units.doc_pos, n_docs)
-    doc_ntok = np.bincount(units.doc_pos, weights=vectors.n_tokens, minlength=n_docs)
-    doc_scores, doc_frame = fr.score_frames(doc_counts, doc_ntok, frames, vectors.terms)
-    return FrameScores(frames, unit_scores, unit_frame, doc_scores, doc_frame, list(notices))
+    unit_hits = fr.lexicon_hits(units.tokens, frames, aliases)
+    n_tokens = units.tokens.lengths()
+    unit_scores, unit_frame = fr.score_frames(unit_hits, n_tokens, frames)
+    doc_hits = _sum_rows(unit_hits, units.doc_pos, n_docs)
+    doc_scores, doc_frame = fr.score_frames(doc_hits, _sum_rows(n_tokens, units.doc_pos, n_docs), frames)
+    return FrameScores(frames, unit_hits, unit_scores, unit_frame, doc_scores, doc_frame, list(notices))
 
 
 def cluster_stage(fitted: FittedVectors, scores: FrameScores, settings: Settings) -> cl.ClusterResult:
@@ -260,7 +266,7 @@ def table_stage(
         if key not in documents.columns:
             documents[key] = [a.extra.get(key) for a in articles]
 
-    infos = _cluster_infos(unit_table, documents, result.embedding, fitted.vectors, labels, scores.frames)
+    infos = _cluster_infos(unit_table, documents, result.embedding, fitted.vectors, labels, scores)
     return Tables(unit_table, documents, infos)
 
 
@@ -288,7 +294,7 @@ def analyze(corpus: Corpus, settings: Settings = Settings(), progress: Progress 
     with stage("vectors"):
         fitted = vector_stage(units, copies, settings)
     with stage("frames"):
-        scores = frame_stage(fitted.vectors, units, len(doc_ids), settings.frames_toml)
+        scores = frame_stage(units, len(doc_ids), settings.frames_toml, aliases.table)
     with stage("clusters"):
         result = cluster_stage(fitted, scores, settings)
     with stage("layout"):
@@ -333,13 +339,13 @@ def _stage_timer(timings: dict[str, float], progress: Progress | None):
 # ---------------------------------------------------------------- helpers
 
 
-def _sum_rows_by(matrix, groups: np.ndarray, n_groups: int):
-    """Sum sparse rows per group with one sparse product (no Python loop)."""
-    indicator = sp.csr_matrix(
-        (np.ones(len(groups), dtype=matrix.dtype), (groups, np.arange(len(groups)))),
-        shape=(n_groups, len(groups)),
-    )
-    return (indicator @ matrix).tocsr()
+def _sum_rows(values: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:
+    """Sum the rows (or entries) of `values` per group: units into articles or clusters."""
+    values = np.asarray(values, dtype=float)
+    if values.ndim == 1:
+        return np.bincount(groups, weights=values, minlength=n_groups)
+    columns = [np.bincount(groups, weights=values[:, j], minlength=n_groups) for j in range(values.shape[1])]
+    return np.column_stack(columns) if columns else np.zeros((n_groups, 0))
 
 
 def _majority_cluster(unit_doc_pos: np.ndarray, labels: np.ndarray, n_docs: int) -> np.ndarray:
@@ -355,19 +361,19 @@ def _group_numbers(doc_ids: list[str], groups: list[list[str]]) -> list[int | No
     return [number.get(d) for d in doc_ids]
 
 
-def _cluster_infos(units, documents, embedding, vectors, labels, frames) -> list[ClusterInfo]:
+def _cluster_infos(units, documents, embedding, vectors, labels, scores: FrameScores) -> list[ClusterInfo]:
     """Cards for clusters; a cluster's frame is the dominant frame of its pooled text.
 
-    Pooling the units' counts applies the same rule as for one passage, so a
+    Pooling the units' hits applies the same rule as for one passage, so a
     cluster where a few passages argue legitimacy and the rest carry no frame
     is labelled by that argument rather than called mixed.
     """
-    frame_labels = {f.name: f.label for f in frames}
+    frame_labels = {f.name: f.label for f in scores.frames}
     source_of = dict(zip(documents["id"], documents["source"]))
     k = int(labels.max())
-    pooled = _sum_rows_by(vectors.counts, labels - 1, k)
-    pooled_tokens = np.bincount(labels - 1, weights=vectors.n_tokens, minlength=k)
-    _, pooled_frame = fr.score_frames(pooled, pooled_tokens, frames, vectors.terms)
+    pooled_hits = _sum_rows(scores.unit_hits, labels - 1, k)
+    pooled_tokens = _sum_rows(vectors.n_tokens, labels - 1, k)
+    _, pooled_frame = fr.score_frames(pooled_hits, pooled_tokens, scores.frames)
     infos = []
     for c in range(1, k + 1):
         rows = units[units["cluster"] == c]

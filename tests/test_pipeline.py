@@ -1,5 +1,6 @@
 """The whole analysis on the seeds, on hostile input, and on a real corpus."""
 
+import dataclasses
 import gzip
 import json
 
@@ -49,6 +50,41 @@ def test_a_cyclic_alias_table_is_ignored_with_a_notice_and_detection_still_appli
     a = analyze(load_seed_corpus(), Settings(aliases=(("almaty", "alma-ata"), ("alma-ata", "almaty"))))
     assert any("Alias table ignored" in n and "cycle" in n for n in a.notices)
     assert a.aliases == seeds.aliases  # the detected merges, as without a table
+
+
+TREATY_LEXICON = """
+[frames.treaty]
+label = "Treaty"
+terms = ["Collective Security Treaty Organization", "kazakhstan"]
+[frames.weather]
+label = "Weather"
+terms = ["snow"]
+"""
+TREATY_TEXTS = (
+    "The Collective Security Treaty Organization sent troops to Kazakhstan after riots in the south.",
+    "Kazakhstan asked the Collective Security Treaty Organization for help as protesters filled the squares.",
+    "Paratroopers of the Collective Security Treaty Organization landed in Kazakhstan at dawn on Friday.",
+    "Analysts asked what the Collective Security Treaty Organization wants in Kazakhstan beyond the airport.",
+)
+
+
+@pytest.mark.parametrize("settings", [Settings(unit="article", ngram_max=1), Settings(unit="article", max_df=0.5)])
+def test_lexicon_terms_score_whatever_the_ngram_order_and_vocabulary_pruning(settings):
+    # A four-word phrase is longer than any n-gram counted; "kazakhstan" is in every
+    # article, so max_df drops it from the clustering vocabulary. Both still score.
+    a = analyze(corpus_of(*TREATY_TEXTS), dataclasses.replace(settings, frames_toml=TREATY_LEXICON))
+    assert (a.units["frame"] == "treaty").all()
+    default = analyze(corpus_of(*TREATY_TEXTS), Settings(unit="article", frames_toml=TREATY_LEXICON))
+    assert np.allclose(a.units["frame:treaty"], default.units["frame:treaty"])
+    assert (a.units["frame:weather"] == 0).all()
+
+
+def test_lexicon_words_are_folded_by_the_alias_table_like_the_texts():
+    lexicon = '[frames.leader]\nlabel = "Leader"\nterms = ["Tokaev", "president"]\n'
+    texts = ("President Tokayev spoke on television.", "Tokayev, the president, asked for troops.",
+             "The president Tokayev thanked the allies.")
+    a = analyze(corpus_of(*texts), Settings(unit="article", frames_toml=lexicon, aliases=(("tokaev", "tokayev"),)))
+    assert (a.units["frame"] == "leader").all()  # "Tokaev" in the lexicon counts the folded "tokayev"
 
 
 def test_cluster_ids_are_canonical_largest_first(seeds):
