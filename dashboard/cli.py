@@ -11,6 +11,7 @@ import json
 import sys
 from pathlib import Path
 
+from .frames import FrameLexiconError, read_lexicon
 from .loading import CorpusError, load_corpus
 from .models import Settings
 from .pipeline import AnalysisError, analyze
@@ -62,12 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _settings(args) -> Settings:
-    frames_toml = None
-    if getattr(args, "frames", None) is not None:
-        try:
-            frames_toml = args.frames.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise CorpusError(f"cannot read frame lexicon {args.frames}: {exc.strerror}") from None
+    """The analysis settings of the command line; a given lexicon is read and checked here, before any work."""
+    frames_toml = read_lexicon(args.frames) if getattr(args, "frames", None) is not None else None
     return Settings(
         unit=getattr(args, "unit", "auto"),
         method=getattr(args, "method", "kmeans"),
@@ -86,7 +83,8 @@ def run(argv: list[str] | None = None) -> int:
             analysis = analyze(load_corpus(paths), Settings(unit="article"))
             payload = align(analysis, a_id, b_id).to_dict()
         else:
-            analysis = analyze(load_corpus(args.paths), _settings(args))
+            settings = _settings(args)
+            analysis = analyze(load_corpus(args.paths), settings)
             if args.command == "analyze":
                 payload = analysis_to_dict(analysis)
             else:
@@ -95,7 +93,7 @@ def run(argv: list[str] | None = None) -> int:
                 top_b = df[df["z"] < 0].iloc[::-1].head(args.limit)
                 payload = terms_to_records(top_a) + terms_to_records(top_b)
                 payload.sort(key=lambda r: -abs(r["z"]))
-    except (CorpusError, AnalysisError, SpecError) as exc:
+    except (CorpusError, AnalysisError, SpecError, FrameLexiconError) as exc:
         return _fail(str(exc))
     except MemoryError:
         return _fail("out of memory: try --unit article or a smaller corpus")

@@ -168,6 +168,30 @@ def load_frames(toml_text: str | None = None) -> tuple[list[Frame], list[str]]:
     return frames, warnings
 
 
+def read_lexicon(path: str | Path) -> str:
+    """A lexicon file's text, checked before any analysis runs.
+
+    TOML must be UTF-8 (a byte-order mark is accepted). An unreadable, non-UTF-8
+    or invalid file raises FrameLexiconError naming the file, so a script gets
+    one clear line instead of a traceback after minutes of analysis.
+    """
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise FrameLexiconError(f"cannot read frame lexicon {path}: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FrameLexiconError(
+            f"frame lexicon {path} is not UTF-8 text (byte {exc.start} cannot be decoded); TOML files must be saved as UTF-8"
+        ) from None
+    try:
+        load_frames(text)
+    except FrameLexiconError as exc:
+        raise FrameLexiconError(f"frame lexicon {path}: {exc}") from None
+    return text
+
+
 def _entry_word_ids(entries: Sequence[_Entry], vocab: np.ndarray) -> list[list[np.ndarray]]:
     """For each entry, the token ids each of its words may take (empty when a word never occurs).
 

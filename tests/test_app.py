@@ -288,6 +288,25 @@ def test_an_invalid_lexicon_is_refused_and_the_old_one_kept():
     assert "fl_tuning" not in at.session_state or "frames_toml" not in at.session_state["fl_tuning"]
 
 
+ECONOMY_LEXICON = '[frames.economy]\nlabel = "Economy"\nterms = ["fuel price*", "gas price*", "inflation"]\n'
+
+
+@pytest.mark.parametrize("bad", ["[frames.broken\nterms = ", '[frames.none]\nlabel = "N"\nterms = ["x"]\n'])
+def test_a_bad_lexicon_after_a_good_one_keeps_the_good_one_in_use(bad):
+    at = run("settings")
+    lexicon = next(t for t in at.text_area if t.label == "Lexicon (TOML)")
+    lexicon.input(ECONOMY_LEXICON)
+    next(b for b in at.button if b.label == "Apply the lexicon").click().run()
+    assert at.session_state["fl_tuning"]["frames_toml"] == ECONOMY_LEXICON
+    lexicon = next(t for t in at.text_area if t.label == "Lexicon (TOML)")
+    lexicon.input(bad)
+    next(b for b in at.button if b.label == "Apply the lexicon").click().run()
+    no_exception(at)
+    assert any("not applied" in e.value for e in at.error)
+    assert at.session_state["fl_tuning"]["frames_toml"] == ECONOMY_LEXICON
+    assert at.selectbox(key="frame").options == ["all", "economy", "none"]  # the analysis still uses it
+
+
 # ---------------------------------------------------------------- untrusted text
 
 

@@ -109,3 +109,31 @@ def test_out_writes_the_json_to_a_file(tmp_path, capsys):
     assert out == ""
     data = json.loads(target.read_text(encoding="utf-8"))
     assert data["unit"] == "article" and len(data["units"]) == 5
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"[frames.broken\nterms = ", "not valid TOML"),
+        ('[frames.x]\nlabel = "Caf\u00e9"\nterms = ["troops"]\n'.encode("latin-1"), "not UTF-8"),
+        (b'[frames.none]\nlabel = "N"\nterms = ["x"]\n', "reserved"),
+    ],
+    ids=["malformed", "latin-1", "reserved-name"],
+)
+def test_an_unusable_lexicon_file_is_one_line_naming_it(tmp_path, content, message):
+    lexicon = tmp_path / "bad.toml"
+    lexicon.write_bytes(content)
+    proc = subprocess.run([sys.executable, "-m", "dashboard", "analyze", str(SEEDS), "--frames", str(lexicon)],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode != 0 and proc.stdout == ""
+    assert "Traceback" not in proc.stderr
+    lines = [l for l in proc.stderr.splitlines() if l.strip()]
+    assert len(lines) == 1 and message in lines[0] and str(lexicon) in lines[0]
+
+
+def test_a_lexicon_is_read_before_the_corpus_is_analysed(tmp_path, capsys, monkeypatch):
+    import dashboard.cli
+
+    monkeypatch.setattr(dashboard.cli, "load_corpus", lambda paths: pytest.fail("the corpus was loaded first"))
+    code, out, err = cli(capsys, "analyze", SEEDS, "--frames", tmp_path / "missing.toml")
+    assert code != 0 and "missing.toml" in err
