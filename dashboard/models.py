@@ -7,9 +7,13 @@ Everything here is plain data so the CLI, the tests and the UI share one shape.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, asdict
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
+
+if TYPE_CHECKING:  # imported for annotations only: those modules import this one
+    from .aliases import AliasMerge
+    from .frames import Frame
 
 UNKNOWN = "unknown"
 
@@ -137,3 +141,5 @@ class Analysis:
     corpus: Corpus | None = None  # the input, for alignment and keyword in context
     k_scores: dict[int, float] = field(default_factory=dict)  # silhouette per k tried
     method: str = ""  # the clustering method actually used
+    frames: list["Frame"] = field(default_factory=list)  # the lexicon the frame scores came from
+    alias_merges: list["AliasMerge"] = field(default_factory=list)  # detected merges with their reasons

@@ -319,6 +319,8 @@ def analyze(corpus: Corpus, settings: Settings = Settings(), progress: Progress 
         corpus=corpus,
         k_scores=result.silhouettes,
         method=result.method,
+        frames=scores.frames,
+        alias_merges=aliases.detected,
     )
 
 

@@ -160,11 +160,24 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def framing_profiles(analysis: Analysis, by: str = "cluster") -> pd.DataFrame:
-    """Share of each article's units in each cluster (or dominant frame): rows are articles."""
-    column = {"cluster": "cluster", "frame": "frame"}[by]
-    table = pd.crosstab(analysis.units["doc_id"], analysis.units[column], normalize="index")
-    return table.reindex(analysis.documents["id"]).fillna(0.0)
+PROFILE_KINDS = ("cluster", "frame")
+
+
+def framing_profiles(analysis: Analysis, by: str = "cluster", doc_ids: list[str] | None = None) -> pd.DataFrame:
+    """Each article's framing profile: the share of its units in each cluster, or with each dominant frame.
+
+    Rows are articles (all, or `doc_ids` in that order), columns clusters or
+    frame names (with "none": units without a clear frame); a row adds up
+    to 1. By frame, it counts units by their dominant frame, the same rule
+    that labels units, articles and clusters, so a profile never credits a
+    frame for a stray word. With articles as the unit a profile is its one
+    unit: all of it in one cluster and one frame. This is `profile` in the
+    analyze JSON and "Profile by" on the Framing clusters page.
+    """
+    if by not in PROFILE_KINDS:
+        raise ValueError(f"profile by {by!r}: choose one of {', '.join(PROFILE_KINDS)}")
+    table = pd.crosstab(analysis.units["doc_id"], analysis.units[by], normalize="index")
+    return table.reindex(analysis.documents["id"] if doc_ids is None else doc_ids).fillna(0.0)
 
 
 def analysis_to_dict(analysis: Analysis) -> dict:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 import json
 from pathlib import Path
-from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
@@ -18,7 +17,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.loading import load_seed_corpus
-from dashboard.ui import safe, views
+from dashboard.ui import safe
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGES = {
@@ -288,6 +287,14 @@ def test_an_invalid_lexicon_is_refused_and_the_old_one_kept():
     assert "fl_tuning" not in at.session_state or "frames_toml" not in at.session_state["fl_tuning"]
 
 
+def test_settings_page_shows_why_each_detected_name_merge_was_made():
+    at = run("settings")
+    no_exception(at)
+    merges = next(df.value for df in at.dataframe if "why" in df.value.columns)
+    detected = merges[merges["from"] == "detected"]
+    assert len(detected) > 0 and detected["why"].str.contains("spelling key").all()
+
+
 ECONOMY_LEXICON = '[frames.economy]\nlabel = "Economy"\nterms = ["fuel price*", "gas price*", "inflation"]\n'
 
 
@@ -397,24 +404,6 @@ def test_note_box_and_kwic_escape_their_input():
     lines = pd.DataFrame({"source": [SCRIPT], "left": ["a " + IMG], "match": ["<u>x</u>"], "right": [MD_IMG]})
     out = safe.kwic_table(lines)
     assert "<script" not in out and "<img" not in out and "<u>" not in out
-
-
-def test_aligned_rows_keep_reading_order_of_both_articles():
-    # A0<->B1, A1 unique, A2<->B3; B0 unique; B2 matched to A0 but A0 prefers B1.
-    al = SimpleNamespace(
-        a_sentences=["a0", "a1", "a2"], b_sentences=["b0", "b1", "b2", "b3"],
-        a_best=[(1, 0.9), (None, 0.1), (3, 0.7)],
-        b_best=[(None, 0.0), (0, 0.9), (0, 0.6), (2, 0.7)],
-        unique_a=[1], unique_b=[0],
-    )
-    rows = views.aligned_rows(al, lambda s: s)
-    assert rows == [
-        (None, "b0", "only B", "unique"),
-        ("a0", "b1", "0.90", "match"),
-        ("a1", None, "only A", "unique"),
-        (None, "b2", "≈ A1", "echo"),
-        ("a2", "b3", "0.70", "match"),
-    ]
 
 
 # ---------------------------------------------------------------- caching, --corpus, load report

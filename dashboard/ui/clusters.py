@@ -8,9 +8,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import frames as frames_mod
-from dashboard import queries
-from dashboard.segmenting import split_sentences
+from dashboard import queries, tables
 from dashboard.ui import safe, shell, state, views
 
 MAP_MAX_POINTS = 15_000  # more points make the browser slow; every n-th is drawn
@@ -72,26 +70,14 @@ opened = shell.url_select("Article", doc_options, "doc", default="",
 if opened:
     row = docs.loc[opened]
     st.text(f"{row['source']} · {state.date_text(row['date'])} · {row['title']}")
-    parts = a.units[a.units["doc_id"] == opened]
-    table = pd.DataFrame({
-        "passage": parts["index"] + 1,
-        "cluster": parts["cluster"],
-        "cluster label": parts["cluster"].map(cluster_label),
-        "frame": parts["frame"].map(lambda f: a.frame_labels.get(f, f)),
-        "copied": parts["copy_group"].map(lambda g: f"copy group {g}" if g else ""),
-        "quoted post": parts["is_quote"].map(lambda q: "yes" if q else ""),
-        "text": parts["text"],
-    })
-    st.dataframe(table, hide_index=True, width="stretch",
+    st.dataframe(tables.article_units(a, opened), hide_index=True, width="stretch",
                  column_config={"text": st.column_config.TextColumn("text", width="large")})
     with st.expander("Why these frames: the lexicon terms found, sentence by sentence"):
-        frames, _ = frames_mod.load_frames(a.settings.frames_toml)
-        sentences = [s for t in parts["text"] for s in split_sentences(t)]
-        evidence = frames_mod.frame_evidence("", frames, a.aliases, sentences=sentences)
+        evidence = tables.frame_evidence(a, opened)
         if evidence.empty:
             st.text("No lexicon term of any frame occurs in this article.")
         else:
-            evidence["frame"] = evidence["frame"].map(lambda f: a.frame_labels.get(f, f))
+            evidence["frame"] = evidence["frame"].map(lambda f: tables.frame_label(a, f))
             st.dataframe(evidence, hide_index=True, width="stretch")
     removed = a.removed.get(opened, [])
     with st.expander(f"Removed by cleaning ({len(removed)})"):
@@ -117,37 +103,32 @@ for i, c in enumerate(shown_clusters):
         st.text(", ".join(f"{s} ({n})" for s, n in list(c.sources.items())[:8])
                 + (f", … {len(c.sources) - 8} more" if len(c.sources) > 8 else ""))
         st.caption("Representative passages:")
-        for r in c.representatives[: (5 if focus != "all" else 2)]:
-            u = a.units.iloc[r]
-            st.text(f"[{docs.at[u['doc_id'], 'source']}] {safe.truncate(u['text'], 320)}")
-cluster_table = pd.DataFrame([{
-    "cluster": c.id, "label": c.label, "frame": c.frame, "size": c.size,
-    "top terms": ", ".join(c.top_terms), "sources": "; ".join(f"{s}: {n}" for s, n in c.sources.items()),
-} for c in a.clusters])
-views.download(cluster_table, "clusters.csv", "Download clusters (CSV)", key="dl_clusters")
+        reps = tables.representative_units(a, c.id, 5 if focus != "all" else 2)
+        for source, text in zip(reps["source"], reps["text"]):
+            st.text(f"[{source}] {safe.truncate(text, 320)}")
+views.download(tables.cluster_table(a), "clusters.csv", "Download clusters (CSV)", key="dl_clusters")
 
 # ---------------------------------------------------------------- profiles
 st.subheader("Framing profile of each article")
-profile_by = shell.bound_selectbox("Profile by", ["cluster", "frame"], "profile",
-                                   help="cluster: share of the article's units in each cluster; "
-                                        "frame: share of its frame-lexicon score per frame.")
-doc_mask = views.doc_frame_mask(app)
+profile_by = shell.bound_selectbox("Profile by", list(queries.PROFILE_KINDS), "profile",
+                                   help="The share of the article's units in each cluster, or whose dominant frame "
+                                        "is each frame (\"none\": no clear frame). The same numbers as `profile` in "
+                                        "the analyze JSON.")
+doc_mask = app.doc_mask()
 profile_docs = a.documents[doc_mask].head(PROFILE_MAX)
 if len(a.documents[doc_mask]) > PROFILE_MAX:
     st.caption(f"The first {PROFILE_MAX} of {int(doc_mask.sum()):,} articles; narrow the sidebar filters to see others.")
+if a.unit == "article":
+    st.caption("With articles as the unit, each article is one unit: its profile is its cluster or its frame. "
+               "Choose passages in the sidebar to see how the parts of an article differ.")
 short = {d: safe.plot_label(f"{i + 1}. {labels[d]}", 60) for i, d in enumerate(profile_docs["id"])}
-if profile_by == "cluster":
-    sub = a.units[a.units["doc_id"].isin(short)]
-    shares = (sub.groupby(["doc_id", "cluster"]).size() / sub.groupby("doc_id").size()).rename("share").reset_index()
-    shares["part"] = shares["cluster"].map(lambda c: safe.plot_label(f"{c} · {cluster_label.get(c, c)}", 50))
-else:
-    cols_f = [f"frame:{n}" for n in a.frame_names]
-    scores = profile_docs.set_index("id")[cols_f].astype(float)
-    totals = scores.sum(axis=1).replace(0, np.nan)
-    shares = (scores.div(totals, axis=0).fillna(0.0).rename(columns=lambda c: c.split(":", 1)[1])
-              .reset_index().melt(id_vars="id", var_name="frame", value_name="share")
-              .rename(columns={"id": "doc_id"}))
-    shares["part"] = shares["frame"].map(lambda f: safe.plot_label(a.frame_labels.get(f, f), 40))
+profile = queries.framing_profiles(a, profile_by, list(profile_docs["id"]))
+shares = (profile.rename_axis(index="doc_id", columns="part").reset_index()
+          .melt(id_vars="doc_id", value_name="share"))
+shares = shares[shares["share"] > 0]
+part_name = ((lambda c: f"{c} · {cluster_label.get(c, c)}") if profile_by == "cluster"
+             else (lambda f: tables.frame_label(a, f)))
+shares["part"] = shares["part"].map(lambda p: safe.plot_label(part_name(p), 50))
 shares["article"] = shares["doc_id"].map(short)
 if not shares.empty:
     fig = px.bar(shares, x="share", y="article", color="part", orientation="h",

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import frames as frames_mod
-from dashboard import keyterms, queries
+from dashboard import keyterms, queries, tables
 from dashboard.ui import safe, shell, state, views
 
 HIGHLIGHT_PER_SIDE = 15
@@ -52,34 +51,19 @@ for where, row, tag in ((h1, row_a, "A"), (h2, row_b, "B")):
         st.text(f"{row['source']} · {state.date_text(row['date'])}\n{row['title']}")
 
 # Highlights: the pair's most distinctive terms per side over the frame lexicon's matches.
-marks: dict[str, str] = {}
-try:
-    frames, _ = frames_mod.load_frames(app.settings.frames_toml)
-except frames_mod.FrameLexiconError:
-    frames = []
-if frames:
-    evidence = frames_mod.frame_evidence("", frames, a.aliases, sentences=al.a_sentences + al.b_sentences)
-    marks.update({str(m): "frame" for m in evidence["matched"].unique()})
-for side in ("a", "b"):
-    for t in keyterms.top_terms(al.distinctive, HIGHLIGHT_PER_SIDE, side)["term"]:
-        marks[str(t)] = side
+marks = tables.side_by_side_marks(a, al, HIGHLIGHT_PER_SIDE)
+rows = tables.side_by_side_rows(al)
 
 
-def cell(text: str) -> str:
-    return safe.highlight(text, marks, a.aliases)
+def cell(text: str | None) -> str | None:
+    return None if text is None else safe.highlight(text, marks, a.aliases)
 
 
-rows = views.aligned_rows(al, cell)
 safe.render(safe.legend())
-safe.render(safe.aligned_table(rows, f"A: {safe.truncate(row_a['source'], 40)}", f"B: {safe.truncate(row_b['source'], 40)}"))
-
-pairs = pd.DataFrame(
-    [{"a_sentence": al.a_sentences[i], "b_sentence": al.b_sentences[j], "score": round(s, 4)} for i, j, s in al.pairs]
-    + [{"a_sentence": al.a_sentences[i], "b_sentence": None, "score": None} for i in al.unique_a]
-    + [{"a_sentence": None, "b_sentence": al.b_sentences[j], "score": None} for j in al.unique_b],
-    columns=["a_sentence", "b_sentence", "score"],
-)
-views.download(pairs, "alignment.csv", "Download the alignment (CSV)", key="dl_alignment")
+safe.render(safe.aligned_table(
+    [(cell(r.a_sentence), cell(r.b_sentence), r.label, r.kind) for r in rows.itertuples(index=False)],
+    f"A: {safe.truncate(row_a['source'], 40)}", f"B: {safe.truncate(row_b['source'], 40)}"))
+views.download(rows, "alignment.csv", "Download the alignment (CSV)", key="dl_alignment")
 
 st.subheader("Words that set them apart")
 cols = ["term", "z", "count_a", "count_b", "significant"]

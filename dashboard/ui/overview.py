@@ -9,8 +9,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from dashboard import frames as frames_mod
-from dashboard import queries
+from dashboard import queries, tables
 from dashboard.loading import CorpusError, article_from_paste
 from dashboard.ui import safe, state, views
 
@@ -118,23 +117,8 @@ def _apply_edits(editor_key: str, ids: list[str]) -> None:
 
 
 def articles_table(app: state.App) -> None:
-    a = app.analysis
-    docs = a.documents
-    cluster_label = {c.id: c.label for c in a.clusters}
-    table = pd.DataFrame({
-        "source": docs["source"].astype(str),
-        "date": docs["date"].astype("string").fillna(""),
-        "title": docs["title"].astype(str),
-        "length": docs["length"],
-        "cluster": docs["cluster"],
-        "cluster label": docs["cluster"].map(cluster_label),
-        "dominant frame": docs["frame"].map(lambda f: a.frame_labels.get(f, f)),
-        "duplicate group": docs["dup_group"].astype("Int64"),
-        "originality": docs["originality"],
-        "id": docs["id"],
-    })
-    mask = views.doc_frame_mask(app)
-    shown = table[mask].reset_index(drop=True)
+    table = tables.article_table(app.analysis)
+    shown = table[app.doc_mask()].reset_index(drop=True)
     if app.frame_filter != "all":
         st.caption(f"Showing the {len(shown):,} articles whose dominant frame matches the sidebar's frame filter.")
     editor_key = f"fl_editor_{st.session_state.get('fl_editor_n', 0)}"
@@ -161,30 +145,23 @@ def articles_table(app: state.App) -> None:
     views.download(table, "articles.csv", "Download articles (CSV)", key="dl_articles")
 
 
+HOVER_DATES = {"day": "%Y-%m-%d", "week": "week of %Y-%m-%d", "month": "%b %Y"}
+
+
 def timeline(app: state.App) -> None:
-    docs = app.analysis.documents
-    dated = docs[docs["date"].notna()]
-    if dated.empty:
+    line = tables.timeline(app.analysis, MAX_TIMELINE_SOURCES)
+    if line.counts.empty:
         st.info("No article has a date, so there is no timeline.")
         return
-    top = list(dated["source"].value_counts().index[:MAX_TIMELINE_SOURCES])
-    source = dated["source"].where(dated["source"].isin(top), "other sources")
-    when = pd.to_datetime(dated["date"])
-    span_days = (when.max() - when.min()).days
-    period, label, hover_fmt = (("D", "day", "%Y-%m-%d") if span_days <= 92 else
-                                ("W", "week", "week of %Y-%m-%d") if span_days <= 730 else ("M", "month", "%b %Y"))
-    bucket = when.dt.to_period(period).dt.start_time
-    counts = (pd.DataFrame({"date": bucket, "source": source})
-              .groupby(["date", "source"]).size().reset_index(name="articles"))
-    counts["source"] = counts["source"].map(lambda s: safe.plot_label(s, 30))
+    counts = line.counts.assign(source=line.counts["source"].map(lambda s: safe.plot_label(s, 30)))
     fig = px.bar(counts, x="date", y="articles", color="source", title=None,
                  color_discrete_sequence=px.colors.qualitative.Dark24)
     fig.update_layout(height=320, margin=dict(l=10, r=10, t=10, b=10), legend_title_text="source", bargap=0.15,
-                      xaxis_title=f"date (per {label})")
-    fig.update_traces(hovertemplate=f"%{{x|{hover_fmt}}}: %{{y}} articles<extra>%{{fullData.name}}</extra>")
+                      xaxis_title=f"date (per {line.period})")
+    fig.update_traces(hovertemplate=f"%{{x|{HOVER_DATES[line.period]}}}: %{{y}} articles<extra>%{{fullData.name}}</extra>")
     st.plotly_chart(fig, width="stretch", key="timeline")
-    if docs["date"].isna().any():
-        st.caption(f"{int(docs['date'].isna().sum()):,} articles without a date are not on the timeline.")
+    if line.undated:
+        st.caption(f"{line.undated:,} articles without a date are not on the timeline.")
 
 
 def heatmap(app: state.App) -> None:
@@ -192,14 +169,11 @@ def heatmap(app: state.App) -> None:
     if not a.frame_names:
         st.info("The frame lexicon has no frames.")
         return
-    units = a.units.merge(a.documents[["id", "source"]], left_on="doc_id", right_on="id", how="left")
-    units = units[app.unit_mask()] if app.frame_filter != "all" else units
-    table = frames_mod.source_frame_table(units, a.frame_names, "source")
-    matrix = views.source_frame_matrix(table, a.frame_names)
-    if matrix.empty:
+    table = tables.source_frame_shares(a, app.unit_mask())
+    if table.empty:
         st.info("No units to show.")
         return
-    matrix = matrix.head(30)
+    matrix = table.set_index("source").drop(columns="units").head(30)
     fig = px.imshow(
         matrix.to_numpy(dtype=float),
         x=[safe.plot_label(a.frame_labels.get(f, f), 30) for f in matrix.columns],  # "none" has no label

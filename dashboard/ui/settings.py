@@ -9,9 +9,9 @@ import streamlit as st
 
 from dashboard import aliases as aliases_mod
 from dashboard import frames as frames_mod
+from dashboard import tables
 from dashboard.ui import safe, state
 
-ALIAS_DETECT_MAX_ARTICLES = 3_000  # above this, detection reasons are not recomputed for display
 LEXICON_ERROR = "fl_lexicon_error"
 LEXICON_WARNINGS = "fl_lexicon_warnings"
 ALIAS_TEXT = "fl_alias_text"
@@ -28,11 +28,6 @@ def _store(**fields) -> None:
         else:
             tuning[name] = value
     st.session_state[state.TUNING] = tuning
-
-
-@st.cache_resource(max_entries=4, show_spinner="Finding name variants…")
-def _detected(corpus_key: str, settings: state.Settings, _texts: list[str]) -> list:
-    return aliases_mod.detect_aliases(_texts)
 
 
 st.title("Settings")
@@ -125,21 +120,9 @@ if st.session_state.get(ALIAS_ERRORS):
                               "These lines were not used (the rest of the table was applied)"))
 
 app = state.app()
-a = app.analysis
-user_variants = {v for v, _c in app.settings.aliases}
-if len(app.corpus.articles) <= ALIAS_DETECT_MAX_ARTICLES:
-    detected = _detected(app.key, app.settings, list(a.units["text"]))
-    reasons = {m.variant: m for m in detected}
-else:
-    reasons = {}
-    st.caption(f"With more than {ALIAS_DETECT_MAX_ARTICLES:,} articles the reasons for detected merges are not shown.")
-rows = [{
-    "variant": v, "canonical": c, "from": "your table" if v in user_variants else "detected",
-    "why": reasons[v].reason if v in reasons else "",
-    "variant count": reasons[v].variant_count if v in reasons else None,
-    "canonical count": reasons[v].canonical_count if v in reasons else None,
-} for v, c in a.aliases.items()]
-if rows:
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-else:
+merges = tables.alias_table(app.analysis)
+if merges.empty:
     st.caption("No name variants are merged in this corpus.")
+else:
+    st.caption("The merges in effect, with the evidence detection found for each when the analysis ran.")
+    st.dataframe(merges, hide_index=True, width="stretch")

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import queries
+from dashboard import filters, queries, tables
 from dashboard.loading import CorpusError, corpus_hash, load_corpus, load_seed_corpus, load_uploads
 from dashboard.models import Analysis, Article, Corpus, LoadIssue, Settings
 from dashboard.pipeline import AnalysisError, analyze
@@ -157,29 +157,20 @@ def current_corpus() -> CorpusState:
 @st.cache_resource(max_entries=4, show_spinner=False)
 def corpus_facets(key: str, _corpus: Corpus) -> tuple[list[str], dt.date | None, dt.date | None]:
     """Sources (most articles first) and the date span, for the sidebar filters."""
-    counts = pd.Series([a.source for a in _corpus.articles]).value_counts()
-    sources = sorted(counts.index, key=lambda s: (-counts[s], s))
-    dates = sorted(d for d in (a.date for a in _corpus.articles) if d)
-    first = dt.date.fromisoformat(dates[0]) if dates else None
-    last = dt.date.fromisoformat(dates[-1]) if dates else None
-    return sources, first, last
+    found = filters.facets(_corpus)
+    return found.sources, found.first_date, found.last_date
 
 
-# Article fields (from a corpus's extra columns) offered as sidebar filters: URL key -> field.
+# Article columns (from a corpus's extra fields) offered as sidebar filters: URL key -> column.
 FACETS = {"topic": "topic", "event": "event_id"}
 FACET_MAX_VALUES = 5_000  # more distinct values than this is not a useful filter
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def corpus_extra_facets(key: str, _corpus: Corpus) -> dict[str, list[str]]:
-    """Values of each facet field the corpus has (most articles first), e.g. AllSides topics and events."""
-    found = {}
-    for url_key, field in FACETS.items():
-        values = pd.Series([a.extra.get(field) for a in _corpus.articles]).dropna().astype(str)
-        if 1 < values.nunique() <= FACET_MAX_VALUES:
-            counts = values.value_counts()
-            found[url_key] = sorted(counts.index, key=lambda v: (-counts[v], v))
-    return found
+    """URL key -> values of each facet column the corpus has (most articles first), e.g. AllSides topics and events."""
+    found = filters.column_facets(_corpus, FACETS.values(), FACET_MAX_VALUES)
+    return {url_key: found[column] for url_key, column in FACETS.items() if column in found}
 
 
 def filtered_corpus(
@@ -188,26 +179,14 @@ def filtered_corpus(
     dates: tuple[str, str] | None,
     facets: tuple[tuple[str, tuple[str, ...]], ...] = (),
 ) -> tuple[Corpus, str]:
-    """The sources, dates, topics and events the sidebar asks for, applied before any analysis.
-
-    Filtering first is what keeps passage-level work cheap on a large corpus.
-    Undated articles drop out of a date filter.
-    """
+    """The sidebar's filters applied by the core (filters.filter_corpus), kept for the session while they stay."""
     facets = tuple((k, v) for k, v in facets if v)
     if not sources and dates is None and not facets:
         return cs.corpus, cs.key
     signature = (cs.key, sources, dates, facets)
     cached = st.session_state.get("_fl_filter_cache")
     if cached is None or cached[0] != signature:
-        wanted = set(sources)
-        wanted_facets = [(FACETS[k], set(v)) for k, v in facets]
-        arts = [
-            a for a in cs.corpus.articles
-            if (not wanted or a.source in wanted)
-            and (dates is None or (a.date is not None and dates[0] <= a.date <= dates[1]))
-            and all(str(a.extra.get(field)) in values for field, values in wanted_facets)
-        ]
-        sub = Corpus(arts, cs.corpus.issues, cs.corpus.encodings, corpus_hash(arts))
+        sub = filters.filter_corpus(cs.corpus, sources, dates, {FACETS[k]: v for k, v in facets})
         st.session_state["_fl_filter_cache"] = (signature, sub)
     sub = st.session_state["_fl_filter_cache"][1]
     return sub, sub.content_hash
@@ -282,10 +261,12 @@ class App:
     frame_filter: str  # "all" or a frame name: a view filter on units
 
     def unit_mask(self) -> np.ndarray:
-        units = self.analysis.units
-        if self.frame_filter == "all":
-            return np.ones(len(units), dtype=bool)
-        return (units["frame"] == self.frame_filter).to_numpy()
+        """The sidebar's frame filter over units."""
+        return tables.frame_mask(self.analysis, self.frame_filter, "units")
+
+    def doc_mask(self) -> np.ndarray:
+        """The sidebar's frame filter over articles (by their dominant frame)."""
+        return tables.frame_mask(self.analysis, self.frame_filter, "documents")
 
 
 def app() -> App:

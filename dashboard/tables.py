@@ -1,0 +1,262 @@
+"""The tables the pages draw, computed from a finished Analysis.
+
+One function per table, so a page only asks and draws, the CSV a page offers
+holds the numbers it shows, and a test or the CLI can ask for the same thing.
+Frame names stay names here (labels are for drawing); every function is
+deterministic and free of Streamlit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from . import frames as frames_mod
+from . import keyterms
+from .alignment import Alignment
+from .models import Analysis
+from .queries import SpecError
+from .segmenting import split_sentences
+from .tokens import stop_words_with
+
+Level = Literal["units", "documents"]
+
+
+def _check_doc(analysis: Analysis, doc_id: str) -> None:
+    if doc_id not in set(analysis.documents["id"]):
+        raise SpecError(f"unknown article id {doc_id!r}")
+
+
+def frame_label(analysis: Analysis, frame: str) -> str:
+    """A frame's readable label; "none" (no clear frame) and unknown names read as themselves."""
+    return analysis.frame_labels.get(frame, frame)
+
+
+# ---------------------------------------------------------------- filters over a finished analysis
+
+
+def frame_mask(analysis: Analysis, frame: str, level: Level = "units") -> np.ndarray:
+    """Rows (units or articles) whose dominant frame is `frame`; "all" keeps every row.
+
+    The sidebar's frame filter is a view filter: it narrows what is shown
+    without re-running the analysis.
+    """
+    table = analysis.units if level == "units" else analysis.documents
+    if frame == "all":
+        return np.ones(len(table), dtype=bool)
+    return (table["frame"] == frame).to_numpy()
+
+
+# ---------------------------------------------------------------- articles
+
+
+def article_table(analysis: Analysis) -> pd.DataFrame:
+    """One row per article, in corpus order: outlet, date, title, cleaned length, cluster, frame, copies."""
+    docs = analysis.documents
+    cluster_label = {c.id: c.label for c in analysis.clusters}
+    return pd.DataFrame({
+        "source": docs["source"].astype(str),
+        "date": docs["date"].astype("string").fillna(""),
+        "title": docs["title"].astype(str),
+        "length": docs["length"],
+        "cluster": docs["cluster"],
+        "cluster label": docs["cluster"].map(cluster_label),
+        "dominant frame": docs["frame"].map(lambda f: frame_label(analysis, f)),
+        "duplicate group": docs["dup_group"].astype("Int64"),
+        "originality": docs["originality"],
+        "id": docs["id"],
+    })
+
+
+def article_units(analysis: Analysis, doc_id: str) -> pd.DataFrame:
+    """The units of one article in reading order, with their cluster, frame and copy status."""
+    _check_doc(analysis, doc_id)
+    parts = analysis.units[analysis.units["doc_id"] == doc_id]
+    cluster_label = {c.id: c.label for c in analysis.clusters}
+    return pd.DataFrame({
+        "passage": parts["index"] + 1,
+        "cluster": parts["cluster"],
+        "cluster label": parts["cluster"].map(cluster_label),
+        "frame": parts["frame"].map(lambda f: frame_label(analysis, f)),
+        "copied": parts["copy_group"].map(lambda g: f"copy group {g}" if g else ""),
+        "quoted post": parts["is_quote"].map(lambda q: "yes" if q else ""),
+        "text": parts["text"],
+    }).reset_index(drop=True)
+
+
+def frame_evidence(analysis: Analysis, doc_id: str) -> pd.DataFrame:
+    """Why an article and its units got their frames: every lexicon hit with its sentence.
+
+    Columns: passage (1-based), frame (name), term (the entry as written),
+    matched (the text's words in token form), sentence. Matched with the
+    analysis' own lexicon, alias table and stop words, so a unit's rows add up
+    to the hits behind its score (except a phrase that runs across two
+    sentences, which the score counts and no sentence shows). A passage's
+    heading is searched as a sentence of its own, as it is scored with it.
+    """
+    _check_doc(analysis, doc_id)
+    stop_words = stop_words_with(analysis.settings.extra_stop_words)
+    parts = analysis.units[analysis.units["doc_id"] == doc_id]
+    tables = []
+    for index, heading, text in zip(parts["index"], parts["heading"], parts["text"]):
+        sentences = ([heading] if heading else []) + split_sentences(text)
+        found = frames_mod.frame_evidence("", analysis.frames, analysis.aliases, sentences, stop_words)
+        found.insert(0, "passage", int(index) + 1)
+        tables.append(found)
+    columns = ["passage", "frame", "term", "matched", "sentence"]
+    return pd.concat(tables, ignore_index=True)[columns] if tables else pd.DataFrame(columns=columns)
+
+
+# ---------------------------------------------------------------- frames across articles and outlets
+
+
+def source_frame_shares(analysis: Analysis, unit_mask: np.ndarray | None = None) -> pd.DataFrame:
+    """Per outlet: the share of its units with each dominant frame (and "none"), and its unit count.
+
+    Outlets with the most units first. `unit_mask` limits the units counted
+    (e.g. the sidebar's frame filter).
+    """
+    units = analysis.units if unit_mask is None else analysis.units[unit_mask]
+    source_of = dict(zip(analysis.documents["id"], analysis.documents["source"]))
+    table = pd.DataFrame({"source": units["doc_id"].map(source_of), "frame": units["frame"]})
+    return frames_mod.source_frame_table(table, analysis.frame_names, "source")
+
+
+# ---------------------------------------------------------------- dates
+
+
+@dataclass
+class Timeline:
+    counts: pd.DataFrame  # date (start of the period), source, articles
+    period: Literal["day", "week", "month"]
+    undated: int  # articles without a date (not in counts)
+
+
+def timeline(analysis: Analysis, max_sources: int = 12) -> Timeline:
+    """Articles per period and outlet; the largest outlets by name, the rest as "other sources".
+
+    The period follows the span of the dates: days up to three months, weeks
+    up to two years, months beyond, so a chart stays readable.
+    """
+    docs = analysis.documents
+    dated = docs[docs["date"].notna()]
+    undated = int(len(docs) - len(dated))
+    if dated.empty:
+        return Timeline(pd.DataFrame(columns=["date", "source", "articles"]), "day", undated)
+    counts_by_source = dated["source"].value_counts()
+    top = sorted(counts_by_source.index, key=lambda s: (-counts_by_source[s], s))[:max_sources]
+    source = dated["source"].where(dated["source"].isin(top), "other sources")
+    when = pd.to_datetime(dated["date"])
+    span_days = (when.max() - when.min()).days
+    code, period = ("D", "day") if span_days <= 92 else ("W", "week") if span_days <= 730 else ("M", "month")
+    bucket = when.dt.to_period(code).dt.start_time
+    counts = pd.DataFrame({"date": bucket, "source": source}).groupby(["date", "source"]).size()
+    return Timeline(counts.reset_index(name="articles"), period, undated)
+
+
+# ---------------------------------------------------------------- clusters
+
+
+def cluster_table(analysis: Analysis) -> pd.DataFrame:
+    """One row per cluster, as on its card: label, frame, size, distinctive terms, outlets."""
+    return pd.DataFrame([{
+        "cluster": c.id, "label": c.label, "frame": c.frame, "size": c.size,
+        "top terms": ", ".join(c.top_terms), "sources": "; ".join(f"{s}: {n}" for s, n in c.sources.items()),
+    } for c in analysis.clusters], columns=["cluster", "label", "frame", "size", "top terms", "sources"])
+
+
+def representative_units(analysis: Analysis, cluster_id: int, n: int = 3) -> pd.DataFrame:
+    """The units closest to a cluster's centre, closest first, with their outlet."""
+    info = next((c for c in analysis.clusters if c.id == cluster_id), None)
+    if info is None:
+        raise ValueError(f"no cluster {cluster_id}")
+    rows = analysis.units.iloc[info.representatives[:n]]
+    source_of = dict(zip(analysis.documents["id"], analysis.documents["source"]))
+    return pd.DataFrame({"unit": rows["unit"], "doc_id": rows["doc_id"], "source": rows["doc_id"].map(source_of),
+                         "text": rows["text"]}).reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- name variants
+
+
+def alias_table(analysis: Analysis) -> pd.DataFrame:
+    """Every name merge in effect, where it came from and, for detected ones, why.
+
+    The reasons are the ones recorded when the analysis detected the merges,
+    so they describe exactly the merges that were applied.
+    """
+    user_variants = {v.strip().lower() for v, _ in analysis.settings.aliases}
+    detected = {m.variant: m for m in analysis.alias_merges}
+    rows = []
+    for variant, canonical in analysis.aliases.items():
+        merge = detected.get(variant) if variant not in user_variants else None
+        rows.append({
+            "variant": variant, "canonical": canonical, "from": "detected" if merge else "your table",
+            "why": merge.reason if merge else "",
+            "variant count": merge.variant_count if merge else None,
+            "canonical count": merge.canonical_count if merge else None,
+        })
+    columns = ["variant", "canonical", "from", "why", "variant count", "canonical count"]
+    return pd.DataFrame(rows, columns=columns).astype({"variant count": "Int64", "canonical count": "Int64"})
+
+
+# ---------------------------------------------------------------- side by side
+
+
+SIDE_BY_SIDE_COLUMNS = ["a_sentence", "b_sentence", "a_number", "b_number", "score", "kind", "label"]
+
+
+def side_by_side_rows(al: Alignment) -> pd.DataFrame:
+    """The aligned rows in display order: both articles read top to bottom.
+
+    A's sentences in order; a matched B sentence sits beside its A sentence,
+    and B sentences no A sentence points at are placed before the next match
+    that follows them. kind: "match" (label: the score), "unique" (label
+    "only A" / "only B") or "echo" (a B sentence whose best A sentence prefers
+    another partner; label "≈ A<n>"). Numbers are 1-based sentence positions.
+    """
+    rows: list[tuple] = []
+    a_target = {i: j for i, (j, _score) in enumerate(al.a_best) if j is not None}
+    targets = set(a_target.values())
+    unique_b = set(al.unique_b)
+
+    def b_only(b: int) -> tuple:
+        if b in unique_b:
+            return (None, al.b_sentences[b], None, b + 1, None, "unique", "only B")
+        a, score = al.b_best[b]
+        return (None, al.b_sentences[b], None, b + 1, score, "echo", f"≈ A{a + 1}")
+
+    next_b = 0
+    for i, sentence in enumerate(al.a_sentences):
+        j = a_target.get(i)
+        if j is None:
+            rows.append((sentence, None, i + 1, None, None, "unique", "only A"))
+            continue
+        rows.extend(b_only(b) for b in range(next_b, j) if b not in targets)
+        score = al.a_best[i][1]
+        rows.append((sentence, al.b_sentences[j], i + 1, j + 1, score, "match", f"{score:.2f}"))
+        next_b = max(next_b, j + 1)
+    rows.extend(b_only(b) for b in range(next_b, len(al.b_sentences)) if b not in targets)
+    table = pd.DataFrame(rows, columns=SIDE_BY_SIDE_COLUMNS, dtype=object)  # object: a missing side stays None
+    return table.astype({"a_number": "Int64", "b_number": "Int64", "score": "Float64"})
+
+
+def side_by_side_marks(analysis: Analysis, al: Alignment, per_side: int = 15) -> dict[str, str]:
+    """Terms to highlight in the two articles: term -> "frame", "a" or "b".
+
+    "frame": a lexicon match in either article (matched with the analysis'
+    lexicon, aliases and stop words); "a"/"b": the pair's `per_side` most
+    distinctive terms of each side, which take precedence.
+    """
+    stop_words = stop_words_with(analysis.settings.extra_stop_words)
+    evidence = frames_mod.frame_evidence(
+        "", analysis.frames, analysis.aliases, al.a_sentences + al.b_sentences, stop_words
+    )
+    marks = {str(m): "frame" for m in evidence["matched"].unique()}
+    for side in ("a", "b"):
+        for term in keyterms.top_terms(al.distinctive, per_side, side)["term"]:
+            marks[str(term)] = side
+    return marks

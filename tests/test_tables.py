@@ -1,0 +1,252 @@
+"""What the pages draw, asked of the core: the same numbers for a page, its CSV and the CLI."""
+
+import dataclasses
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dashboard import filters, queries, tables
+from dashboard.loading import article_id, corpus_hash, load_seed_corpus
+from dashboard.models import Article, Corpus, Settings
+from dashboard.pipeline import analyze
+
+
+@pytest.fixture(scope="module")
+def seeds():
+    return analyze(load_seed_corpus())
+
+
+def corpus_of(*articles):
+    arts = [Article(id=article_id(a["text"], a.get("source", "x")), **a) for a in articles]
+    return Corpus(arts, content_hash=corpus_hash(arts))
+
+
+# ---------------------------------------------------------------- frames
+
+
+def test_frame_evidence_rows_add_up_to_every_units_frame_hits(seeds):
+    for doc_id in seeds.documents["id"]:
+        evidence = tables.frame_evidence(seeds, doc_id)
+        units = seeds.units[seeds.units["doc_id"] == doc_id]
+        for unit, passage in zip(units["unit"], units["index"]):
+            n_tokens = seeds.vectors.n_tokens[unit]
+            for frame in seeds.frame_names:
+                hits = round(seeds.units.at[unit, f"frame:{frame}"] * n_tokens / 100)
+                shown = ((evidence["passage"] == passage + 1) & (evidence["frame"] == frame)).sum()
+                assert shown == hits, (doc_id, passage, frame)
+
+
+def test_frame_evidence_uses_the_analysis_lexicon_aliases_and_stop_words():
+    lexicon = '[frames.force]\nlabel = "Force"\nterms = ["troops", "paratroopers", "Tokaev"]\n'
+    texts = ["Troops and paratroopers landed. Tokayev thanked the troops.",
+             "Paratroopers left. The troops stayed near Tokayev's residence."]
+    corpus = corpus_of(*({"text": t, "source": f"S{i}"} for i, t in enumerate(texts)))
+    settings = Settings(unit="article", frames_toml=lexicon, extra_stop_words=("paratroopers",),
+                        aliases=(("tokaev", "tokayev"),))
+    a = analyze(corpus, settings)
+    evidence = tables.frame_evidence(a, a.documents["id"][0])
+    assert set(evidence["frame"]) == {"force"}
+    assert sorted(evidence["matched"]) == ["tokayev", "troops", "troops"]  # no stop word; the alias folded
+    assert evidence["sentence"].tolist()[-1] == "Tokayev thanked the troops."
+
+
+def test_frame_evidence_of_an_unknown_article_is_a_spec_error(seeds):
+    with pytest.raises(queries.SpecError, match="unknown article"):
+        tables.frame_evidence(seeds, "nope")
+
+
+def test_the_json_profile_and_the_page_profile_are_one_number(seeds):
+    data = queries.analysis_to_dict(seeds)
+    by_frame = queries.framing_profiles(seeds, "frame")
+    by_cluster = queries.framing_profiles(seeds, "cluster")
+    for doc in data["documents"]:
+        assert doc["profile"]["frames"] == pytest.approx({f: v for f, v in by_frame.loc[doc["id"]].items() if v > 0},
+                                                          abs=1e-4)
+        assert doc["profile"]["clusters"] == pytest.approx(
+            {str(c): v for c, v in by_cluster.loc[doc["id"]].items() if v > 0}, abs=1e-4)
+
+
+def test_a_frame_profile_is_the_share_of_an_articles_units_with_each_dominant_frame(seeds):
+    doc_id = seeds.documents["id"][0]
+    frames_of_units = seeds.units.loc[seeds.units["doc_id"] == doc_id, "frame"]
+    profile = queries.framing_profiles(seeds, "frame", [doc_id]).loc[doc_id]
+    for frame, share in profile.items():
+        assert share == pytest.approx((frames_of_units == frame).mean())
+    with pytest.raises(ValueError, match="profile by"):
+        queries.framing_profiles(seeds, "source")
+
+
+def test_source_frame_shares_follow_the_units_and_the_mask(seeds):
+    table = tables.source_frame_shares(seeds).set_index("source")
+    assert np.allclose(table.drop(columns="units").sum(axis=1), 1.0)
+    source_of = dict(zip(seeds.documents["id"], seeds.documents["source"]))
+    per_source = seeds.units["doc_id"].map(source_of).value_counts()
+    assert table["units"].to_dict() == per_source.to_dict()
+    assert list(table["units"]) == sorted(table["units"], reverse=True)
+    frame = seeds.units["frame"].iloc[0]
+    narrowed = tables.source_frame_shares(seeds, tables.frame_mask(seeds, frame)).set_index("source")
+    assert (narrowed[frame] == 1.0).all() and narrowed["units"].sum() == (seeds.units["frame"] == frame).sum()
+
+
+def test_frame_masks_keep_every_row_for_all_and_the_frames_rows_otherwise(seeds):
+    assert tables.frame_mask(seeds, "all").all() and tables.frame_mask(seeds, "all", "documents").all()
+    for level, table in (("units", seeds.units), ("documents", seeds.documents)):
+        mask = tables.frame_mask(seeds, "none", level)
+        assert mask.tolist() == (table["frame"] == "none").tolist()
+
+
+# ---------------------------------------------------------------- articles, clusters, dates
+
+
+def test_article_table_has_one_row_per_article_with_readable_cluster_and_frame(seeds):
+    table = tables.article_table(seeds)
+    assert list(table["id"]) == list(seeds.documents["id"])
+    labels = {c.id: c.label for c in seeds.clusters}
+    assert list(table["cluster label"]) == [labels[c] for c in seeds.documents["cluster"]]
+    assert list(table["dominant frame"]) == [seeds.frame_labels.get(f, f) for f in seeds.documents["frame"]]
+
+
+def test_article_units_list_an_articles_passages_in_order_with_copies_marked(seeds):
+    copy = seeds.documents.loc[seeds.documents["duplicate_of"].notna(), "id"].iloc[0]
+    table = tables.article_units(seeds, copy)
+    assert list(table["passage"]) == list(range(1, len(table) + 1))
+    assert table["copied"].str.startswith("copy group").any()
+    with pytest.raises(queries.SpecError):
+        tables.article_units(seeds, "nope")
+
+
+def test_cluster_table_and_representatives_describe_each_cluster(seeds):
+    table = tables.cluster_table(seeds)
+    assert list(table["cluster"]) == [c.id for c in seeds.clusters]
+    assert table["size"].sum() == len(seeds.units)
+    for c in seeds.clusters:
+        reps = tables.representative_units(seeds, c.id, 2)
+        assert 1 <= len(reps) <= 2
+        assert (seeds.units.loc[reps["unit"], "cluster"] == c.id).all()
+    with pytest.raises(ValueError, match="no cluster"):
+        tables.representative_units(seeds, 999)
+
+
+@pytest.mark.parametrize("days, period", [(10, "day"), (200, "week"), (1000, "month")])
+def test_timeline_period_follows_the_span_and_every_dated_article_is_counted(seeds, days, period):
+    docs = seeds.documents.copy()
+    start = pd.Timestamp("2022-01-01")
+    docs["date"] = [None] + [(start + pd.Timedelta(days=days * i // (len(docs) - 2))).date().isoformat()
+                             for i in range(len(docs) - 1)]
+    line = tables.timeline(dataclasses.replace(seeds, documents=docs))
+    assert line.period == period and line.undated == 1
+    assert line.counts["articles"].sum() == len(docs) - 1
+
+
+def test_timeline_folds_small_outlets_into_other_sources(seeds):
+    docs = seeds.documents.assign(date="2022-01-05", source=["A", "A", "B", "C", "D"])
+    line = tables.timeline(dataclasses.replace(seeds, documents=docs), max_sources=2)
+    assert line.counts.set_index("source")["articles"].to_dict() == {"A": 2, "B": 1, "other sources": 2}
+
+
+# ---------------------------------------------------------------- aliases
+
+
+def test_alias_table_gives_the_reason_recorded_for_each_detected_merge(seeds):
+    table = tables.alias_table(seeds).set_index("variant")
+    assert seeds.alias_merges and set(table.index) == set(seeds.aliases)
+    for merge in seeds.alias_merges:
+        row = table.loc[merge.variant]
+        assert row["from"] == "detected" and row["why"] == merge.reason and row["why"]
+
+
+def test_alias_table_marks_the_users_merges_and_leaves_out_cancelled_ones(seeds):
+    detected = seeds.alias_merges[0].variant
+    cancelled = seeds.alias_merges[1].variant
+    a = analyze(load_seed_corpus(), Settings(aliases=(("tokaev", "tokayev"), (detected, "someone"), (cancelled, "-"))))
+    table = tables.alias_table(a).set_index("variant")
+    assert table.loc["tokaev", "from"] == "your table" and table.loc["tokaev", "why"] == ""
+    assert table.loc[detected, "from"] == "your table" and table.loc[detected, "canonical"] == "someone"
+    assert cancelled not in table.index
+
+
+# ---------------------------------------------------------------- side by side
+
+
+def fake_alignment():
+    # A0<->B1, A1 unique, A2<->B3; B0 unique; B2 matched to A0 but A0 prefers B1.
+    return SimpleNamespace(
+        a_sentences=["a0", "a1", "a2"], b_sentences=["b0", "b1", "b2", "b3"],
+        a_best=[(1, 0.9), (None, 0.1), (3, 0.7)],
+        b_best=[(None, 0.0), (0, 0.9), (0, 0.6), (2, 0.7)],
+        unique_a=[1], unique_b=[0],
+    )
+
+
+def test_side_by_side_rows_keep_the_reading_order_of_both_articles():
+    rows = tables.side_by_side_rows(fake_alignment())
+    assert [(r.a_sentence, r.b_sentence, r.label, r.kind) for r in rows.itertuples()] == [
+        (None, "b0", "only B", "unique"),
+        ("a0", "b1", "0.90", "match"),
+        ("a1", None, "only A", "unique"),
+        (None, "b2", "≈ A1", "echo"),
+        ("a2", "b3", "0.70", "match"),
+    ]
+    assert rows["a_number"].tolist() == [pd.NA, 1, 2, pd.NA, 3]
+
+
+def test_side_by_side_of_two_seed_articles_shows_every_sentence_once_in_order(seeds):
+    ids = list(seeds.documents["id"])
+    al = queries.align(seeds, ids[0], ids[3])
+    rows = tables.side_by_side_rows(al)
+    assert rows["a_sentence"].dropna().tolist() == al.a_sentences
+    assert sorted(rows["b_number"].dropna().astype(int)) == list(range(1, len(al.b_sentences) + 1))
+    marks = tables.side_by_side_marks(seeds, al, per_side=5)
+    assert set(marks.values()) <= {"frame", "a", "b"}
+    assert sum(v == "a" for v in marks.values()) <= 5 and sum(v == "b" for v in marks.values()) <= 5
+    assert "frame" in marks.values()
+
+
+# ---------------------------------------------------------------- corpus filters
+
+
+ARTICLES = [
+    {"text": "Troops landed.", "source": "Reuters | World", "date": "2022-01-05", "extra": {"topic": "security"}},
+    {"text": "Gas prices rose.", "source": "Dnevnik", "date": "2022-01-07", "extra": {"topic": "energy", "bias": "left"}},
+    {"text": "Protests spread.", "source": "Dnevnik", "date": None, "extra": {"topic": "energy"}},
+    {"text": "Curfew declared.", "source": "Vlast", "date": "2022-01-09", "title": "Curfew"},
+]
+
+
+def test_filter_corpus_by_source_dates_and_any_column():
+    corpus = corpus_of(*ARTICLES)
+    texts = lambda c: [a.text for a in c.articles]  # noqa: E731
+    assert texts(filters.filter_corpus(corpus, sources=["Reuters | World", "Vlast"])) == ["Troops landed.",
+                                                                                           "Curfew declared."]
+    assert texts(filters.filter_corpus(corpus, dates=("2022-01-05", "2022-01-07"))) == ["Troops landed.",
+                                                                                        "Gas prices rose."]
+    assert texts(filters.filter_corpus(corpus, where={"topic": ["energy"]})) == ["Gas prices rose.", "Protests spread."]
+    assert texts(filters.filter_corpus(corpus, where={"title": ["Curfew"]})) == ["Curfew declared."]
+    assert texts(filters.filter_corpus(corpus, where={"bias": ["left"]})) == ["Gas prices rose."]
+    both = filters.filter_corpus(corpus, sources=["Dnevnik"], where={"topic": ["energy", "security"]},
+                                 dates=("2022-01-01", "2022-12-31"))
+    assert texts(both) == ["Gas prices rose."]  # the undated Dnevnik article fails the date filter
+    assert both.content_hash == corpus_hash(both.articles) != corpus.content_hash
+
+
+def test_no_filter_is_the_corpus_itself_and_bad_filters_say_why():
+    corpus = corpus_of(*ARTICLES)
+    assert filters.filter_corpus(corpus, (), None, {"topic": []}) is corpus
+    with pytest.raises(filters.FilterError, match="colour"):
+        filters.filter_corpus(corpus, where={"colour": ["red"]})
+    with pytest.raises(filters.FilterError, match="YYYY-MM-DD"):
+        filters.filter_corpus(corpus, dates=("January", "2022-01-07"))
+    with pytest.raises(filters.FilterError, match="starts after"):
+        filters.filter_corpus(corpus, dates=("2022-02-01", "2022-01-01"))
+
+
+def test_facets_offer_values_most_articles_first():
+    corpus = corpus_of(*ARTICLES)
+    found = filters.facets(corpus)
+    assert found.sources == ["Dnevnik", "Reuters | World", "Vlast"]
+    assert (found.first_date.isoformat(), found.last_date.isoformat()) == ("2022-01-05", "2022-01-09")
+    assert filters.column_facets(corpus, ["topic", "bias", "source"], max_values=2) == {
+        "topic": ["energy", "security"]}  # bias has one value, source three
+    assert "topic" in filters.columns(corpus) and "text" not in filters.columns(corpus)
