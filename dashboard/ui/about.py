@@ -30,7 +30,8 @@ what they leave out. Everything is computed from the words of the articles; noth
    √(units/2), unless you set it. Clusters are numbered by size, so cluster 1 is the largest. The map places similar units near each other.
 7. **Frames by lexicon.** A frame is a list of words and phrases (editable in Settings). A unit's frame
    score is how often it uses a frame's words per 100 words; its dominant frame is the clearly highest one,
-   or "none".
+   or "none". Lexicon phrases of any length count, and so do words too common or too rare to be kept for
+   clustering. An article's *framing profile* is the share of its passages with each dominant frame.
 8. **Key terms.** Two groups are compared with the weighted log-odds ratio with an informative prior
    ("Fightin' Words", Monroe, Colaresi and Quinn 2008). Rare words get pulled towards the corpus average,
    so a z-score above 1.96 (or below −1.96) means a difference unlikely to be chance, not just a word used once.
