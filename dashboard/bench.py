@@ -58,6 +58,28 @@ def generated_corpus(n: int, seed: int = 0):
     return articles
 
 
+# Extreme inputs and what each may cost (seconds, on a 2-core machine with other work running). Tests
+# check that these inputs give the right result; how long that takes is measured here, not asserted there.
+LIMIT_BUDGETS_S = {
+    "log_odds_1m_terms": 3.0,  # key terms over a million-term vocabulary
+    "segment_1mb_paragraph": 1.0,  # one paragraph of 1 MB of short sentences cut into passages
+    "analyze_1mb_article": 60.0,  # a corpus holding a 1 MB one-paragraph article, analysed by passage
+}
+UPLOAD_1MB_BUDGET_S = 60.0  # the same article uploaded through the browser, until the dashboard shows it
+
+
+def one_megabyte_paragraph(seed: int = 7) -> str:
+    """About 990,000 characters of news words in one paragraph, no line break (below the loader's cap)."""
+    rng = random.Random(seed)
+    vocabulary = ("troops protest fuel price government airport almaty alliance terrorist claim order power station "
+                  "gas wage president sovereignty unrest curfew officials said talks").split()
+    words, size = [], 0
+    while size < 990_000:
+        words.append(rng.choice(vocabulary))
+        size += len(words[-1]) + 1
+    return " ".join(words)
+
+
 def _one_run(corpus_arg: str, size: int | None, unit: str) -> dict:
     """Runs in the child process: every stage once, timings in seconds."""
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -178,7 +200,7 @@ def _free_port() -> int:
 
 
 def measure_app(runs: int, chromium: str) -> dict:
-    """Start the app on the seeds, time its first complete render and cached page switches.
+    """Start the app on the seeds, time its first complete render, cached page switches and a 1 MB upload.
 
     Needs playwright and a Chromium (the test dependencies). A page switch is
     timed from the click until the rerun it starts has finished and every
@@ -190,7 +212,7 @@ def measure_app(runs: int, chromium: str) -> dict:
 
     args = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
             "--disable-dev-shm-usage"]
-    first_renders, switches, starts = [], [], []
+    first_renders, switches, starts, uploads = [], [], [], []
     for _ in range(runs):
         port = _free_port()
         t0 = time.perf_counter()
@@ -229,6 +251,7 @@ def measure_app(runs: int, chromium: str) -> dict:
                     page.wait_for_function(APP_IDLE_JS, timeout=60_000, polling=10)
                     if name in [p for p in APP_PAGES] and len(switches) >= 0:
                         switches.append((name, time.perf_counter() - t2))
+                uploads.append(_time_upload_of_1mb_article(page))
                 browser.close()
         finally:
             server.terminate()
@@ -241,8 +264,32 @@ def measure_app(runs: int, chromium: str) -> dict:
         "browser_first_render_s": round(statistics.median(first_renders), 3),
         "browser_cached_page_switch_median_s": round(statistics.median(cached), 3),
         "browser_cached_page_switch_max_s": round(max(cached), 3),
+        "browser_upload_1mb_article_s": round(statistics.median(uploads), 3),
+        "browser_upload_1mb_article_budget_s": UPLOAD_1MB_BUDGET_S,
         **script,
     }
+
+
+def _time_upload_of_1mb_article(page) -> float:
+    """Seconds from giving the Overview's uploader a 1 MB one-paragraph article (and two ordinary ones)
+    until the analysed upload is drawn."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        files = [Path(folder) / "huge.txt"]
+        files[0].write_text(one_megabyte_paragraph(), encoding="utf-8")
+        for i, article in enumerate(generated_corpus(2, seed=1)):
+            files.append(Path(folder) / f"article_{i}.txt")
+            files[-1].write_text(article.text, encoding="utf-8")
+        page.locator('[data-testid="stSidebarNav"]').get_by_text("Overview", exact=True).click()
+        page.wait_for_function(APP_IDLE_JS, timeout=60_000, polling=10)
+        expander = page.get_by_test_id("stExpander").filter(has_text="Use your own articles")
+        expander.locator("summary").click()
+        t0 = time.perf_counter()
+        expander.get_by_test_id("stFileUploaderDropzoneInput").set_input_files([str(f) for f in files])
+        page.get_by_text("Corpus: your upload").first.wait_for(timeout=300_000)
+        page.wait_for_function(APP_IDLE_JS, timeout=300_000, polling=10)
+        return time.perf_counter() - t0
 
 
 def measure_script_runs(runs: int) -> dict:
@@ -269,6 +316,44 @@ def measure_script_runs(runs: int) -> dict:
     }
 
 
+def measure_limits(runs: int) -> dict:
+    """Median seconds of each extreme input over `runs` runs, with its budget and whether it was kept."""
+    import numpy as np
+
+    from .keyterms import log_odds
+    from .loading import article_id, corpus_hash
+    from .models import Article, Corpus, Settings
+    from .pipeline import analyze
+    from .segmenting import segment
+
+    rng = np.random.default_rng(0)
+    n = 1_000_000
+    a, b = rng.poisson(0.5, n), rng.poisson(0.5, n)
+    background = a + b + rng.poisson(2, n)
+    terms = np.array([f"t{i}" for i in range(n)])
+    sentences = (("Officials said the talks went on. " * 10 + "x" * 50 + " ") * 2500)[:1_000_000]
+    paragraph = one_megabyte_paragraph()
+    articles = [*generated_corpus(2, seed=1),
+                Article(id=article_id(paragraph, "Outlet"), text=paragraph, source="Outlet", origin="1 MB paragraph")]
+    corpus = Corpus(articles, content_hash=corpus_hash(articles))
+    cases = {
+        "log_odds_1m_terms": lambda: log_odds(a, b, background, terms),
+        "segment_1mb_paragraph": lambda: segment("d", sentences),
+        "analyze_1mb_article": lambda: analyze(corpus, Settings(unit="passage")),
+    }
+    out = {}
+    for name, case in cases.items():
+        times = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            case()
+            times.append(time.perf_counter() - t0)
+        median = statistics.median(times)
+        out[name] = {"median_s": round(median, 3), "budget_s": LIMIT_BUDGETS_S[name],
+                     "within_budget": median <= LIMIT_BUDGETS_S[name]}
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m dashboard.bench", description=__doc__.splitlines()[0])
     p.add_argument("corpora", nargs="*", default=["seeds", "events", "allsides"],
@@ -278,14 +363,22 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--json", type=Path, default=None, help="also write the results here")
     p.add_argument("--app", action="store_true",
-                   help="time the dashboard instead: start, first render, cached page switches (needs playwright)")
+                   help="time the dashboard instead: start, first render, cached page switches, a 1 MB upload "
+                        "(needs playwright)")
     p.add_argument("--chromium", default="/usr/bin/chromium", help="browser for --app")
+    p.add_argument("--limits", action="store_true",
+                   help="time extreme inputs (a million key terms, a 1 MB paragraph) against their budgets; "
+                        "exit 1 when one is over")
     p.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.app:
         result = measure_app(args.runs, args.chromium)
         print(json.dumps(result, indent=1))
         return 0
+    if args.limits:
+        result = measure_limits(args.runs)
+        print(json.dumps(result, indent=1))
+        return 0 if all(r["within_budget"] for r in result.values()) else 1
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()] or [None]
     if args.child:
         print(json.dumps(_one_run(args.corpora[0], sizes[0], args.unit)))

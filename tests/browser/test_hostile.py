@@ -6,7 +6,6 @@ import csv
 import io
 import random
 import re
-import time
 
 import pytest
 from playwright.sync_api import expect
@@ -98,12 +97,9 @@ def test_a_one_megabyte_single_paragraph_article(overview, tmp_path):
         size += len(words[-1]) + 1
     files = write_files(tmp_path, {"huge.txt": " ".join(words).encode("utf-8"),
                                    "a.txt": article_text(0), "b.txt": article_text(2)})
-    started = time.monotonic()
-    upload(page, files)
-    elapsed = time.monotonic() - started
+    upload(page, files)  # (how long it takes: `python -m dashboard.bench --app`)
     no_exception(page)
     assert metric(page, "Articles") == "3"
-    assert elapsed < 60, f"a 1 MB article took {elapsed:.0f} s to load and analyse"
     go_to(page, "Framing clusters")
     no_exception(page)
     expect(main(page).locator('[data-testid="stPlotlyChart"]').first).to_be_visible()
