@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections import Counter
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -220,14 +221,20 @@ def test_an_opened_article_shows_its_frame_evidence_and_what_cleaning_removed():
 
 
 def test_source_filter_subsets_the_corpus_before_analysis():
-    at = run(params={"source": "Dnevnik"})
+    per_source = Counter(a.source for a in load_seed_corpus().articles)
+    several = next(source for source, n in per_source.items() if n >= 2)  # "unknown": four of the seeds
+    at = run(params={"source": several})
     no_exception(at)
-    seeds = load_seed_corpus().articles
-    n_dnevnik = sum(a.source == "Dnevnik" for a in seeds)
-    if n_dnevnik >= 2:
-        assert {m.label: m.value for m in at.metric}["Articles"] == str(n_dnevnik)
-    else:  # fewer than two articles left: a visible message, no analysis
-        assert any("fewer than two articles" in w for w in warnings(at))
+    assert {m.label: m.value for m in at.metric}["Articles"] == str(per_source[several])
+
+
+def test_a_source_filter_leaving_one_article_says_so():
+    per_source = Counter(a.source for a in load_seed_corpus().articles)
+    single = next(source for source, n in per_source.items() if n == 1)  # "Dnevnik"
+    at = run(params={"source": single})
+    no_exception(at)
+    assert any("fewer than two articles" in w for w in warnings(at))  # a visible message, no analysis
+    assert not at.get("plotly_chart")
 
 
 # ---------------------------------------------------------------- corpus controls

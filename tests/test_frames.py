@@ -6,7 +6,6 @@ import pytest
 
 from dashboard import tokens
 from dashboard.frames import (
-    MIN_HITS,
     Frame,
     FrameLexiconError,
     frame_evidence,
@@ -102,7 +101,6 @@ def test_dominant_frame_needs_enough_hits_and_a_clear_margin():
     )
     _, dominant = score_frames(hits, hits.sum(axis=1) + 10, frames)
     assert list(dominant) == ["a", "none", "none", "none", "none"]
-    assert MIN_HITS == 2
 
 
 def test_empty_unit_scores_zero():

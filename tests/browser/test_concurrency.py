@@ -15,13 +15,14 @@ import pytest
 from playwright.async_api import async_playwright
 
 from corpora import ARTICLES, write_corpus
+from dashboard.loading import load_seed_corpus
 from streamlit_page import CHROMIUM_ARGS, RERUN_TIMEOUT, VIEWPORT, wait_idle_async
 
 pytestmark = pytest.mark.browser
 
 MEMORY_LIMIT_MB = 1_500
 MARKER = "Zqvorbleximat"  # a word in no corpus but the one user 0 uploads
-SEED_IDS = ["d4fc6adfda27", "53ab2f487b2b", "f5c31dd264bb", "38b58a8ab73b", "d6b8d36d2ab8"]
+SEED_IDS = [a.id for a in load_seed_corpus().articles]  # seeds/, file order
 # (path and query, the page title it must show, a text that proves the view was drawn). Chromium needs
 # 3-15 s of this machine's two cores to draw a page in a fresh context (the Overview is the slowest),
 # so the mix leans on the lighter pages.

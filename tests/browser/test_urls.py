@@ -8,12 +8,13 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
+from dashboard.loading import load_seed_corpus
 from streamlit_page import (choose, go_to, heading, main, metric, multiselect_values, no_exception, open_view,
                             options, query, runs_started, sidebar, value, wait_idle)
 
 pytestmark = pytest.mark.browser
 
-SEED_IDS = ["d4fc6adfda27", "53ab2f487b2b", "f5c31dd264bb", "38b58a8ab73b", "d6b8d36d2ab8"]  # seeds/, file order
+SEED_IDS = [a.id for a in load_seed_corpus().articles]  # seeds/, file order
 SIDEBAR_SELECTS = ("Unit of analysis", "Clustering method", "Number of clusters", "Frame")
 
 
