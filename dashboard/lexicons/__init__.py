@@ -47,13 +47,13 @@ def _names() -> str:
 def lexicon_text(name_or_path: str | Path) -> str:
     """TOML text of a bundled lexicon by name, or of a user's lexicon file by path.
 
-    A bare word is taken as a name; a path (ending in .toml, or with a folder
-    in it) is read as a file. "auto" is refused here: it is not a lexicon but
+    A bare word is taken as a name (in any case); a path (a Path, or text
+    ending in .toml or with a folder in it) is read as a file. "auto" is refused here: it is not a lexicon but
     the request to call `choose_lexicon` on the corpus.
     """
     key = str(name_or_path).strip()
-    if key in BUNDLED:
-        return BUNDLED[key].read_text(encoding="utf-8")
+    if not isinstance(name_or_path, Path) and key.lower() in BUNDLED:  # "Policy" from a URL is policy
+        return BUNDLED[key.lower()].read_text(encoding="utf-8")
     if key.lower() == AUTO:
         raise UnknownLexiconError(
             f'"{AUTO}" is not a lexicon: it asks for the bundled lexicon ({_names()}) '
