@@ -3,17 +3,14 @@
 import os
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-from dashboard import lexicons
-from dashboard.frames import FrameLexiconError, load_frames, score_frames
+from dashboard import lexicons, pipeline
+from dashboard.frames import FrameLexiconError, lexicon_hits, load_frames, score_frames
 from dashboard.lexicons import BUNDLED, choose_lexicon, coverage, lexicon_text
 from dashboard.loading import load_corpus, load_seed_corpus
 from dashboard.models import Settings
-from dashboard.pipeline import analyze
-from dashboard.tokens import tokenize_many
-from dashboard.vectors import build_vectors
+from dashboard.tokens import STOP_WORDS, tokenize_many
 
 CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
 
@@ -229,10 +226,20 @@ PASSAGES = {
 }
 
 
-def count_passages(texts):
-    """Counts as the pipeline builds them for one article cut into these passages."""
-    table = tokenize_many(texts)
-    return build_vectors(table, Settings(), n_documents=1)
+def dominant(texts, frames):
+    """Each text's dominant frame, counted and scored as the pipeline's frame stage does."""
+    tokens = tokenize_many(texts)
+    _, frame = score_frames(lexicon_hits(tokens, frames), tokens.lengths(), frames)
+    return list(frame)
+
+
+def pipeline_units(corpus, settings=Settings()):
+    """The units' tokens and alias table exactly as `pipeline.analyze` builds them."""
+    unit = pipeline.choose_unit(settings, len(corpus.articles))
+    cleaned = pipeline.clean_stage(corpus.articles, unit)
+    aliases = pipeline.alias_stage(cleaned, settings.aliases)
+    units = pipeline.unit_stage(cleaned, unit, aliases.table, STOP_WORDS)
+    return units.tokens, aliases.table, unit
 
 
 def test_bundled_names_are_the_three_lexicons_and_their_files_exist():
@@ -274,9 +281,8 @@ def test_hand_written_passages_get_their_frame(name):
     assert sorted(PASSAGES[name]) == sorted(f.name for f in frames)  # every frame is exercised
     expected = [frame for frame, texts in PASSAGES[name].items() for _ in texts]
     texts = [t for texts in PASSAGES[name].values() for t in texts]
-    v = count_passages(texts)
-    _, dominant = score_frames(v.counts, v.n_tokens, frames, v.terms)
-    wrong = [(want, got, text[:60]) for want, got, text in zip(expected, dominant, texts) if want != got]
+    got = dominant(texts, frames)
+    wrong = [(want, frame, text[:60]) for want, frame, text in zip(expected, got, texts) if want != frame]
     assert wrong == []
 
 
@@ -309,16 +315,15 @@ def test_a_missing_file_is_a_clear_error(tmp_path):
 def test_coverage_is_the_share_of_units_the_analysis_does_not_call_none():
     frames, _ = load_frames(lexicon_text("news"))
     texts = PASSAGES["news"]["conflict"] + ["The meeting is on Tuesday at the town hall, from nine to noon."]
-    v = count_passages(texts)
-    _, dominant = score_frames(v.counts, v.n_tokens, frames, v.terms)
-    assert list(dominant) == ["conflict", "conflict", "none"]
-    assert coverage(frames, v.counts, v.n_tokens, v.terms) == pytest.approx(2 / 3)
-    assert coverage(frames, v.counts[:0], v.n_tokens[:0], v.terms) == 0.0
+    assert dominant(texts, frames) == ["conflict", "conflict", "none"]
+    assert coverage(frames, tokenize_many(texts)) == pytest.approx(2 / 3)
+    assert coverage(frames, tokenize_many([])) == 0.0
 
 
 def test_choose_lexicon_picks_crisis_on_the_sample_corpus():
-    a = analyze(load_seed_corpus())
-    choice = choose_lexicon(a.vectors.counts, a.vectors.n_tokens, a.vectors.terms, a.unit)
+    tokens, aliases, unit = pipeline_units(load_seed_corpus())
+    assert unit == "passage"  # what the sample is analysed with by default
+    choice = choose_lexicon(tokens, aliases, unit)
     assert choice.name == "crisis"
     assert choice.coverage["crisis"] > max(choice.coverage["policy"], choice.coverage["news"])
     assert choice.reason.startswith(f"crisis: {round(100 * choice.coverage['crisis'])}% of passages carry a frame")
@@ -327,25 +332,24 @@ def test_choose_lexicon_picks_crisis_on_the_sample_corpus():
 
 def test_choose_lexicon_picks_a_generic_lexicon_for_non_crisis_news():
     texts = [t for name in ("policy", "news") for texts in PASSAGES[name].values() for t in texts]
-    v = count_passages(texts)
-    choice = choose_lexicon(v.counts, v.n_tokens, v.terms, "passage")
+    choice = choose_lexicon(tokenize_many(texts), unit="passage")
     assert choice.name in ("policy", "news")
     assert choice.coverage[choice.name] > choice.coverage["crisis"]
 
 
 def test_choose_lexicon_ties_go_to_the_first_candidate_and_say_so():
-    v = count_passages(["The meeting is on Tuesday at the town hall.", "Doors open at nine."])
-    choice = choose_lexicon(v.counts, v.n_tokens, v.terms, "article", candidates=["news", "policy"])
+    tokens = tokenize_many(["The meeting is on Tuesday at the town hall.", "Doors open at nine."])
+    choice = choose_lexicon(tokens, unit="article", candidates=["news", "policy"])
     assert choice.name == "news" and choice.coverage == {"news": 0.0, "policy": 0.0}
     assert "no bundled lexicon" in choice.reason
 
 
 def test_choose_lexicon_rejects_unknown_candidates_and_units():
-    v = count_passages(PASSAGES["news"]["conflict"])
+    tokens = tokenize_many(PASSAGES["news"]["conflict"])
     with pytest.raises(FrameLexiconError, match="bundled lexicons are crisis, policy, news"):
-        choose_lexicon(v.counts, v.n_tokens, v.terms, candidates=["crisis", "sports"])
+        choose_lexicon(tokens, candidates=["crisis", "sports"])
     with pytest.raises(ValueError, match="unit"):
-        choose_lexicon(v.counts, v.n_tokens, v.terms, unit="sentence")
+        choose_lexicon(tokens, unit="sentence")
 
 
 def _events_path():
@@ -360,13 +364,13 @@ def _events_path():
 @pytest.mark.corpus
 def test_on_allsides_events_a_generic_lexicon_frames_most_articles():
     """On US political news of every topic the crisis lexicon leaves most articles without a frame."""
-    a = analyze(load_corpus([_events_path()]), Settings(unit="article", k=2))
-    v = a.vectors
-    choice = choose_lexicon(v.counts, v.n_tokens, v.terms, a.unit)
+    tokens, aliases, unit = pipeline_units(load_corpus([_events_path()]))
+    assert unit == "article"
+    choice = choose_lexicon(tokens, aliases, unit)
     assert choice.name in ("policy", "news")
     assert choice.coverage[choice.name] > 0.5 > choice.coverage["crisis"]
     # every frame of each generic lexicon is the clear frame of some articles
     for name in ("policy", "news"):
         frames = lexicons.bundled_frames(name)
-        _, dominant = score_frames(v.counts, v.n_tokens, frames, v.terms)
-        assert set(f.name for f in frames) - set(dominant) == set(), name
+        _, frame = score_frames(lexicon_hits(tokens, frames, aliases), tokens.lengths(), frames)
+        assert set(f.name for f in frames) - set(frame) == set(), name

@@ -17,12 +17,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Mapping, Sequence
 
-import numpy as np
-import scipy.sparse as sp
-
-from ..frames import BUNDLED_LEXICON, NO_FRAME, Frame, FrameLexiconError, load_frames, score_frames
+from ..frames import (
+    BUNDLED_LEXICON,
+    NO_FRAME,
+    Frame,
+    FrameLexiconError,
+    lexicon_hits,
+    load_frames,
+    read_lexicon,
+    score_frames,
+)
+from ..tokens import TokenTable
 
 _HERE = Path(__file__).resolve().parent
 
@@ -37,7 +44,7 @@ AUTO = "auto"  # not a lexicon: "let choose_lexicon pick one of BUNDLED for this
 
 
 class UnknownLexiconError(FrameLexiconError):
-    """A lexicon name that is not bundled, or a lexicon file that cannot be read."""
+    """A lexicon name that is not bundled (a file that cannot be used raises FrameLexiconError)."""
 
 
 def _names() -> str:
@@ -47,33 +54,26 @@ def _names() -> str:
 def lexicon_text(name_or_path: str | Path) -> str:
     """TOML text of a bundled lexicon by name, or of a user's lexicon file by path.
 
-    A bare word is taken as a name (in any case); a path (a Path, or text
-    ending in .toml or with a folder in it) is read as a file. "auto" is refused here: it is not a lexicon but
-    the request to call `choose_lexicon` on the corpus.
+    A bare word is a name, in any case ("Policy" from a URL is policy). A path
+    (a Path, or text ending in .toml or with a folder in it) is read and
+    checked by `frames.read_lexicon`. "auto" is refused: it is not a lexicon
+    but the request to call `choose_lexicon`.
     """
     key = str(name_or_path).strip()
-    if not isinstance(name_or_path, Path) and key.lower() in BUNDLED:  # "Policy" from a URL is policy
+    if not isinstance(name_or_path, Path) and key.lower() in BUNDLED:
         return BUNDLED[key.lower()].read_text(encoding="utf-8")
-    if key.lower() == AUTO:
+    if key.lower() == AUTO and not isinstance(name_or_path, Path):
         raise UnknownLexiconError(
             f'"{AUTO}" is not a lexicon: it asks for the bundled lexicon ({_names()}) '
             "that covers the corpus best (choose_lexicon)"
         )
     path = Path(key)
-    looks_like_path = isinstance(name_or_path, Path) or path.suffix.lower() == ".toml" or len(path.parts) > 1
-    if not looks_like_path:
-        raise UnknownLexiconError(
-            f'unknown frame lexicon "{key}": the bundled lexicons are {_names()}; '
-            "or give the path of a .toml lexicon file"
-        )
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise UnknownLexiconError(f"cannot read frame lexicon {path}: it is not UTF-8 text") from None
-    except OSError as exc:
-        raise UnknownLexiconError(
-            f"cannot read frame lexicon {path}: {exc.strerror or exc}; the bundled lexicons are {_names()}"
-        ) from None
+    if isinstance(name_or_path, Path) or path.suffix.lower() == ".toml" or len(path.parts) > 1:
+        return read_lexicon(path)
+    raise UnknownLexiconError(
+        f'unknown frame lexicon "{key}": the bundled lexicons are {_names()}; '
+        "or give the path of a .toml lexicon file"
+    )
 
 
 def bundled_frames(name: str) -> list[Frame]:
@@ -82,23 +82,19 @@ def bundled_frames(name: str) -> list[Frame]:
     return frames
 
 
-def coverage(
-    frames: Sequence[Frame],
-    counts: sp.spmatrix,
-    n_tokens: np.ndarray,
-    terms: Sequence[str],
-) -> float:
-    """Share of units (rows of `counts`) to which `frames` give a clear dominant frame.
+def coverage(frames: Sequence[Frame], tokens: TokenTable, aliases: Mapping[str, str] | None = None) -> float:
+    """Share of units (rows of `tokens`) to which `frames` give a clear dominant frame.
 
-    The same counts, tokens and terms as the analysis uses (``Analysis.vectors``),
-    scored by `frames.score_frames`, so a unit counts here exactly when the
-    analysis would not label it "none": at least MIN_HITS hits, a rate of at
-    least MIN_SCORE per 100 tokens and a clear margin over the runner-up.
-    0.0 for an empty corpus.
+    Counted and scored as the analysis does (`frames.lexicon_hits`, then
+    `frames.score_frames`) on the units' token table and alias table, so a
+    unit counts here exactly when the analysis would not label it "none": at
+    least MIN_HITS hits, a rate of at least MIN_SCORE per 100 tokens and a
+    clear margin over the runner-up. 0.0 for an empty corpus.
     """
-    if counts.shape[0] == 0:
+    if len(tokens) == 0:
         return 0.0
-    _scores, dominant = score_frames(counts, n_tokens, frames, terms)
+    hits = lexicon_hits(tokens, frames, aliases)
+    _scores, dominant = score_frames(hits, tokens.lengths(), frames)
     return float((dominant.to_numpy() != NO_FRAME).mean())
 
 
@@ -110,17 +106,18 @@ class LexiconChoice:
 
 
 def choose_lexicon(
-    counts: sp.spmatrix,
-    n_tokens: np.ndarray,
-    terms: Sequence[str],
+    tokens: TokenTable,
+    aliases: Mapping[str, str] | None = None,
     unit: str = "passage",
     candidates: Sequence[str] | None = None,
 ) -> LexiconChoice:
     """The bundled lexicon that gives a clear frame to the most units, and why.
 
-    `unit` ("article" or "passage") only words the reason. Ties go to the
-    candidate listed first (BUNDLED order by default). The reason reads like
-    "policy: 72% of articles carry a frame, against 64% for news and 31% for crisis."
+    `tokens` and `aliases` are the analysis' units and alias table (the
+    pipeline's ``Units.tokens`` and ``AliasTable.table``); `unit` ("article"
+    or "passage") only words the reason. Ties go to the candidate listed
+    first (BUNDLED order by default). The reason reads like
+    "policy: 73% of articles carry a frame, against 66% for news and 31% for crisis."
     """
     names = list(BUNDLED) if candidates is None else list(dict.fromkeys(candidates))
     if not names:
@@ -130,7 +127,7 @@ def choose_lexicon(
         raise UnknownLexiconError(f'unknown frame lexicon "{unknown[0]}": the bundled lexicons are {_names()}')
     if unit not in ("article", "passage"):
         raise ValueError(f'unit must be "article" or "passage", not {unit!r}')
-    shares = {name: coverage(bundled_frames(name), counts, n_tokens, terms) for name in names}
+    shares = {name: coverage(bundled_frames(name), tokens, aliases) for name in names}
     ranked = sorted(names, key=lambda n: (-shares[n], names.index(n)))
     best = ranked[0]
     units = f"{unit}s"
@@ -148,7 +145,7 @@ def choose_lexicon(
 
 
 def _percent(share: float) -> str:
-    """Whole percent, except that a share above 0 never shows as 0% nor below 1 as 100%."""
+    """Whole percent, except that a share above 0 never shows as 0% nor one below 1 as 100%."""
     value = round(100 * share)
     if share > 0 and value == 0:
         return "<1%"
