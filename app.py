@@ -15,6 +15,7 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
+from dashboard.errors import FramelensError  # noqa: E402
 from dashboard.ui import shell, state  # noqa: E402
 
 # An emoji favicon is drawn in the browser; a ":material/...:" one is fetched from fonts.gstatic.com
@@ -37,4 +38,7 @@ try:
     page.run()
 except state.Halt:
     pass  # the page said why it stopped; the link to this view is still drawn
+except FramelensError as exc:  # something the user gave that the page did not expect; any other error is a bug
+    st.error("This view cannot be shown:")
+    st.text(str(exc))
 shell.share_link(page)

@@ -17,6 +17,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
+from .errors import SettingsError
 from .tokens import STOP_WORDS, TOKEN_RE
 
 
@@ -260,12 +261,15 @@ _REMOVE = ("", "-")
 
 
 def merge_tables(detected: Sequence[AliasMerge], user: Sequence[tuple[str, str]]) -> dict[str, str]:
-    """variant -> final canonical; user pairs override, "" or "-" as canonical cancels a merge."""
+    """variant -> final canonical; user pairs override, "" or "-" as canonical cancels a merge.
+
+    An empty variant or a cycle in the user's pairs raises SettingsError.
+    """
     table = {m.variant: m.canonical for m in detected}
     for variant, canonical in user:
         variant, canonical = variant.strip().lower(), canonical.strip().lower()
         if not variant:
-            raise ValueError("An alias table entry has an empty variant.")
+            raise SettingsError("An alias table entry has an empty variant.")
         if canonical in _REMOVE:
             table.pop(variant, None)
         elif canonical == variant:
@@ -279,7 +283,7 @@ def merge_tables(detected: Sequence[AliasMerge], user: Sequence[tuple[str, str]]
         while target in table:
             if target in seen:
                 cycle = " -> ".join(seen[seen.index(target) :] + [target])
-                raise ValueError(f"The alias table has a cycle: {cycle}. Remove one of these entries.")
+                raise SettingsError(f"The alias table has a cycle: {cycle}. Remove one of these entries.")
             seen.append(target)
             target = table[target]
         resolved[variant] = target

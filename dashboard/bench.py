@@ -208,6 +208,7 @@ def measure_app(runs: int, chromium: str) -> dict:
     """
     import urllib.request
 
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     args = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -246,7 +247,7 @@ def measure_app(runs: int, chromium: str) -> dict:
                     link.click()
                     try:
                         page.wait_for_function(APP_RUNNING_JS, timeout=1_000, polling=10)
-                    except Exception:  # the rerun may already be over
+                    except PlaywrightTimeout:  # the rerun may already be over
                         pass
                     page.wait_for_function(APP_IDLE_JS, timeout=60_000, polling=10)
                     if name in [p for p in APP_PAGES] and len(switches) >= 0:

@@ -11,11 +11,13 @@ import json
 import sys
 from pathlib import Path
 
-from .frames import FrameLexiconError, read_lexicon
-from .loading import CorpusError, load_corpus
+from .errors import FramelensError
+from .frames import read_lexicon
+from .groups import GroupSpec, short_syntax, syntax_help
+from .loading import load_corpus
 from .models import Settings
-from .pipeline import AnalysisError, analyze
-from .queries import SpecError, align, analysis_to_dict, key_terms, terms_to_records
+from .pipeline import analyze
+from .queries import align, analysis_to_dict, key_terms, terms_to_records
 
 
 class _Parser(argparse.ArgumentParser):
@@ -51,11 +53,16 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--out", type=Path, default=None, help="write JSON here instead of stdout")
 
     common(sub.add_parser("analyze", help="clusters, frames, duplicates and aliases"))
-    terms = sub.add_parser("terms", help="distinctive terms between two groups")
+    specs_epilog = "group specs:\n" + "\n".join(f"  {line}" for line in syntax_help().splitlines())
+    terms = sub.add_parser("terms", help="distinctive terms between two groups", epilog=specs_epilog,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
     common(terms)
-    terms.add_argument("--a", required=True, help="group A: cluster:N, source:NAME, frame:NAME, doc:ID,ID")
+    terms.add_argument("--a", required=True, help=f"group A: {short_syntax('a')}")
     terms.add_argument("--b", default="rest", help="group B: the same kinds, or rest (default)")
     terms.add_argument("--limit", type=_positive_int, default=50, help="terms per side")
+    groups = sub.add_parser("groups", help="every group spec worth comparing in this corpus, with its label",
+                            epilog=specs_epilog, formatter_class=argparse.RawDescriptionHelpFormatter)
+    common(groups)
     al = sub.add_parser("align", help="two articles side by side, sentence by sentence")
     al.add_argument("paths", nargs="+", help="files or folders of articles, then the two article ids")
     al.add_argument("--out", type=Path, default=None)
@@ -87,13 +94,15 @@ def run(argv: list[str] | None = None) -> int:
             analysis = analyze(load_corpus(args.paths), settings)
             if args.command == "analyze":
                 payload = analysis_to_dict(analysis)
+            elif args.command == "groups":
+                payload = [{"spec": spec, "label": label} for spec, label in GroupSpec.options(analysis).items()]
             else:
                 df = key_terms(analysis, args.a, args.b)
                 top_a = df[df["z"] > 0].head(args.limit)
                 top_b = df[df["z"] < 0].iloc[::-1].head(args.limit)
                 payload = terms_to_records(top_a) + terms_to_records(top_b)
                 payload.sort(key=lambda r: -abs(r["z"]))
-    except (CorpusError, AnalysisError, SpecError, FrameLexiconError) as exc:
+    except FramelensError as exc:  # anything the user can fix; everything else is a bug and shows as one
         return _fail(str(exc))
     except MemoryError:
         return _fail("out of memory: try --unit article or a smaller corpus")

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, fields
 from typing import Collection, Mapping
 
+from .errors import FramelensError
 from .loading import corpus_hash
 from .models import Article, Corpus
 
@@ -18,7 +19,7 @@ from .models import Article, Corpus
 ARTICLE_FIELDS = tuple(f.name for f in fields(Article) if f.name not in ("text", "extra"))
 
 
-class FilterError(ValueError):
+class FilterError(FramelensError, ValueError):
     """A filter that cannot be applied (an unknown column, a date that is not a date); the message says which."""
 
 

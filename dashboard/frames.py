@@ -28,6 +28,7 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from .errors import FramelensError
 from .models import UNKNOWN
 from .tokens import STOP_WORDS, TokenTable, ngrams, normalise_phrase, tokenize
 
@@ -43,7 +44,7 @@ MIN_MARGIN = 1.5  # top score at least 1.5 x the runner-up, else the unit is mix
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
 
 
-class FrameLexiconError(ValueError):
+class FrameLexiconError(FramelensError, ValueError):
     """A frame lexicon that cannot be used; the message says where and why."""
 
 

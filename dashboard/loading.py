@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO, Callable, Iterable, Iterator, Sequence
 
+from .errors import FramelensError
 from .models import Article, Corpus, LoadIssue, UNKNOWN
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
@@ -61,7 +62,7 @@ _MISSING = frozenset({"", "unknown", "none", "null", "nan", "n/a"})
 _READ_ERRORS = (OSError, EOFError, zlib.error, zipfile.BadZipFile, NotImplementedError)
 
 
-class CorpusError(Exception):
+class CorpusError(FramelensError):
     """The input as a whole cannot be analysed; the message is for the user.
 
     `issues` carries the per-item report so the UI can still show it.

@@ -24,6 +24,7 @@ from . import clusters as cl
 from . import frames as fr
 from .cleaning import clean_article
 from .duplicates import DuplicateReport, find_duplicates, find_passage_duplicates
+from .errors import FramelensError
 from .models import Analysis, Article, CleanedArticle, ClusterInfo, Corpus, Settings
 from .tokens import TokenTable, stop_words_with, tokenize_many
 from .vectors import EmptyVocabularyError, Vectors, build_vectors
@@ -34,7 +35,7 @@ STAGES = ("clean", "aliases", "tokens", "duplicates", "vectors", "frames", "clus
 Progress = Callable[[str, float], None]
 
 
-class AnalysisError(ValueError):
+class AnalysisError(FramelensError, ValueError):
     """The corpus cannot be analysed as asked; the message is for the user."""
 
 

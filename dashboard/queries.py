@@ -1,8 +1,7 @@
 """Questions asked of a finished Analysis: the same answers for CLI and pages.
 
-Group specs name sets of units in one short string that fits a URL or a
-command line: `cluster:2`, `source:Dnevnik`, `frame:sovereignty`,
-`doc:ID,ID`, `rest` (everything not in the other group) and `all`.
+Groups are named by group specs (`cluster:2`, `bias:left`, `doc:ID,ID`,
+`rest`, ...): see dashboard.groups.
 """
 
 from __future__ import annotations
@@ -16,80 +15,60 @@ import pandas as pd
 from . import keyterms
 from .alignment import Alignment, align_sentences
 from .cleaning import clean_article
+from .errors import SpecError
+from .groups import GroupSpec
 from .models import Analysis
 
-SPEC_KINDS = ("cluster", "source", "frame", "doc", "rest", "all")
+def _spec(spec: str | GroupSpec) -> GroupSpec:
+    return spec if isinstance(spec, GroupSpec) else GroupSpec.parse(spec)
 
 
-class SpecError(ValueError):
-    """A group spec, id or term that does not name anything in this analysis."""
-
-
-def _doc_mask_to_units(analysis: Analysis, doc_ids: set[str]) -> np.ndarray:
-    return analysis.units["doc_id"].isin(doc_ids).to_numpy()
-
-
-def select_units(analysis: Analysis, spec: str, other: np.ndarray | None = None) -> np.ndarray:
+def select_units(analysis: Analysis, spec: str | GroupSpec, other: np.ndarray | None = None) -> np.ndarray:
     """Boolean mask over units for a group spec; `rest` needs the other group's mask."""
-    spec = (spec or "").strip()
-    kind, _, value = spec.partition(":")
-    kind = kind.strip().lower()
-    value = value.strip()
-    units, docs = analysis.units, analysis.documents
-    if kind == "all":
-        return np.ones(len(units), dtype=bool)
-    if kind == "rest":
-        if other is None:
-            raise SpecError("'rest' means everything not in the other group, so it can only be group B.")
-        return ~other
-    if not value:
-        raise SpecError(f"group spec {spec!r} needs a value, e.g. cluster:1, source:NAME, frame:NAME, doc:ID")
-    if kind == "cluster":
-        try:
-            cid = int(value)
-        except ValueError:
-            raise SpecError(f"cluster must be a number, got {value!r}") from None
-        ids = {c.id for c in analysis.clusters}
-        if cid not in ids:
-            raise SpecError(f"no cluster {cid}; clusters are 1 to {max(ids)}")
-        return (units["cluster"] == cid).to_numpy()
-    if kind == "source":
-        lowered = docs["source"].astype(str).str.lower()
-        wanted = {v.strip().lower() for v in value.split("|") if v.strip()}
-        found = set(lowered) & wanted
-        if not found:
-            known = ", ".join(sorted(set(docs["source"].astype(str)))[:10])
-            raise SpecError(f"no source named {value!r}; sources include: {known}")
-        return _doc_mask_to_units(analysis, set(docs.loc[lowered.isin(found), "id"]))
-    if kind == "frame":
-        name = value.lower()
-        if name not in analysis.frame_names and name != "none":
-            raise SpecError(f"no frame {value!r}; frames are: {', '.join(analysis.frame_names)}, none")
-        return (units["frame"] == name).to_numpy()
-    if kind == "doc":
-        ids = [v.strip() for v in value.split(",") if v.strip()]
-        unknown = [i for i in ids if i not in set(docs["id"])]
-        if unknown:
-            raise SpecError(f"unknown article id(s): {', '.join(unknown)}")
-        return _doc_mask_to_units(analysis, set(ids))
-    raise SpecError(f"unknown group kind {kind!r}; use one of: {', '.join(SPEC_KINDS)}")
+    return _spec(spec).unit_mask(analysis, other)
 
 
-def group_masks(analysis: Analysis, spec_a: str, spec_b: str) -> tuple[np.ndarray, np.ndarray]:
-    """Masks of A and B with syndicated copies left out (unless a doc: spec names them)."""
-    a = select_units(analysis, spec_a)
-    b = select_units(analysis, spec_b, other=a)
+def group_masks(analysis: Analysis, spec_a: str | GroupSpec, spec_b: str | GroupSpec) -> tuple[np.ndarray, np.ndarray]:
+    """Masks of A and B with syndicated copies left out (unless a doc: spec names them).
+
+    A copy would count its outlet's words twice; naming an article by id is
+    asking for it, copy or not.
+    """
+    spec_a, spec_b = _spec(spec_a), _spec(spec_b)
+    a = spec_a.unit_mask(analysis)
+    b = spec_b.unit_mask(analysis, other=a)
+    named_units = {"A": a.any(), "B": b.any()}
     if analysis.settings.collapse_duplicates:
         fit = analysis.units["in_fit"].to_numpy()
-        if not spec_a.strip().lower().startswith("doc:"):
+        if spec_a.kind != "doc":
             a = a & fit
-        if not spec_b.strip().lower().startswith("doc:"):
+        if spec_b.kind != "doc":
             b = b & fit
-    if not a.any():
-        raise SpecError(f"group A ({spec_a}) has no units")
-    if not b.any():
-        raise SpecError(f"group B ({spec_b}) has no units")
+    for name, spec, mask in (("A", spec_a, a), ("B", spec_b, b)):
+        if not mask.any():
+            why = ("holds only syndicated copies, which are left out; name them with doc:ID to include them"
+                   if named_units[name] else "has no units")
+            raise SpecError(f"group {name} ({spec.describe(analysis)}) {why}")
     return a, b
+
+
+def why_no_term_is_distinctive(analysis: Analysis, spec_a: str, spec_b: str, terms: pd.DataFrame) -> str | None:
+    """Why the key terms of A against B show nothing, in plain words; None when some term is significant.
+
+    Two reasons differ for the reader: the groups use the same words at the
+    same rates (copies of one text), or they differ by less than chance
+    allows for groups of their size.
+    """
+    if not terms.empty and terms["significant"].any():
+        return None
+    a, b = group_masks(analysis, spec_a, spec_b)
+    tokens = np.asarray(analysis.vectors.n_tokens)
+    size = f"group A has {int(tokens[a].sum()):,} words and group B {int(tokens[b].sum()):,}"
+    if terms.empty or not (terms["z"] != 0).any():
+        return (f"No term is distinctive: the two groups use the same words equally often ({size}), "
+                "as copies of one text do. Choose groups that differ.")
+    return (f"No term is distinctive: the groups differ in some words, but by no more than chance gives "
+            f"at this size ({size}; a term needs |z| ≥ 1.96). Larger groups give firmer evidence.")
 
 
 def background_counts(analysis: Analysis) -> np.ndarray:

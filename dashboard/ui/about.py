@@ -34,7 +34,9 @@ what they leave out. Everything is computed from the words of the articles; noth
    clustering. An article's *framing profile* is the share of its passages with each dominant frame.
 8. **Key terms.** Two groups are compared with the weighted log-odds ratio with an informative prior
    ("Fightin' Words", Monroe, Colaresi and Quinn 2008). Rare words get pulled towards the corpus average,
-   so a z-score above 1.96 (or below −1.96) means a difference unlikely to be chance, not just a word used once.
+   so a z-score above 1.96 (or below −1.96) means a difference unlikely to be chance, not just a word used once. A group is a cluster, a frame, an outlet,
+   a value of any column the corpus carries (bias, topic, country, …), a date range or articles you choose; the
+   same groups work on the command line (`python -m dashboard terms --a bias:left --b bias:right`).
 9. **Side by side.** Each sentence of one article is matched with the most similar sentence of the other
    (cosine of TF-IDF). Sentences without a match above the threshold are what one article says and the other does not.
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import keyterms, queries, tables
+from dashboard import keyterms, tables
+from dashboard.errors import FramelensError
 from dashboard.ui import safe, shell, state, views
 
 HIGHLIGHT_PER_SIDE = 15
@@ -29,7 +30,7 @@ if a_id == b_id:
 
 try:
     al = state.alignment(app.key, app.settings, a_id, b_id, a)
-except queries.SpecError as exc:
+except FramelensError as exc:
     st.error("These two articles cannot be aligned:")
     st.text(str(exc))
     state.halt()

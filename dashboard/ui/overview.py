@@ -10,7 +10,8 @@ import plotly.express as px
 import streamlit as st
 
 from dashboard import queries, tables
-from dashboard.loading import CorpusError, article_from_paste
+from dashboard.errors import FramelensError
+from dashboard.loading import article_from_paste
 from dashboard.ui import safe, state, views
 
 UPLOAD_TYPES = ["txt", "md", "csv", "tsv", "json", "jsonl", "gz", "zip"]
@@ -56,7 +57,7 @@ def corpus_controls() -> None:
                 try:
                     article = article_from_paste(text, source=source.strip() or "unknown",
                                                  title=title.strip() or "unknown", date=date.strip() or None)
-                except CorpusError as exc:
+                except FramelensError as exc:
                     st.error("The pasted article was not added:")
                     st.text(str(exc))
                 else:

@@ -10,6 +10,7 @@ import streamlit as st
 from dashboard import aliases as aliases_mod
 from dashboard import frames as frames_mod
 from dashboard import tables
+from dashboard.errors import FramelensError
 from dashboard.ui import safe, state
 
 LEXICON_ERROR = "fl_lexicon_error"
@@ -74,7 +75,7 @@ with st.form("fl_lexicon_form"):
 if apply_lexicon:
     try:
         _frames, warnings = frames_mod.load_frames(text)
-    except frames_mod.FrameLexiconError as exc:
+    except FramelensError as exc:
         st.session_state[LEXICON_ERROR] = str(exc)
     else:
         st.session_state.pop(LEXICON_ERROR, None)
@@ -107,7 +108,7 @@ with st.form("fl_alias_form"):
         pairs, errors = aliases_mod.parse_alias_table(alias_text)
         try:
             aliases_mod.merge_tables([], pairs)
-        except ValueError as exc:
+        except FramelensError as exc:  # a cycle or an empty variant
             errors = [*errors, str(exc)]
             pairs = None
         st.session_state[ALIAS_TEXT] = alias_text

@@ -27,6 +27,8 @@ from streamlit.errors import StreamlitSecretNotFoundError
 
 from dashboard import clusters as cluster_mod
 from dashboard import frames as frames_mod
+from dashboard import groups
+from dashboard.errors import FramelensError
 from dashboard.models import Settings
 from dashboard.ui import state
 
@@ -47,8 +49,8 @@ URL_KEYS = {
     "cluster": "cluster shown on Framing clusters",
     "doc": "article opened on Framing clusters",
     "profile": "article profiles on Framing clusters: by cluster or by frame",
-    "group_a": "group A on Key terms (cluster:N, source:NAME, frame:NAME, doc:ID,ID)",
-    "group_b": "group B on Key terms (the same kinds, or rest)",
+    "group_a": f"group A on Key terms, a group spec ({groups.short_syntax('a')})",
+    "group_b": "group B on Key terms: the same kinds, or rest",
     "term": "term whose contexts Key terms shows",
     "a": "article A on Side by side",
     "b": "article B on Side by side",
@@ -167,7 +169,7 @@ def _frame_names() -> list[str]:
     toml_text = st.session_state.get(state.TUNING, {}).get("frames_toml")
     try:
         frames, _warnings = frames_mod.load_frames(toml_text)
-    except frames_mod.FrameLexiconError:
+    except FramelensError:  # not silent: the analysis meets the same lexicon and the page says why
         frames, _warnings = frames_mod.load_frames(None)
     return [f.name for f in frames]
 

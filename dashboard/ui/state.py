@@ -24,9 +24,11 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import filters, queries, tables
+from dashboard.errors import FramelensError
+from dashboard.groups import GroupSpec
 from dashboard.loading import CorpusError, corpus_hash, load_corpus, load_seed_corpus, load_uploads
 from dashboard.models import Analysis, Article, Corpus, LoadIssue, Settings
-from dashboard.pipeline import AnalysisError, analyze
+from dashboard.pipeline import analyze
 from dashboard.ui import safe
 
 # Session-state keys that are not widgets (widget keys double as URL parameters; see shell.py).
@@ -121,9 +123,9 @@ def _base() -> tuple[Corpus, str, list[str], list[LoadIssue]]:
             if not p.exists():
                 raise CorpusError(f"{path} does not exist (no such file or folder).")
             return _load_path(str(p.resolve()), _path_stamp(p)), "path", errors, extra_issues
-        except CorpusError as exc:
+        except FramelensError as exc:
             errors.append(f"The corpus given with --corpus could not be used, so the sample corpus is shown: {exc}")
-            extra_issues.extend(exc.issues)
+            extra_issues.extend(getattr(exc, "issues", ()))
     return _seed_corpus(), "sample", errors, extra_issues
 
 
@@ -196,8 +198,8 @@ def set_upload(files: list[tuple[str, bytes]]) -> None:
     """Load uploaded files into this session; on failure keep the current corpus."""
     try:
         corpus = load_uploads(files)
-    except CorpusError as exc:
-        st.session_state[UPLOAD_ERROR] = (str(exc), list(exc.issues))
+    except FramelensError as exc:
+        st.session_state[UPLOAD_ERROR] = (str(exc), list(getattr(exc, "issues", ())))
         return
     st.session_state.pop(UPLOAD_ERROR, None)
     st.session_state[UPLOADED] = corpus
@@ -235,13 +237,19 @@ def _analysis(corpus_key: str, settings: Settings, _corpus: Corpus) -> Analysis:
 
 
 def analysis(corpus: Corpus, key: str, settings: Settings) -> Analysis:
-    """The cached analysis; raises AnalysisError with a message for the user."""
+    """The cached analysis; raises a FramelensError with a message for the user."""
     return _analysis(key, settings, corpus)
 
 
 @st.cache_data(max_entries=32, show_spinner="Comparing the two groups…")
 def key_terms(corpus_key: str, settings: Settings, spec_a: str, spec_b: str, _analysis: Analysis) -> pd.DataFrame:
     return queries.key_terms(_analysis, spec_a, spec_b)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def group_options(corpus_key: str, settings: Settings, side: str, _analysis: Analysis) -> dict[str, str]:
+    """GroupSpec.options for a picker (spec -> label), once per analysis: it reads every column."""
+    return GroupSpec.options(_analysis, side)
 
 
 @st.cache_resource(max_entries=16, show_spinner="Aligning sentences…")
@@ -283,7 +291,7 @@ def app() -> App:
         halt()
     try:
         result = analysis(corpus, key, settings)
-    except AnalysisError as exc:
+    except FramelensError as exc:
         st.error("The corpus cannot be analysed with these settings:")
         st.text(str(exc))
         halt()

@@ -10,6 +10,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import keyterms, queries
+from dashboard.errors import FramelensError
+from dashboard.groups import GroupSpec
 from dashboard.ui import safe, shell, state, views
 
 LABELLED_PER_SIDE = 15
@@ -17,6 +19,8 @@ PLOT_MAX_TERMS = 2_500  # the most frequent terms, plus every labelled one
 TABLE_ROWS = 30
 TERM_CHOICES_PER_SIDE = 100
 KWIC_LIMIT = 100
+CHOSEN_ARTICLES = "doc:"  # the picker entry that opens an article chooser
+LABEL_CHARS = 90  # a picker label; an uploaded outlet name can be any length
 
 st.title("Key terms")
 st.caption("Which words one group of articles or passages uses more than another, weighed by how sure we can be "
@@ -24,38 +28,42 @@ st.caption("Which words one group of articles or passages uses more than another
 app = state.app()
 a = app.analysis
 labels = state.doc_labels(app.key, app.settings, a)
-cluster_label = {c.id: c.label for c in a.clusters}
-sources = sorted(a.documents["source"].astype(str).unique())
 
 
-def describe(spec: str) -> str:
-    """A group spec in words (plain text for selectbox options, never markdown)."""
-    kind, _, value = spec.partition(":")
-    if kind == "cluster":
-        return f"Cluster {value} — {safe.truncate(cluster_label.get(int(value), ''), 60)}"
-    if kind == "source":
-        return f"Source: {safe.truncate(value, 60)}"
-    if kind == "frame":
-        return f"Frame: {a.frame_labels.get(value, value)}"
-    if kind == "doc":
-        return "Chosen articles…"
-    return {"rest": "Everything not in A", "all": "The whole corpus"}.get(spec, spec)
+def usable(text: str, side: str) -> str | None:
+    """A spec from the URL or an earlier run as the analysis spells it, or None when it names nothing."""
+    try:
+        return GroupSpec.parse(text).canonical(a, side).to_string()
+    except FramelensError:
+        return None
 
 
-def group_picker(title: str, key: str, options: list[str], default: str, where) -> str | None:
-    """A group spec, kept in the URL as the spec itself (e.g. cluster:2 or doc:ID,ID)."""
+def group_picker(title: str, key: str, side: str, default: str, where) -> str | None:
+    """A group spec, kept in the URL as the spec itself (e.g. bias:left or doc:ID,ID).
+
+    The picker lists GroupSpec.options; a valid spec it does not list (a
+    date range, a column shown only by id) is added for as long as it is chosen.
+    """
     docs_key = f"{key}_docs"
+    choices = dict(state.group_options(app.key, app.settings, side, a))
+    choices[CHOSEN_ARTICLES] = "Chosen articles…"
     incoming = shell.incoming(key)
-    if incoming is not None and incoming[-1].startswith("doc:"):
-        ids = [i.strip() for i in incoming[-1][4:].split(",") if i.strip()]
+    if incoming is not None and incoming[-1].startswith(CHOSEN_ARTICLES):
+        ids = [i.strip() for i in incoming[-1][len(CHOSEN_ARTICLES):].split(",") if i.strip()]
         valid = [i for i in dict.fromkeys(ids) if i in labels]
         if valid:
-            st.session_state[key] = "doc:"
+            st.session_state[key] = CHOSEN_ARTICLES
             st.session_state[docs_key] = valid
         if len(valid) < len(ids) or not ids:
             shell.url_notice(key, where)
-    spec = shell.url_select(title, options, key, default=default, format_func=describe, where=where)
-    if spec != "doc:":
+    elif incoming is not None and (spec := usable(incoming[-1], side)) is not None:
+        st.session_state[key] = spec  # seeded here in its real spelling; url_select leaves it
+    current = st.session_state.get(key)
+    if current and current not in choices and usable(current, side) == current:
+        choices[current] = GroupSpec.parse(current).describe(a)
+    spec = shell.url_select(title, list(choices), key, default=default, where=where,
+                            format_func=lambda option: safe.truncate(choices[option], LABEL_CHARS))
+    if spec != CHOSEN_ARTICLES:
         return spec
     chosen = where.multiselect("Articles", list(labels), key=docs_key, format_func=labels.get,
                                placeholder="Choose one or more articles")
@@ -63,28 +71,28 @@ def group_picker(title: str, key: str, options: list[str], default: str, where) 
         shell.sync_param(key, None)
         where.info("Choose at least one article for this group.")
         return None
-    spec = "doc:" + ",".join(chosen)
+    spec = CHOSEN_ARTICLES + ",".join(chosen)
     shell.sync_param(key, spec)
     return spec
 
 
-base_options = ([f"cluster:{c.id}" for c in a.clusters] + [f"source:{s}" for s in sources]
-                + [f"frame:{f}" for f in a.frame_names] + ["doc:"])
 left, right = st.columns(2)
-spec_a = group_picker("Group A", "group_a", base_options, "cluster:1", left)
-spec_b = group_picker("Group B", "group_b", ["rest", *base_options, "all"], "rest", right)
+spec_a = group_picker("Group A", "group_a", "a", "cluster:1", left)
+spec_b = group_picker("Group B", "group_b", "b", "rest", right)
 if spec_a is None or spec_b is None:
     state.halt()
 
 try:
     df = state.key_terms(app.key, app.settings, spec_a, spec_b, a)
-except (queries.SpecError, ValueError) as exc:
+    nothing = queries.why_no_term_is_distinctive(a, spec_a, spec_b, df)
+except FramelensError as exc:
     st.error("These two groups cannot be compared:")
     st.text(str(exc))
     state.halt()
-if df.empty:
-    st.info("The two groups share no terms to compare.")
-    state.halt()
+if nothing is not None:
+    st.info(nothing)
+if keyterms.top_terms(df, 1, "a").empty and keyterms.top_terms(df, 1, "b").empty:
+    state.halt()  # no term leans either way: no scatter, tables or contexts to show
 
 top_a = keyterms.top_terms(df, LABELLED_PER_SIDE, "a")
 top_b = keyterms.top_terms(df, LABELLED_PER_SIDE, "b")
