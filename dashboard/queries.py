@@ -19,6 +19,7 @@ from .errors import SpecError
 from .groups import GroupSpec
 from .models import Analysis
 
+
 def _spec(spec: str | GroupSpec) -> GroupSpec:
     return spec if isinstance(spec, GroupSpec) else GroupSpec.parse(spec)
 

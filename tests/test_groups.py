@@ -8,7 +8,6 @@ and gets the same groups on the command line and in the dashboard.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -27,7 +26,6 @@ from dashboard.queries import group_masks, key_terms, select_units
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
-CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
 
 # A small corpus whose left-rated outlets write about wages and unions and whose
 # right-rated outlets write about taxes and borders; every row carries the
@@ -75,19 +73,6 @@ for i, row in enumerate(ROWS):
 def write_corpus(folder: Path, rows=ROWS) -> Path:
     path = folder / "rated.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
-    return path
-
-
-def in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
-
-def needs_corpus(name: str) -> Path:
-    path = CORPORA / name
-    if not path.exists():
-        if in_ci():
-            pytest.fail(f"{path} is missing; tests marked `corpus` must run in CI")
-        pytest.skip(f"{path} is absent")
     return path
 
 
@@ -358,20 +343,8 @@ def test_terms_help_lists_the_spec_kinds():
         assert kind.syntax in flat
 
 
-def test_an_unusable_lexicon_is_one_line_on_the_command_line(tmp_path):
-    corpus = write_corpus(tmp_path)
-    broken = tmp_path / "broken.toml"
-    broken.write_text("[frames.broken\nterms = ", encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "dashboard", "analyze", str(corpus), "--frames", str(broken)],
-                          capture_output=True, text=True, cwd=ROOT)
-    assert proc.returncode != 0 and "Traceback" not in proc.stderr
-    lines = [l for l in proc.stderr.splitlines() if l.strip()]
-    assert len(lines) == 1 and "TOML" in lines[0]
-
-
-@pytest.mark.corpus
-def test_left_against_right_on_allsides():
-    path = needs_corpus("allsides_events.jsonl.gz")
+def test_left_against_right_on_allsides(shared_corpus):
+    path = shared_corpus("allsides_events.jsonl.gz")
     proc = subprocess.run([sys.executable, "-m", "dashboard", "terms", str(path), "--unit", "article",
                            "--a", "bias:left", "--b", "bias:right", "--limit", "30"],
                           capture_output=True, text=True, cwd=ROOT, timeout=900)
