@@ -1,8 +1,5 @@
 """The bundled frame lexicons (crisis, policy, news), chosen by name or by coverage."""
 
-import os
-from pathlib import Path
-
 import pytest
 
 from dashboard import lexicons, pipeline
@@ -11,8 +8,6 @@ from dashboard.lexicons import BUNDLED, choose_lexicon, coverage, lexicon_text
 from dashboard.loading import load_corpus, load_seed_corpus
 from dashboard.models import Settings
 from dashboard.tokens import STOP_WORDS, tokenize_many
-
-CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
 
 POLICY_KEYS = [
     "economic", "capacity_resources", "morality", "fairness_equality", "legality",
@@ -352,19 +347,9 @@ def test_choose_lexicon_rejects_unknown_candidates_and_units():
         choose_lexicon(tokens, unit="sentence")
 
 
-def _events_path():
-    path = CORPORA / "allsides_events.jsonl.gz"
-    if not path.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{path} is required in CI")
-        pytest.skip("shared corpora absent")
-    return path
-
-
-@pytest.mark.corpus
-def test_on_allsides_events_a_generic_lexicon_frames_most_articles():
+def test_on_allsides_events_a_generic_lexicon_frames_most_articles(shared_corpus):
     """On US political news of every topic the crisis lexicon leaves most articles without a frame."""
-    tokens, aliases, unit = pipeline_units(load_corpus([_events_path()]))
+    tokens, aliases, unit = pipeline_units(load_corpus([shared_corpus("allsides_events.jsonl.gz")]))
     assert unit == "article"
     choice = choose_lexicon(tokens, aliases, unit)
     assert choice.name in ("policy", "news")

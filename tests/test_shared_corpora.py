@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from shared_corpora import require_corpus
@@ -36,3 +39,12 @@ def test_a_present_corpus_is_returned_in_and_outside_ci(tmp_path, monkeypatch):
 def test_tests_that_use_the_corpora_are_marked_corpus(request, shared_corpus):
     # The fixture marks its users at collection, so `-m "not corpus"` can leave them out.
     assert request.node.get_closest_marker("corpus") is not None
+
+
+def test_no_test_builds_its_own_path_to_the_corpora():
+    # A test that finds ../shared/corpora by itself would skip in CI too; it must ask require_corpus.
+    here = Path(__file__).resolve().parent
+    own_paths = [str(path.relative_to(here)) for path in here.rglob("*.py")
+                 if path.name not in ("shared_corpora.py", Path(__file__).name)
+                 and re.search(r"/\s*[\"']corpora[\"']", path.read_text(encoding="utf-8"))]
+    assert own_paths == [], "use the shared_corpus fixture (tests/shared_corpora.py) in " + ", ".join(own_paths)
