@@ -11,10 +11,10 @@ import streamlit as st
 
 from dashboard import queries, tables
 from dashboard.errors import FramelensError
-from dashboard.loading import article_from_paste
+from dashboard.loading import EXTENSIONS, article_from_paste
 from dashboard.ui import safe, state, views
 
-UPLOAD_TYPES = ["txt", "md", "csv", "tsv", "json", "jsonl", "gz", "zip"]
+UPLOAD_TYPES = [ext.lstrip(".") for ext in EXTENSIONS] + ["gz"]  # what the loader reads
 MAX_TIMELINE_SOURCES = 12
 
 
