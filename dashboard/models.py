@@ -46,7 +46,7 @@ class Corpus:
     articles: list[Article]
     issues: list[LoadIssue] = field(default_factory=list)
     encodings: dict[str, str] = field(default_factory=dict)  # item -> encoding assumed
-    content_hash: str = ""  # hash over article ids: the cache key of everything downstream
+    content_hash: str = ""  # loading.corpus_hash: every field of every article; the cache key downstream
 
     def by_id(self) -> dict[str, Article]:
         return {a.id: a for a in self.articles}

@@ -423,3 +423,36 @@ def test_allsides_events_every_row_loaded_or_reported(shared_corpus):
         assert {k: article.extra[k] for k in ("event_id", "topic", "bias")} == {
             k: row[k] for k in ("event_id", "topic", "bias")}, article.origin
     assert len({a.id for a in corpus.articles}) == len(corpus.articles)
+
+
+# ------------------------------------------------------------------ the cache key
+
+
+def test_corpus_hash_changes_with_every_field_of_any_article():
+    """Two corpora share cached analyses only when every field of every article is the same."""
+    rows = [{"text": BODY_A, "source": "A", "title": "T", "date": "2022-01-06", "url": "http://a", "topic": "kz"},
+            {"text": BODY_B, "source": "B", "title": "U", "date": "2022-01-07", "url": "http://b", "topic": "kz"}]
+
+    def key(rows, name="r.json"):
+        return load_uploads([(name, json.dumps(rows).encode())]).content_hash
+
+    base = key(rows)
+    assert key(rows) == base
+    variants = {
+        "url": {"url": "http://elsewhere"}, "title": {"title": "Other"}, "date": {"date": "2022-02-01"},
+        "extra value": {"topic": "other"}, "extra column": {"bias": "left"},
+        "spacing of the text": {"text": BODY_A.replace("\n\n", "\n")},  # same id, other paragraphs
+    }
+    for what, change in variants.items():
+        changed = [dict(rows[0], **change), rows[1]]
+        assert key(changed) != base, what
+    assert key(rows, name="other.json") != base  # origins are shown, so they are part of the key
+    assert key(rows[::-1]) != base
+
+
+def test_corpus_hash_cannot_be_fooled_by_moving_text_between_fields():
+    from dashboard.models import Article
+
+    one = [Article(id="x", text="ab", source="c")]
+    two = [Article(id="x", text="a", source="bc")]
+    assert corpus_hash(one) != corpus_hash(two)

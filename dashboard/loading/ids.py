@@ -19,7 +19,19 @@ def article_id(text: str, source: str = UNKNOWN) -> str:
 
 
 def corpus_hash(articles: Sequence[Article]) -> str:
-    h = hashlib.sha1()
+    """16 hex digits over every field of every article, in order: the key of cached analyses.
+
+    Two corpora share a key only when everything an analysis reads or shows is
+    the same: text as written (ids ignore spacing, cleaning does not), outlet,
+    title, date, url, origin and every extra column, in their order (extra
+    columns become document columns). Each article is its fields as a Python
+    literal holding the text's length, then the text's UTF-8 bytes, so no field
+    can run into the next.
+    """
+    digest = hashlib.sha1()
     for a in articles:
-        h.update(f"{a.id}|{a.source}|{a.title}|{a.date}\n".encode("utf-8"))
-    return h.hexdigest()[:16]
+        text = a.text.encode("utf-8", "surrogatepass")
+        meta = (len(text), a.id, a.source, a.title, a.date, a.url, a.origin, a.extra)
+        digest.update(repr(meta).encode("utf-8", "surrogatepass"))  # a literal: ends unambiguously
+        digest.update(text)
+    return digest.hexdigest()[:16]
