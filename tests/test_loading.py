@@ -276,6 +276,23 @@ def test_undecodable_bytes_do_not_crash():
     assert any(i.item == "bad.txt" and i.action == "warning" for i in corpus.issues)
 
 
+ENGLISH = ("The café owner said the “Beyoncé effect” had doubled sales — and that’s no exaggeration. "
+           "Critics weren’t convinced: “It’s a fad,” one said.")
+GREEK = "Η κυβέρνηση ανακοίνωσε νέα μέτρα για την αντιμετώπιση της κρίσης. Ο πρωθυπουργός δήλωσε ότι η κατάσταση είναι υπό έλεγχο."
+JAPANESE = "日本政府は新たな対策を発表した。首相は状況は管理下にあると述べた。"
+
+
+@pytest.mark.parametrize("text,saved_as", [
+    (ENGLISH * 3, "cp1252"), (RUSSIAN * 3, "koi8_r"), (RUSSIAN * 3, "iso8859_5"), (GREEK * 2, "cp1253"),
+    (JAPANESE * 3, "shift_jis"), ("Zażółć gęślą jaźń, powiedział prezydent. Rząd ogłosił nowe środki. " * 3, "cp1250"),
+])
+def test_legacy_encodings_read_back_the_text(text, saved_as):
+    data = text.encode(saved_as)
+    decoded, encoding, lossy = decode_bytes(data)
+    assert (decoded, lossy) == (text, False)
+    assert data.decode(encoding) == text  # the encoding recorded for the item really reads it
+
+
 # ------------------------------------------------------------------ bad input
 
 
