@@ -212,12 +212,16 @@ def test_explicit_column_beats_text_guess():
     ("06.01.2022", "2022-01-06"), ("January 6, 2022", "2022-01-06"), ("Jan. 6, 2022", "2022-01-06"),
     ("6 January 2022", "2022-01-06"), ("Thu, 06 Jan 2022 10:00:00 +0000", "2022-01-06"),
     ("25/12/2021", "2021-12-25"), ("12/25/2021", "2021-12-25"), ("", None), ("unknown", None),
+    ("05/05/2022", "2022-05-05"),  # day == month reads one way only
+    ("6th January 2022", "2022-01-06"), ("Thursday, January 6, 2022 10:00 AM EST", "2022-01-06"),
+    ("Sept. 6, 2022", "2022-09-06"), ("2022/01/06", "2022-01-06"), ("2022-01-06T23:30:00-05:00", "2022-01-06"),
 ])
 def test_parse_date_common_formats(value, expected):
     assert parse_date(value) == expected
 
 
-@pytest.mark.parametrize("value", ["yesterday", "2022-13-01", "06/01/2022", "31.02.2022"])
+@pytest.mark.parametrize("value", ["yesterday", "2022-13-01", "06/01/2022", "31.02.2022", "May 2022", "Jan 6",
+                                   "06/01/22", "Thursday 03/04/2022"])
 def test_parse_date_rejects(value):
     with pytest.raises(ValueError):
         parse_date(value)
@@ -228,6 +232,40 @@ def test_unparsable_date_column_warns_and_keeps_article():
     corpus = load_uploads([("d.csv", table)])
     assert [a.date for a in corpus.articles] == [None, "2022-01-06"]
     assert [(i.item, i.action) for i in corpus.issues] == [("d.csv row 1", "warning")]
+
+
+def test_ambiguous_dates_settled_by_the_rest_of_their_column():
+    """03/04/2022 is read the way the column's other dates show; if they don't, it is reported."""
+    day_first = csv_bytes([["text", "date"], [BODY_A, "25/04/2022"], [BODY_B, "03/04/2022"]])
+    month_first = csv_bytes([["text", "date"], [BODY_A, "04/25/2022"], [BODY_B, "03/04/2022"]])
+    alone = csv_bytes([["text", "date"], [BODY_A, "2022-04-25"], [BODY_B, "03/04/2022"]])
+    both = csv_bytes([["text", "date"], [BODY_A, "25/04/2022"], [BODY_B, "03/04/2022"], [BODY_C, "04/25/2022"]])
+    assert [a.date for a in load_uploads([("d.csv", day_first)]).articles] == ["2022-04-25", "2022-04-03"]
+    assert [a.date for a in load_uploads([("m.csv", month_first)]).articles] == ["2022-04-25", "2022-03-04"]
+    for table in (alone, both):
+        corpus = load_uploads([("x.csv", table)])
+        assert corpus.articles[1].date is None
+        assert [(i.item, i.action) for i in corpus.issues] == [("x.csv row 2", "warning")]
+        assert "03/04/2022" in corpus.issues[0].problem
+    # Another file's dates say nothing about this one's order.
+    corpus = load_uploads([("a.csv", csv_bytes([["text", "date"], [BODY_A, "25/04/2022"]])),
+                           ("b.csv", csv_bytes([["text", "date"], [BODY_B, "03/04/2022"]]))])
+    assert [a.date for a in corpus.articles] == ["2022-04-25", None]
+
+
+def test_ambiguous_sidecar_dates_settled_by_the_whole_sidecar(tmp_path):
+    (tmp_path / "a.txt").write_text(BODY_A)
+    (tmp_path / "b.txt").write_text(BODY_B)
+    (tmp_path / "metadata.csv").write_text("file,date\na.txt,03/04/2022\nb.txt,12/31/2021\n")
+    assert [a.date for a in load_corpus([tmp_path]).articles] == ["2022-03-04", "2021-12-31"]
+
+
+def test_ambiguous_json_date_settled_and_pasted_one_refused():
+    rows = [{"text": BODY_A, "date": "03/04/2022"}, {"text": BODY_B, "date": "13/04/2022"}]
+    corpus = load_uploads([("r.json", json.dumps(rows).encode())])
+    assert [a.date for a in corpus.articles] == ["2022-04-03", "2022-04-13"] and not corpus.issues
+    with pytest.raises(CorpusError, match="03/04/2022"):
+        article_from_paste("Body.", date="03/04/2022")
 
 
 def test_article_from_paste_uses_same_path():
