@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from .loading.text_metadata import DATE_HEADER_RE
 from .models import Article, CleanedArticle, Removal
 from .segmenting import is_social_post, segment
 from .tokens import STOP_WORDS
@@ -21,7 +22,7 @@ from .tokens import STOP_WORDS
 __all__ = ["clean_text", "clean_article", "is_social_post"]
 
 # --- leading header: " date 2022-01-06 Headline ..." -------------------------
-_HEADER_RE = re.compile(r"^\s*(date\s+\d{4}-\d{2}-\d{2})\b[ \t]*(.*)$")
+# The header is the loader's (DATE_HEADER_RE): what it reads as the date is cut here.
 _DATELINE_RE = re.compile(
     r"^([A-Z][A-Za-z'’-]+(?:[ -][A-Z][A-Za-z'’-]+){0,2}\s+\d{1,2}[./]\d{1,2}[./]\d{4})"
     r"((?:\s+\S+){0,5})"
@@ -130,10 +131,10 @@ _LONE_PUNCTUATION_RE = re.compile(r"[\W_]{1,10}")
 def _split_header(first_line: str, removed: list[Removal]) -> str:
     """Strip a "date YYYY-MM-DD" header, a dateline and a headline from the first line."""
     rest = first_line
-    header = _HEADER_RE.match(first_line)
+    header = DATE_HEADER_RE.fullmatch(first_line)
     if header:
-        removed.append(Removal("metadata", header.group(1)))
-        rest = header.group(2)
+        removed.append(Removal("metadata", header["header"]))
+        rest = header["rest"]
     rest = _strip_dateline(rest, removed)
     if header and rest and len(rest) < _TITLE_MAX_CHARS and not rest.rstrip().endswith(_SENTENCE_FINAL):
         removed.append(Removal("title", rest.strip()))

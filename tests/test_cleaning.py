@@ -65,6 +65,19 @@ def test_header_title_and_signature():
     assert "/Dnevnik" not in text
 
 
+@pytest.mark.parametrize("header", ["date 2022-01-06", "Date: 2022-01-06", "DATE 2022-1-6"])
+def test_a_date_header_the_loader_reads_is_cut_from_the_analysed_text(header):
+    """What the loader takes as the article's date must not also be analysed as its prose."""
+    from dashboard.loading import read_uploads
+
+    raw = f" {header} Clashes over Fuel Prices\n\nProtesters gathered in the square on Thursday.\n"
+    article = read_uploads([("a.txt", raw.encode())]).articles[0]
+    assert article.date == "2022-01-06"
+    cleaned = clean_article(article)
+    assert header not in cleaned.text and cleaned.text.startswith("Protesters")
+    assert kinds(cleaned.removed)["metadata"] == [header]
+
+
 def test_long_first_line_after_header_is_body_not_title():
     text, removed = clean_text(seed("003").text)
     assert "title" not in kinds(removed)
