@@ -508,6 +508,21 @@ def test_corrections_override_outlet_and_date_without_changing_ids():
     assert "Corrected Outlet" in at.multiselect(key="source").options  # the filters see the correction
 
 
+def test_a_bad_date_correction_is_reported_and_the_outlet_fixed_in_the_same_row_kept():
+    dated = next(a for a in load_seed_corpus().articles if a.date)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["fl_overrides"] = {dated.id: {"source": "Corrected Outlet", "date": "not a date"}}
+    at.run()
+    no_exception(at)
+    articles = next(t.value for t in at.dataframe if "id" in t.value.columns)
+    row = articles[articles["id"] == dated.id].iloc[0]
+    assert (row["source"], row["date"]) == ("Corrected Outlet", dated.date)  # the date is left as it was
+    assert any("not applied" in w for w in warnings(at))
+    problems = next(t.value for t in at.dataframe if "why" in t.value.columns)
+    assert list(zip(problems["article"], problems["field"], problems["typed"])) == [
+        (dated.id, "date", "not a date")]
+
+
 def test_document_similarity_is_a_cosine_matrix_over_the_chosen_articles():
     from dashboard import queries
     from dashboard.pipeline import analyze

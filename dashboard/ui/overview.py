@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 import pandas as pd
@@ -94,27 +93,31 @@ def load_report(cs: state.CorpusState) -> None:
 
 
 def _apply_edits(editor_key: str, ids: list[str]) -> None:
-    """on_change of the articles table: turn cell edits into metadata overrides by id."""
+    """on_change of the articles table: cell edits become corrections by article id, as typed.
+
+    The core checks them (state.current_corpus -> corrections.apply_corrections):
+    valid fields are applied, the rest shown under the table until fixed.
+    """
     edits = st.session_state[editor_key].get("edited_rows", {})
-    overrides = dict(st.session_state.get(state.OVERRIDES, {}))
-    bad_dates = 0
+    corrections = dict(st.session_state.get(state.OVERRIDES, {}))
     for row, changes in edits.items():
         doc_id = ids[int(row)]
-        fix = dict(overrides.get(doc_id, {}))
-        if "source" in changes:
-            value = " ".join(str(changes["source"] or "").split())
-            fix["source"] = value or "unknown"
-        if "date" in changes:
-            value = str(changes["date"] or "").strip()
-            try:
-                fix["date"] = dt.date.fromisoformat(value).isoformat() if value else None
-            except ValueError:
-                bad_dates += 1
-                continue
-        overrides[doc_id] = fix
-    st.session_state[state.OVERRIDES] = overrides
-    st.session_state["fl_bad_dates"] = bad_dates
+        typed = {field: changes[field] for field in ("source", "date") if field in changes}
+        corrections[doc_id] = {**corrections.get(doc_id, {}), **typed}
+    st.session_state[state.OVERRIDES] = corrections
     st.session_state["fl_editor_n"] = st.session_state.get("fl_editor_n", 0) + 1  # fresh editor next run
+
+
+def _correction_problems(cs: state.CorpusState) -> None:
+    """Corrections the core refused, with the value as typed (shown as table text, never markdown)."""
+    problems = cs.correction_problems
+    if not problems:
+        return
+    st.warning(f"{len(problems)} correction(s) were not applied; the other corrections were. "
+               "Edit the cell again or undo the corrections.")
+    st.dataframe(pd.DataFrame([{"article": p.article_id, "field": p.field, "typed": str(p.value),
+                                "why": p.problem} for p in problems]),
+                 hide_index=True, width="stretch")
 
 
 def articles_table(app: state.App) -> None:
@@ -129,7 +132,7 @@ def articles_table(app: state.App) -> None:
         disabled=[c for c in shown.columns if c not in ("source", "date")],
         column_config={
             "source": st.column_config.TextColumn("source", help="Edit to correct the outlet name"),
-            "date": st.column_config.TextColumn("date", help="Edit to correct the date (YYYY-MM-DD)"),
+            "date": st.column_config.TextColumn("date", help="Edit to correct the date (e.g. 2022-01-07)"),
             "originality": st.column_config.ProgressColumn("originality", min_value=0.0, max_value=1.0, format="%.2f"),
             "length": st.column_config.NumberColumn("length", help="characters after cleaning"),
         },
@@ -137,8 +140,7 @@ def articles_table(app: state.App) -> None:
     )
     st.caption("Outlet and date cells can be edited: corrections are kept for this session and the analysis reruns "
                "with them. Article ids do not change.")
-    if st.session_state.pop("fl_bad_dates", 0):
-        st.warning("Some dates were not in YYYY-MM-DD form and were not changed.")
+    _correction_problems(app.corpus_state)
     if st.session_state.get(state.OVERRIDES):
         if st.button("Undo all corrections"):
             st.session_state[state.OVERRIDES] = {}

@@ -24,6 +24,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import filters, queries, tables
+from dashboard.corrections import CorrectionProblem, apply_corrections
 from dashboard.errors import FramelensError
 from dashboard.groups import GroupSpec
 from dashboard.loading import CorpusError, corpus_hash, load_corpus, load_seed_corpus, load_uploads
@@ -37,7 +38,7 @@ UPLOAD_NAMES = "fl_upload_names"  # file names of that upload (shown, never trus
 UPLOAD_SIG = "fl_upload_sig"  # which uploader contents were last loaded
 UPLOAD_ERROR = "fl_upload_error"  # (message, issues) of the last failed upload
 PASTED = "fl_pasted"  # list[Article] pasted by the user
-OVERRIDES = "fl_overrides"  # article id -> {"source": ..., "date": ...}
+OVERRIDES = "fl_overrides"  # article id -> {"source": ..., "date": ...} as typed (checked by the core)
 TUNING = "fl_tuning"  # Settings fields chosen on the Settings page
 VIEW = "fl_view"  # the sidebar's View for this run
 
@@ -108,6 +109,7 @@ class CorpusState:
     kind: str  # "sample", "path" or "upload"
     errors: list[str]  # problems the user should see (may quote input: show as text)
     report: list[LoadIssue]  # the loader's per-item report, pasted items included
+    correction_problems: list[CorrectionProblem] = dataclasses.field(default_factory=list)  # not applied
 
 
 def _base() -> tuple[Corpus, str, list[str], list[LoadIssue]]:
@@ -129,16 +131,6 @@ def _base() -> tuple[Corpus, str, list[str], list[LoadIssue]]:
     return _seed_corpus(), "sample", errors, extra_issues
 
 
-def _apply_overrides(articles: list[Article], overrides: dict[str, dict]) -> list[Article]:
-    if not overrides:
-        return articles
-    out = []
-    for a in articles:
-        fix = overrides.get(a.id)
-        out.append(dataclasses.replace(a, **fix) if fix else a)
-    return out
-
-
 def current_corpus() -> CorpusState:
     """The corpus this session looks at, before the sidebar filters."""
     base, kind, errors, extra = _base()
@@ -149,11 +141,11 @@ def current_corpus() -> CorpusState:
     if cached is None or cached[0] != signature:
         known = {a.id for a in base.articles}
         articles = list(base.articles) + [a for a in pasted if a.id not in known]
-        articles = _apply_overrides(articles, overrides)
+        articles, problems = apply_corrections(articles, overrides)
         corpus = Corpus(articles, list(base.issues), dict(base.encodings), corpus_hash(articles))
-        st.session_state["_fl_corpus_cache"] = (signature, corpus)
-    corpus = st.session_state["_fl_corpus_cache"][1]
-    return CorpusState(corpus, corpus.content_hash, kind, errors, extra + list(corpus.issues))
+        st.session_state["_fl_corpus_cache"] = (signature, corpus, problems)
+    _, corpus, problems = st.session_state["_fl_corpus_cache"]
+    return CorpusState(corpus, corpus.content_hash, kind, errors, extra + list(corpus.issues), problems)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
