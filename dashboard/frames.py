@@ -30,6 +30,7 @@ import pandas as pd
 
 from .errors import FramelensError
 from .models import UNKNOWN
+from .segmenting import split_sentences
 from .tokens import STOP_WORDS, TokenTable, ngrams, normalise_phrase, tokenize
 
 BUNDLED_LEXICON = Path(__file__).with_name("frames.toml")
@@ -40,9 +41,6 @@ RESERVED_NAMES = (NO_FRAME, "units")  # used as columns next to frame names
 MIN_HITS = 2  # one stray word is not a framing
 MIN_SCORE = 0.5  # hits per 100 content tokens: 3 hits in a 600-word article
 MIN_MARGIN = 1.5  # top score at least 1.5 x the runner-up, else the unit is mixed
-
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
-
 
 class FrameLexiconError(FramelensError, ValueError):
     """A frame lexicon that cannot be used; the message says where and why."""
@@ -316,14 +314,6 @@ def score_frames(
     rates = 100.0 * hits / np.maximum(n_tokens, 1.0)[:, None]
     scores = pd.DataFrame(rates, columns=[f.name for f in frames])
     return scores, dominant_frames(scores, hits)
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences for evidence display: line breaks, then ., ! or ? before a capital or digit."""
-    out = []
-    for line in text.splitlines():
-        out.extend(s.strip() for s in _SENTENCE_END.split(line) if s.strip())
-    return out
 
 
 def frame_evidence(

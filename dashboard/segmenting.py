@@ -31,7 +31,7 @@ _AMBIGUOUS_ABBREV = frozenset("jr sr inc co corp ltd llc bros etc al".split())
 # A candidate end: terminal punctuation, optional closing quotes/brackets, then
 # whitespace and something that can start a sentence.
 _BOUNDARY_RE = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]*[A-Z0-9])")
-_LAST_WORD_RE = re.compile(r"([A-Za-z][A-Za-z.'’-]*)\.$")
+_LAST_WORD_RE = re.compile(r"(?<![A-Za-z0-9])([A-Za-z][A-Za-z.'’-]*)\.$")  # not the s of "1990s."
 _INITIALISM_RE = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]$")
 _NEXT_WORD_RE = re.compile(r"\s+[\"'“‘(\[]*([A-Za-z]+)")
 
@@ -78,7 +78,22 @@ def _is_sentence_end(text: str, end: int, dot_at: int) -> bool:
 
 
 def split_sentences(text: str) -> list[str]:
-    """Sentences of news prose; abbreviations, initials and decimals don't split."""
+    """Sentences of news prose: a line break ends one; abbreviations, initials and decimals don't.
+
+    The one sentence splitter of the project (passages, frame evidence,
+    alignment). pysbd was measured against it on the seeds and 200 AllSides
+    articles (4,710 paragraphs, 1.1 M characters): 170-210 times slower
+    (0.05-0.14 s against 8.7-28.6 s), and of a sample of 50 boundaries only it
+    found, 17 were plainly wrong ("R-Ariz. | , chairman", "9 a.m. | ET",
+    quotes cut off their closing mark), against at most 1 of 50 found only
+    here (it keeps quoted speech as one sentence by design).
+    """
+    if "\n" in text:
+        return [s for line in text.split("\n") for s in _split_line(line)]
+    return _split_line(text)
+
+
+def _split_line(text: str) -> list[str]:
     sentences = []
     start = 0
     for m in _BOUNDARY_RE.finditer(text):

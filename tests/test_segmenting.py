@@ -35,6 +35,9 @@ def seed_text(prefix: str) -> str:
          ["It is reported by RIA News…", "The document was signed."]),
         ("Wait... what? Yes! The intl. force arrived.", ["Wait... what?", "Yes!", "The intl. force arrived."]),
         ("It was founded in 2005. It grew.", ["It was founded in 2005.", "It grew."]),
+        ("It began in the 1990s. Then it grew.", ["It began in the 1990s.", "Then it grew."]),
+        ("A Headline Without a Stop\nThe first sentence. The second.",
+         ["A Headline Without a Stop", "The first sentence.", "The second."]),
         ("", []),
     ],
 )
