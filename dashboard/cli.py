@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 from .errors import FramelensError
-from .frames import read_lexicon
 from .groups import GroupSpec, short_syntax, syntax_help
+from .lexicons import AUTO, CHOICES, lexicon_text
 from .loading import load_corpus
 from .models import Settings
 from .pipeline import analyze
@@ -49,7 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--unit", choices=["auto", "article", "passage"], default="auto")
         p.add_argument("--method", choices=["agglomerative", "kmeans"], default="kmeans")
         p.add_argument("--k", type=_positive_int, default=None, help="number of clusters (default: chosen by silhouette)")
-        p.add_argument("--frames", type=Path, default=None, help="a TOML frame lexicon replacing the bundled one")
+        p.add_argument("--frames", default=AUTO, metavar="NAME|FILE.toml",
+                       help=f"frame lexicon: {', '.join(CHOICES)} (default {AUTO}: the bundled one covering "
+                            "the corpus best), or the path of your own TOML lexicon")
         p.add_argument("--out", type=Path, default=None, help="write JSON here instead of stdout")
 
     common(sub.add_parser("analyze", help="clusters, frames, duplicates and aliases"))
@@ -70,12 +72,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _settings(args) -> Settings:
-    """The analysis settings of the command line; a given lexicon is read and checked here, before any work."""
-    frames_toml = read_lexicon(args.frames) if getattr(args, "frames", None) is not None else None
+    """The analysis settings of the command line; a lexicon is read and checked here, before any work.
+
+    `--frames` takes a lexicon choice (auto or a bundled name, in any case) or
+    a file; a bare word that is neither is an error naming the choices.
+    """
+    choice = str(getattr(args, "frames", AUTO)).strip()
+    if choice.lower() in CHOICES:
+        lexicon, frames_toml = choice.lower(), None
+    else:
+        lexicon, frames_toml = AUTO, lexicon_text(choice)
     return Settings(
         unit=getattr(args, "unit", "auto"),
         method=getattr(args, "method", "kmeans"),
         k=getattr(args, "k", None),
+        lexicon=lexicon,
         frames_toml=frames_toml,
     )
 

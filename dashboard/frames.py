@@ -33,7 +33,7 @@ from .models import UNKNOWN
 from .segmenting import split_sentences
 from .tokens import STOP_WORDS, TokenTable, ngrams, normalise_phrase, tokenize
 
-BUNDLED_LEXICON = Path(__file__).with_name("frames.toml")
+BUNDLED_LEXICON = Path(__file__).with_name("lexicons") / "crisis.toml"  # the default when no lexicon is given
 NO_FRAME = "none"
 RESERVED_NAMES = (NO_FRAME, "units")  # used as columns next to frame names
 

@@ -96,7 +96,8 @@ class Settings:
     extra_stop_words: tuple[str, ...] = ()
     collapse_duplicates: bool = True
     aliases: tuple[tuple[str, str], ...] = ()  # user alias table: (variant, canonical)
-    frames_toml: str | None = None  # a user lexicon (TOML text); None: the bundled one
+    lexicon: str = "auto"  # a bundled frame lexicon by name (crisis, policy, news) or "auto": the one covering the corpus best
+    frames_toml: str | None = None  # a user's own lexicon (TOML text); when given it is used and `lexicon` is ignored
     seed: int = 0
 
 
@@ -142,4 +143,8 @@ class Analysis:
     k_scores: dict[int, float] = field(default_factory=dict)  # silhouette per k tried
     method: str = ""  # the clustering method actually used
     frames: list["Frame"] = field(default_factory=list)  # the lexicon the frame scores came from
+    lexicon: str = ""  # name of that lexicon: crisis, policy, news, or "custom" for a user's own
+    lexicon_reason: str = ""  # one sentence: which lexicon and why (auto: its coverage against the others)
+    lexicon_coverage: dict[str, float] = field(default_factory=dict)  # bundled name -> share of units its words frame
+    lexicon_toml: str = ""  # the lexicon's TOML text as used, for export
     alias_merges: list["AliasMerge"] = field(default_factory=list)  # detected merges with their reasons

@@ -22,6 +22,7 @@ import pandas as pd
 from . import aliases as alias_mod
 from . import clusters as cl
 from . import frames as fr
+from . import lexicons
 from .cleaning import clean_article
 from .duplicates import DuplicateReport, find_duplicates, find_passage_duplicates
 from .errors import FramelensError
@@ -86,6 +87,7 @@ class FittedVectors:
 
 @dataclass
 class FrameScores:
+    lexicon: lexicons.LexiconInUse
     frames: list[fr.Frame]
     unit_hits: np.ndarray  # (units x frames) lexicon hits: they add up over articles and clusters
     unit_scores: pd.DataFrame  # hits per 100 tokens, one column per frame
@@ -181,20 +183,25 @@ def vector_stage(units: Units, copies: Copies, settings: Settings) -> FittedVect
     return FittedVectors(vectors, fit_mask)
 
 
-def frame_stage(units: Units, n_docs: int, frames_toml: str | None, aliases: dict[str, str]) -> FrameScores:
+def frame_stage(units: Units, n_docs: int, settings: Settings, aliases: dict[str, str], unit: str) -> FrameScores:
     """Lexicon scores per unit and per whole article, counted on the tokens.
 
-    On the tokens, not the clustering vocabulary, so a long phrase or a word
-    pruned from clustering still scores. An article's frame comes from its
-    pooled text (the sum of its units' hits), not from a vote of its units.
+    The lexicon is the user's TOML, a bundled one by name, or with "auto" the
+    bundled one whose words give a clear frame to most units; which one and
+    why is the first notice. On the tokens, not the clustering vocabulary, so
+    a long phrase or a word pruned from clustering still scores. An article's
+    frame comes from its pooled text (the sum of its units' hits), not from a
+    vote of its units.
     """
-    frames, notices = fr.load_frames(frames_toml)
+    in_use = lexicons.resolve_lexicon(settings.lexicon, settings.frames_toml, units.tokens, aliases, unit)
+    frames, warnings = fr.load_frames(in_use.toml)
+    notices = [in_use.reason, *warnings]
     unit_hits = fr.lexicon_hits(units.tokens, frames, aliases)
     n_tokens = units.tokens.lengths()
     unit_scores, unit_frame = fr.score_frames(unit_hits, n_tokens, frames)
     doc_hits = _sum_rows(unit_hits, units.doc_pos, n_docs)
     doc_scores, doc_frame = fr.score_frames(doc_hits, _sum_rows(n_tokens, units.doc_pos, n_docs), frames)
-    return FrameScores(frames, unit_hits, unit_scores, unit_frame, doc_scores, doc_frame, list(notices))
+    return FrameScores(in_use, frames, unit_hits, unit_scores, unit_frame, doc_scores, doc_frame, notices)
 
 
 def cluster_stage(fitted: FittedVectors, scores: FrameScores, settings: Settings) -> cl.ClusterResult:
@@ -295,7 +302,7 @@ def analyze(corpus: Corpus, settings: Settings = Settings(), progress: Progress 
     with stage("vectors"):
         fitted = vector_stage(units, copies, settings)
     with stage("frames"):
-        scores = frame_stage(units, len(doc_ids), settings.frames_toml, aliases.table)
+        scores = frame_stage(units, len(doc_ids), settings, aliases.table, unit)
     with stage("clusters"):
         result = cluster_stage(fitted, scores, settings)
     with stage("layout"):
@@ -321,6 +328,10 @@ def analyze(corpus: Corpus, settings: Settings = Settings(), progress: Progress 
         k_scores=result.silhouettes,
         method=result.method,
         frames=scores.frames,
+        lexicon=scores.lexicon.name,
+        lexicon_reason=scores.lexicon.reason,
+        lexicon_coverage=dict(scores.lexicon.coverage),
+        lexicon_toml=scores.lexicon.toml,
         alias_merges=aliases.detected,
     )
 

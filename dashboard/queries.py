@@ -163,7 +163,9 @@ def framing_profiles(analysis: Analysis, by: str = "cluster", doc_ids: list[str]
 def analysis_to_dict(analysis: Analysis) -> dict:
     """The `analyze` JSON: the same shape for the CLI and the dashboard download."""
     docs = analysis.documents
-    doc_cols = ["id", "source", "title", "date", "url", "length", "duplicate_of", "dup_group", "originality", "cluster", "frame"]
+    frame_cols = [f"frame:{n}" for n in analysis.frame_names]  # one per frame of the lexicon in use, hit or not
+    doc_cols = ["id", "source", "title", "date", "url", "length", "duplicate_of", "dup_group", "originality", "cluster",
+                "frame", *frame_cols]
     documents = [{c: _clean(row[c]) for c in doc_cols} for row in docs[doc_cols].to_dict("records")]
     if analysis.unit == "passage":
         by_cluster, by_frame = framing_profiles(analysis, "cluster"), framing_profiles(analysis, "frame")
@@ -172,7 +174,6 @@ def analysis_to_dict(analysis: Analysis) -> dict:
                 "clusters": {str(c): _clean(v) for c, v in by_cluster.loc[doc["id"]].items() if v > 0},
                 "frames": {str(f): _clean(v) for f, v in by_frame.loc[doc["id"]].items() if v > 0},
             }
-    frame_cols = [f"frame:{n}" for n in analysis.frame_names]
     units = [
         {
             "doc_id": row["doc_id"],
@@ -182,6 +183,7 @@ def analysis_to_dict(analysis: Analysis) -> dict:
             "copy_group": int(row["copy_group"]) or None,
             "cluster": int(row["cluster"]),
             "frame": row["frame"],
+            **{c: _clean(row[c]) for c in frame_cols},
             "frame_scores": {c.split(":", 1)[1]: _clean(row[c]) for c in frame_cols},
         }
         for row in analysis.units[["doc_id", "index", "text", "is_quote", "copy_group", "cluster", "frame", *frame_cols]]
@@ -198,6 +200,11 @@ def analysis_to_dict(analysis: Analysis) -> dict:
         "duplicates": analysis.duplicate_groups,
         "aliases": analysis.aliases,
         "frames": analysis.frame_labels,
+        "lexicon": {
+            "name": analysis.lexicon,
+            "reason": analysis.lexicon_reason,
+            "coverage": {name: _clean(share) for name, share in analysis.lexicon_coverage.items()},
+        },
         "notices": analysis.notices,
         "removed": {d: [{"kind": r.kind, "text": r.text} for r in rs] for d, rs in analysis.removed.items()},
     }

@@ -559,3 +559,85 @@ def test_topic_and_event_filters_subset_a_corpus_that_has_them(monkeypatch, tmp_
     no_exception(at)
     assert at.session_state["topic"] == []
     assert any("`topic`" in n for n in warnings(at))
+
+
+# ---------------------------------------------------------------- frame lexicons
+
+
+def frame_filter_options(at: AppTest) -> list[str]:
+    return at.selectbox(key="frame").options
+
+
+def test_the_lexicon_comes_from_the_url_and_frames_follow_it():
+    from dashboard.lexicons import bundled_frames
+
+    at = run("overview", {"lexicon": "Policy"})
+    no_exception(at)
+    assert at.session_state["lexicon"] == "policy"
+    assert frame_filter_options(at) == ["all", *[f.name for f in bundled_frames("policy")], "none"]
+    assert any("policy frame lexicon is in use" in m for m in _notes(at))
+    assert "lexicon=policy" in _share_link(at)
+
+
+def test_a_bad_lexicon_parameter_falls_back_to_auto_with_a_notice():
+    at = run("overview", {"lexicon": "<b>sports</b>"})
+    no_exception(at)
+    assert at.session_state["lexicon"] == "auto"
+    notices = warnings(at)
+    assert any("`lexicon`" in n for n in notices) and all("sports" not in n for n in notices)
+    assert any("chosen automatically" in m for m in _notes(at))
+    assert "crisis" in " ".join(_notes(at))  # auto picks crisis on the sample
+
+
+def test_the_settings_chooser_switches_the_lexicon_and_it_travels_in_the_link():
+    at = run("settings")
+    no_exception(at)
+    chooser = at.selectbox(key="fl_lexicon_chooser")
+    assert chooser.value == "auto" and len(chooser.options) == 4  # auto and the three bundled lexicons
+    chooser.set_value("news").run()
+    no_exception(at)
+    assert at.session_state["lexicon"] == "news"
+    assert frame_filter_options(at) == ["all", "conflict", "human_interest", "economic", "morality", "resolution", "none"]
+    assert "lexicon=news" in _share_link(at)
+
+
+def test_settings_exports_the_lexicon_in_use():
+    at = run("settings", {"lexicon": "news"})
+    no_exception(at)
+    export = [b for b in at.get("download_button") if "Export the lexicon" in b.proto.label]
+    assert len(export) == 1
+    lexicon = next(t for t in at.text_area if t.label == "Lexicon (TOML)")
+    assert lexicon.value.startswith("# Generic news frames")  # the editor starts from the lexicon in use
+
+
+def test_a_users_lexicon_becomes_a_choice_and_the_bundled_ones_come_back():
+    at = run("settings")
+    next(t for t in at.text_area if t.label == "Lexicon (TOML)").input(ECONOMY_LEXICON)
+    next(b for b in at.button if b.label == "Apply the lexicon").click().run()
+    assert at.selectbox(key="fl_lexicon_chooser").value == "custom"
+    assert frame_filter_options(at) == ["all", "economy", "none"]
+    assert "lexicon=" not in _share_link(at)  # a user's TOML cannot travel in a link
+    at.selectbox(key="fl_lexicon_chooser").set_value("policy").run()
+    no_exception(at)
+    assert "frames_toml" not in at.session_state["fl_tuning"]
+    assert "economic" in frame_filter_options(at)
+    at.selectbox(key="fl_lexicon_chooser").set_value("custom").run()
+    assert frame_filter_options(at) == ["all", "economy", "none"]
+
+
+def _notes(at: AppTest) -> list[str]:
+    """The text of the analysis notices box (escaped HTML, unescaped here for reading)."""
+    return [html.unescape(h.proto.body) for h in at.get("html") if "Notes on this analysis" in h.proto.body]
+
+
+def _share_link(at: AppTest) -> str:
+    return at.sidebar.code[0].value
+
+
+def test_how_it_works_documents_the_three_bundled_lexicons():
+    at = run("about")
+    no_exception(at)
+    text = " ".join(m.value for m in at.markdown)
+    for name, source in [("crisis", "sample corpus"), ("policy", "Boydstun"), ("news", "Semetko and Valkenburg")]:
+        assert f"**{name}**" in text and source in text
+    assert "**auto**" in text

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.cli import run
+from dashboard.lexicons import bundled_frames
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -137,3 +138,31 @@ def test_a_lexicon_is_read_before_the_corpus_is_analysed(tmp_path, capsys, monke
     monkeypatch.setattr(dashboard.cli, "load_corpus", lambda paths: pytest.fail("the corpus was loaded first"))
     code, out, err = cli(capsys, "analyze", SEEDS, "--frames", tmp_path / "missing.toml")
     assert code != 0 and "missing.toml" in err
+
+
+@pytest.mark.parametrize("choice, name", [("policy", "policy"), ("News", "news"), ("auto", "crisis")])
+def test_frames_takes_a_bundled_name_or_auto(capsys, choice, name):
+    code, out, err = cli(capsys, "analyze", SEEDS, "--frames", choice)  # passages, as the sample is analysed
+    assert code == 0, err
+    data = json.loads(out)
+    keys = list(data["frames"])
+    assert data["lexicon"]["name"] == name and data["lexicon"]["reason"]
+    assert keys == [f.name for f in bundled_frames(name)]
+    assert set(data["lexicon"]["coverage"]) == {"crisis", "policy", "news"}
+    # every frame of the lexicon in use has a score on every document and unit, hit or not
+    for record in data["documents"] + data["units"]:
+        assert all(isinstance(record[f"frame:{k}"], (int, float)) for k in keys)
+        assert record["frame"] in keys + ["none"]
+    assert all(list(u["frame_scores"]) == keys for u in data["units"])
+
+
+def test_the_default_lexicon_is_auto(capsys):
+    code, out, err = cli(capsys, "analyze", SEEDS, "--unit", "article")
+    assert code == 0, err
+    assert "chosen automatically" in json.loads(out)["lexicon"]["reason"]
+
+
+def test_an_unknown_lexicon_name_is_one_line_listing_the_choices(capsys):
+    code, out, err = cli(capsys, "analyze", SEEDS, "--frames", "sports")
+    assert code != 0 and out == ""
+    assert err.count("\n") == 1 and '"sports"' in err and "crisis, policy, news" in err

@@ -359,3 +359,61 @@ def test_on_allsides_events_a_generic_lexicon_frames_most_articles(shared_corpus
         frames = lexicons.bundled_frames(name)
         _, frame = score_frames(lexicon_hits(tokens, frames, aliases), tokens.lengths(), frames)
         assert set(f.name for f in frames) - set(frame) == set(), name
+
+
+# ---------------------------------------------------------------- the lexicon an analysis uses
+
+
+def test_the_crisis_file_lives_with_the_other_lexicons():
+    from dashboard.frames import BUNDLED_LEXICON
+
+    assert BUNDLED_LEXICON == BUNDLED["crisis"] and BUNDLED_LEXICON.parent == BUNDLED["policy"].parent
+
+
+@pytest.mark.parametrize("raw, name", [("auto", "auto"), (" Policy", "policy"), ("NEWS", "news")])
+def test_a_choice_is_auto_or_a_bundled_name_in_any_case(raw, name):
+    assert lexicons.normalise_choice(raw) == name
+
+
+def test_an_unknown_choice_names_the_choices():
+    with pytest.raises(FrameLexiconError, match="auto or one of the bundled lexicons"):
+        lexicons.normalise_choice("sports")
+
+
+def test_auto_resolves_to_the_best_covering_lexicon_and_says_why():
+    tokens, aliases, unit = pipeline_units(load_seed_corpus())
+    in_use = lexicons.resolve_lexicon("auto", None, tokens, aliases, unit)
+    assert in_use.name == "crisis" and in_use.toml == lexicon_text("crisis")
+    assert "chosen automatically" in in_use.reason and "for policy" in in_use.reason
+    assert set(in_use.coverage) == set(BUNDLED)
+
+
+def test_a_named_lexicon_is_used_as_chosen_and_every_coverage_is_still_measured():
+    tokens, aliases, unit = pipeline_units(load_seed_corpus())
+    in_use = lexicons.resolve_lexicon("news", None, tokens, aliases, unit)
+    assert in_use.name == "news" and in_use.toml == lexicon_text("news")
+    assert "as chosen" in in_use.reason
+    assert in_use.coverage["crisis"] > in_use.coverage["news"]  # so the Overview can suggest crisis
+
+
+def test_a_users_toml_wins_over_the_name():
+    tokens, aliases, unit = pipeline_units(load_seed_corpus())
+    mine = '[frames.fuel]\nlabel = "Fuel"\nterms = ["fuel", "gas price*"]\n'
+    in_use = lexicons.resolve_lexicon("policy", mine, tokens, aliases, unit)
+    assert in_use.name == lexicons.CUSTOM and in_use.toml == mine
+    assert "Your own" in in_use.reason
+
+
+@pytest.mark.parametrize("name", ["policy", "news"])
+def test_an_analysis_with_a_named_lexicon_scores_every_frame_of_it(name):
+    a = pipeline.analyze(load_seed_corpus(), Settings(lexicon=name))
+    keys = [f.name for f in lexicons.bundled_frames(name)]
+    assert a.lexicon == name and a.frame_names == keys
+    assert all(f"frame:{k}" in a.units.columns and f"frame:{k}" in a.documents.columns for k in keys)
+    assert a.notices[0] == a.lexicon_reason and a.lexicon_toml == lexicon_text(name)
+
+
+def test_the_analysis_records_the_auto_choice_on_the_sample():
+    a = pipeline.analyze(load_seed_corpus())
+    assert a.lexicon == "crisis" and "chosen automatically" in a.lexicon_reason
+    assert a.lexicon_reason in a.notices

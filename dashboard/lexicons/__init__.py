@@ -2,7 +2,7 @@
 
 Three lexicons ship with Framelens:
 - ``crisis``: the framings of one crisis, unrest or foreign intervention
-  (``dashboard/frames.toml``, the lexicon the sample corpus was analysed with);
+  (``crisis.toml``, the lexicon the sample corpus was written with);
 - ``policy``: the 14 dimensions of the Policy Frames Codebook (Boydstun et al. 2014);
 - ``news``: the five generic news frames (Semetko & Valkenburg 2000).
 
@@ -152,3 +152,60 @@ def _percent(share: float) -> str:
     if share < 1 and value == 100:
         return ">99%"
     return f"{value}%"
+
+
+CUSTOM = "custom"  # what an analysis records as the name of a user's own lexicon
+CHOICES = (AUTO, *BUNDLED)  # what Settings.lexicon, `--frames NAME` and the `lexicon` URL parameter accept
+
+
+def normalise_choice(choice: str) -> str:
+    """A lexicon choice in its canonical form ("Policy " -> "policy"); UnknownLexiconError if it is none of CHOICES."""
+    key = str(choice).strip().lower()
+    if key not in CHOICES:
+        raise UnknownLexiconError(
+            f'unknown frame lexicon "{str(choice).strip()}": choose {AUTO} or one of the bundled lexicons ({_names()})'
+        )
+    return key
+
+
+@dataclass(frozen=True)
+class LexiconInUse:
+    name: str  # a bundled name, or CUSTOM
+    toml: str  # its TOML text, as used (what Settings exports)
+    reason: str  # one sentence for the Overview: which lexicon and why
+    coverage: dict[str, float]  # every bundled lexicon -> share of units its words give a clear frame
+
+
+def resolve_lexicon(
+    choice: str,
+    user_toml: str | None,
+    tokens: TokenTable,
+    aliases: Mapping[str, str] | None = None,
+    unit: str = "passage",
+) -> LexiconInUse:
+    """The lexicon an analysis uses, and the sentence that says why.
+
+    A user's TOML (`user_toml`) wins over any name; otherwise `choice` is a
+    bundled name or "auto" (`choose_lexicon` on these units). The coverage of
+    every bundled lexicon is measured in every case, so the Overview can
+    suggest another lexicon when the one in use leaves most units without a
+    frame. The user's TOML is checked by the caller (`frames.load_frames`).
+    """
+    units = f"{unit}s"
+    if user_toml is not None:
+        shares = {name: coverage(bundled_frames(name), tokens, aliases) for name in BUNDLED}
+        frames, _warnings = load_frames(user_toml)
+        mine = coverage(frames, tokens, aliases)
+        reason = f"Your own frame lexicon is in use: its words give a clear frame to {_percent(mine)} of {units}."
+        return LexiconInUse(CUSTOM, user_toml, reason, shares)
+    key = normalise_choice(choice)
+    if key == AUTO:
+        chosen = choose_lexicon(tokens, aliases, unit)
+        reason = (
+            f"The {chosen.name} frame lexicon was chosen automatically, as the bundled lexicon whose words "
+            f"give a clear frame to the most {units} ({chosen.reason.rstrip('.')})."
+        )
+        return LexiconInUse(chosen.name, lexicon_text(chosen.name), reason, chosen.coverage)
+    shares = {name: coverage(bundled_frames(name), tokens, aliases) for name in BUNDLED}
+    reason = f"The {key} frame lexicon is in use, as chosen: its words give a clear frame to {_percent(shares[key])} of {units}."
+    return LexiconInUse(key, lexicon_text(key), reason, shares)

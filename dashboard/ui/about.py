@@ -28,10 +28,25 @@ what they leave out. Everything is computed from the words of the articles; noth
    much the frame profile weighs (0 gives plain TF-IDF clustering). Large corpora are first reduced to 50
    dimensions (truncated SVD). The number of clusters is chosen by the silhouette score, up to about
    √(units/2), unless you set it. Clusters are numbered by size, so cluster 1 is the largest. The map places similar units near each other.
-7. **Frames by lexicon.** A frame is a list of words and phrases (editable in Settings). A unit's frame
+7. **Frames by lexicon.** A frame is a list of words and phrases. A unit's frame
    score is how often it uses a frame's words per 100 words; its dominant frame is the clearly highest one,
    or "none". Lexicon phrases of any length count, and so do words too common or too rare to be kept for
    clustering. An article's *framing profile* is the share of its passages with each dominant frame.
+   Three lexicons are bundled (Settings chooses one, or takes your own TOML; `--frames` on the command line):
+   - **crisis**: the framings of one crisis, unrest or foreign intervention (sovereignty and security,
+     terrorism claims, legitimacy doubts, protests, public order, military deployment, power struggle,
+     geopolitics), written for the sample corpus.
+   - **policy**: the 14 frames of the Policy Frames Codebook (Boydstun, Card, Gross, Resnik and Smith 2014):
+     economic; capacity and resources; morality; fairness and equality; legality; policy prescription;
+     crime and punishment; security and defence; health and safety; quality of life; cultural identity;
+     public opinion; political; external regulation.
+   - **news**: the five generic news frames (Semetko and Valkenburg 2000, after Neuman, Just and Crigler 1992):
+     conflict, human interest, economic consequences, morality, and attribution of responsibility
+     (here `resolution`).
+
+   With **auto** (the default) the bundled lexicon whose words give a clear frame to the most units of
+   this corpus is used; the Overview says which and why. Each lexicon's words are ordinary news vocabulary
+   chosen from its codebook's definitions, not learnt from labelled data.
 8. **Key terms.** Two groups are compared with the weighted log-odds ratio with an informative prior
    ("Fightin' Words", Monroe, Colaresi and Quinn 2008). Rare words get pulled towards the corpus average,
    so a z-score above 1.96 (or below −1.96) means a difference unlikely to be chance, not just a word used once. A group is a cluster, a frame, an outlet,

@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboard import aliases as aliases_mod
 from dashboard import frames as frames_mod
+from dashboard import lexicons
 from dashboard import tables
 from dashboard.errors import FramelensError
 from dashboard.ui import safe, state
@@ -17,6 +18,15 @@ LEXICON_ERROR = "fl_lexicon_error"
 LEXICON_WARNINGS = "fl_lexicon_warnings"
 ALIAS_TEXT = "fl_alias_text"
 ALIAS_ERRORS = "fl_alias_errors"
+CHOOSER = "fl_lexicon_chooser"
+
+
+def _analysis_or_none() -> state.App | None:
+    """This run's analysis, or None after app() has said why there is none (the options stay editable)."""
+    try:
+        return state.app()
+    except state.Halt:
+        return None
 
 
 def _store(**fields) -> None:
@@ -64,14 +74,53 @@ with st.form("fl_tfidf_form"):
 # ---------------------------------------------------------------- frame lexicon
 st.subheader("Frame lexicon")
 st.caption("Frames are lists of words and phrases (TOML: [frames.name] with label, description, terms). "
-           "A trailing * matches word beginnings. An invalid lexicon is not applied: the previous one stays in use.")
-bundled = frames_mod.BUNDLED_LEXICON.read_text(encoding="utf-8")
-current_toml = tuning.get("frames_toml") or bundled
+           "A trailing * matches word beginnings. Bundled: crisis (one crisis, unrest or intervention), policy "
+           "(the 14 frames of the Policy Frames Codebook) and news (the five generic news frames); auto uses the "
+           "one whose words frame the most of this corpus. How it works describes them.")
+user_toml = st.session_state.get(state.USER_LEXICON)
+custom_in_use = tuning.get("frames_toml") is not None
+CUSTOM = lexicons.CUSTOM
+options = list(lexicons.CHOICES) + ([CUSTOM] if user_toml is not None else [])
+chooser_labels = {lexicons.AUTO: "auto: the bundled lexicon that covers this corpus best", CUSTOM: "your own lexicon (below)",
+                  "crisis": "crisis", "policy": "policy: Policy Frames Codebook (14 frames)",
+                  "news": "news: generic news frames (5 frames)"}
+
+
+def _choose() -> None:
+    """The chooser's on_change: a bundled choice replaces the user's lexicon in use (kept to switch back)."""
+    picked = st.session_state[CHOOSER]
+    if picked == CUSTOM:
+        _store(frames_toml=st.session_state.get(state.USER_LEXICON))
+    else:
+        _store(frames_toml=None)
+        st.session_state[state.LEXICON] = picked
+
+
+st.session_state[CHOOSER] = CUSTOM if custom_in_use else state.lexicon_choice()  # follows the URL and the editor
+st.selectbox("Lexicon in use", options, key=CHOOSER, on_change=_choose,
+             format_func=chooser_labels.get,
+             help="The choice of a bundled lexicon travels in shared links (parameter `lexicon`); your own does not.")
+
+app = _analysis_or_none()
+if app is not None:
+    a = app.analysis
+    st.caption(a.lexicon_reason)
+    st.download_button("Export the lexicon in use (TOML)", data=a.lexicon_toml.encode("utf-8"),
+                       file_name=f"framelens_{a.lexicon}.toml", mime="application/toml", on_click="ignore",
+                       key="dl_lexicon", icon=":material/download:")
+    st.dataframe(pd.DataFrame([{"frame": f.name, "label": f.label, "description": f.description,
+                                "terms": ", ".join(f.terms)} for f in a.frames]),
+                 hide_index=True, width="stretch")
+
+st.caption("To write your own, edit the lexicon in use here and apply it. An invalid lexicon is not applied: "
+           "the previous one stays in use.")
+editor_text = tuning.get("frames_toml") or (app.analysis.lexicon_toml if app is not None else None) \
+    or lexicons.lexicon_text("crisis")
 with st.form("fl_lexicon_form"):
-    text = st.text_area("Lexicon (TOML)", value=current_toml, height=360)
+    text = st.text_area("Lexicon (TOML)", value=editor_text, height=360)
     b1, b2 = st.columns(2)
     apply_lexicon = b1.form_submit_button("Apply the lexicon")
-    reset_lexicon = b2.form_submit_button("Back to the bundled lexicon")
+    reset_lexicon = b2.form_submit_button("Back to the bundled lexicons")
 if apply_lexicon:
     try:
         _frames, warnings = frames_mod.load_frames(text)
@@ -80,7 +129,13 @@ if apply_lexicon:
     else:
         st.session_state.pop(LEXICON_ERROR, None)
         st.session_state[LEXICON_WARNINGS] = warnings
-        _store(frames_toml=None if text.strip() == bundled.strip() else text)
+        same_as = next((n for n in lexicons.BUNDLED if lexicons.lexicon_text(n).strip() == text.strip()), None)
+        if same_as is not None:  # unedited: that bundled lexicon by name, so it travels in links
+            st.session_state[state.LEXICON] = same_as
+            _store(frames_toml=None)
+        else:
+            st.session_state[state.USER_LEXICON] = text
+            _store(frames_toml=text)
         st.rerun()
 if reset_lexicon:
     st.session_state.pop(LEXICON_ERROR, None)
@@ -92,10 +147,6 @@ if st.session_state.get(LEXICON_ERROR):
     st.code(st.session_state[LEXICON_ERROR], language=None, wrap_lines=True)
 if st.session_state.get(LEXICON_WARNINGS):
     safe.render(safe.note_box(st.session_state[LEXICON_WARNINGS], "Applied, with these notes"))
-frames, _ = frames_mod.load_frames(tuning.get("frames_toml"))
-st.dataframe(pd.DataFrame([{"frame": f.name, "label": f.label, "description": f.description,
-                            "terms": ", ".join(f.terms)} for f in frames]),
-             hide_index=True, width="stretch")
 
 # ---------------------------------------------------------------- aliases
 st.subheader("Name variants (aliases)")
@@ -120,7 +171,9 @@ if st.session_state.get(ALIAS_ERRORS):
     safe.render(safe.note_box(st.session_state[ALIAS_ERRORS],
                               "These lines were not used (the rest of the table was applied)"))
 
-app = state.app()
+if app is None:
+    st.caption("The merges in effect are shown once the corpus can be analysed.")
+    state.halt()
 merges = tables.alias_table(app.analysis)
 if merges.empty:
     st.caption("No name variants are merged in this corpus.")

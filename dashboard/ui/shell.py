@@ -26,9 +26,8 @@ import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from dashboard import clusters as cluster_mod
-from dashboard import frames as frames_mod
 from dashboard import groups
-from dashboard.errors import FramelensError
+from dashboard import lexicons
 from dashboard.models import Settings
 from dashboard.ui import state
 
@@ -46,6 +45,7 @@ URL_KEYS = {
     "topic": "topic filter (repeatable), when the corpus has topics",
     "event": "event filter (repeatable), when the corpus has event ids",
     "frame": "frame view filter: all, a frame name or none",
+    "lexicon": "frame lexicon: auto, crisis, policy or news (chosen on Settings)",
     "cluster": "cluster shown on Framing clusters",
     "doc": "article opened on Framing clusters",
     "profile": "article profiles on Framing clusters: by cluster or by frame",
@@ -165,13 +165,24 @@ def _check_unknown_params() -> None:
 # ---------------------------------------------------------------- the sidebar
 
 
-def _frame_names() -> list[str]:
-    toml_text = st.session_state.get(state.TUNING, {}).get("frames_toml")
-    try:
-        frames, _warnings = frames_mod.load_frames(toml_text)
-    except FramelensError:  # not silent: the analysis meets the same lexicon and the page says why
-        frames, _warnings = frames_mod.load_frames(None)
-    return [f.name for f in frames]
+def lexicon_param() -> str:
+    """The frame lexicon choice, kept in the URL from the entrypoint so it survives page switches.
+
+    Seeded from the `lexicon` parameter once per session (any case); the
+    Settings page's chooser changes it in session state. A user's own TOML
+    cannot travel in a link, so while it is in use the parameter is left out.
+    """
+    raw = incoming(state.LEXICON)
+    if raw is not None:
+        value = raw[-1].strip().lower()
+        if value not in lexicons.CHOICES:
+            url_notice(state.LEXICON)
+            value = lexicons.AUTO
+        st.session_state[state.LEXICON] = value
+    value = state.lexicon_choice()
+    custom = st.session_state.get(state.TUNING, {}).get("frames_toml") is not None
+    sync_param(state.LEXICON, None if value == lexicons.AUTO or custom else value)
+    return value
 
 
 def _sanitize_multi(key: str, options: Sequence[str]) -> None:
@@ -217,6 +228,7 @@ def sidebar() -> View:
         st.error("The corpus given with --corpus could not be used; the sample corpus is shown instead.")
         st.text(message)
     sources, first, last = state.corpus_facets(cs.key, cs.corpus)
+    lexicon_param()
 
     with st.sidebar:
         st.subheader("Analysis")
@@ -248,7 +260,10 @@ def sidebar() -> View:
                 url_notice(facet_key)
             _register(facet_key, list(chosen) or None)
             facets.append((facet_key, tuple(chosen)))
-        frame = bound_selectbox("Frame", ["all", *_frame_names(), "none"], "frame",
+    # Outside the sidebar: with lexicon "auto" this may run the analysis, whose progress belongs on the page.
+    frame_names = state.frame_names_for_filter(cs, (tuple(chosen_sources), dates, tuple(facets)), unit, method, k)
+    with st.sidebar:
+        frame = bound_selectbox("Frame", ["all", *frame_names, "none"], "frame",
                                 help="Show only passages (or articles) whose dominant frame is this one.")
         n = len(cs.corpus.articles)
         origin = {"sample": "the sample corpus", "path": "the --corpus folder", "upload": "your upload"}[cs.kind]
@@ -296,4 +311,5 @@ def share_link(page) -> None:
             st.caption("Uploaded or pasted articles and your corrections cannot travel in a link: "
                        "it reopens on the sample corpus (or the server's --corpus folder).")
         if st.session_state.get(state.TUNING):
-            st.caption("Options from the Settings page (TF-IDF, lexicon, aliases) are not part of the link.")
+            st.caption("Options from the Settings page (TF-IDF, your own lexicon, aliases) are not part of the link; "
+                       "the choice of a bundled lexicon is.")

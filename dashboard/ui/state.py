@@ -23,7 +23,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import filters, queries, tables
+from dashboard import filters, lexicons, queries, tables
+from dashboard import frames as frames_mod
 from dashboard.corrections import CorrectionProblem, apply_corrections
 from dashboard.errors import FramelensError
 from dashboard.groups import GroupSpec
@@ -40,6 +41,8 @@ UPLOAD_ERROR = "fl_upload_error"  # (message, issues) of the last failed upload
 PASTED = "fl_pasted"  # list[Article] pasted by the user
 OVERRIDES = "fl_overrides"  # article id -> {"source": ..., "date": ...} as typed (checked by the core)
 TUNING = "fl_tuning"  # Settings fields chosen on the Settings page
+LEXICON = "lexicon"  # the frame lexicon choice (auto or a bundled name); also its URL parameter (see shell.py)
+USER_LEXICON = "fl_user_lexicon"  # the TOML text of the user's own lexicon, once applied (in use when TUNING has it)
 VIEW = "fl_view"  # the sidebar's View for this run
 
 STAGE_TEXT = {
@@ -209,10 +212,41 @@ def reset_to_sample() -> None:
 # ---------------------------------------------------------------- settings and analysis
 
 
+def lexicon_choice() -> str:
+    """auto or a bundled lexicon's name: what the `lexicon` parameter and the Settings page's chooser hold."""
+    return st.session_state.get(LEXICON, lexicons.AUTO)
+
+
 def settings_for(unit: str, method: str, k: str) -> Settings:
-    """The sidebar's analysis controls plus the Settings page's options."""
+    """The sidebar's analysis controls plus the Settings page's options (a user's lexicon among them)."""
     tuning = st.session_state.get(TUNING, {})
-    return Settings(unit=unit, method=method, k=None if k == "auto" else int(k), **tuning)
+    return Settings(unit=unit, method=method, k=None if k == "auto" else int(k), lexicon=lexicon_choice(), **tuning)
+
+
+def frame_names_for_filter(cs: CorpusState, view_inputs: tuple, unit: str, method: str, k: str) -> list[str]:
+    """The frames the sidebar's frame filter offers: those of the lexicon this run's analysis uses.
+
+    A user's lexicon or a named one gives its own frames. With "auto" only
+    the analysis knows which lexicon covers the corpus best, so it is asked
+    here (cached: the page's own call then costs nothing); if the corpus
+    cannot be analysed the page says why, and every bundled lexicon's frames
+    are offered meanwhile. `view_inputs` is (sources, dates, facets).
+    """
+    settings = settings_for(unit, method, k)
+    if settings.frames_toml is not None:
+        try:
+            return [f.name for f in frames_mod.load_frames(settings.frames_toml)[0]]
+        except FramelensError:
+            pass  # not silent: the Settings page refuses such a lexicon; the bundled names stand in
+    names = list(lexicons.BUNDLED) if settings.lexicon == lexicons.AUTO else [settings.lexicon]
+    if settings.lexicon == lexicons.AUTO:
+        corpus, key = filtered_corpus(cs, *view_inputs)
+        if len(corpus.articles) >= 2:
+            try:
+                return analysis(corpus, key, settings).frame_names
+            except FramelensError:
+                pass  # not silent: the page asks for the same analysis and shows the message
+    return list(dict.fromkeys(f.name for name in names for f in lexicons.bundled_frames(name)))
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
