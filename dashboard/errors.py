@@ -17,6 +17,8 @@ The subclasses live where they are raised (and stay importable there):
   that names nothing in the analysis.
 - `pipeline.AnalysisError`: the corpus cannot be analysed as asked.
 - `filters.FilterError`: a corpus filter that cannot be applied.
+- `workspaces.WorkspaceError`: a saved workspace that cannot be saved or opened
+  (not found or expired, over a limit, saving off, the store unavailable).
 """
 
 from __future__ import annotations
