@@ -1,9 +1,10 @@
 """Two articles side by side: which sentences they share, which are their own.
 
 Each sentence of A is matched to its most similar sentence of B and vice
-versa (cosine of TF-IDF vectors over the shared tokenizer's unigrams and
-bigrams). A match counts only at or above a threshold; sentences without one
-are unique to their article: that is where the two framings differ.
+versa (cosine of TF-IDF vectors over the shared tokenizer's n-grams, up to
+the analysis' n-gram order). A match counts only at or above a threshold;
+sentences without one are unique to their article: that is where the two
+framings differ.
 """
 
 from __future__ import annotations
@@ -145,20 +146,25 @@ def align_sentences(
     background_counts: np.ndarray | None = None,
     terms: Sequence[str] | None = None,
     stop_words: frozenset[str] = tokens.STOP_WORDS,
+    ngram_max: int = 2,
 ) -> Alignment:
     """Match the sentences of two articles and find the terms that set them apart.
 
     idf: a corpus idf (term -> weight) instead of one learnt from the two
     articles' sentences. background_counts with terms (the corpus vocabulary)
-    give keyterms its informative prior; without them the two articles are
-    their own background. A sentence with no content words scores 0 and is
-    unique to its article.
+    give keyterms its informative prior, the single words' counts its size;
+    without them the two articles are their own background. aliases, stop_words and ngram_max tokenise the
+    sentences as the analysis did (queries.align passes the analysis' own).
+    A sentence with no content words scores 0 and is unique to its article.
     """
     if (background_counts is None) != (terms is None):
         raise ValueError("background_counts and terms go together: pass both or neither")
     a_sentences, b_sentences = list(a_sentences), list(b_sentences)
-    grams = [tokens.ngrams(tokens.tokenize(s, aliases, stop_words)) for s in a_sentences + b_sentences]
+    words = [tokens.tokenize(s, aliases, stop_words) for s in a_sentences + b_sentences]
+    grams = [tokens.ngrams(w, tokens.ngram_order(ngram_max)) for w in words]
     n_a = len(a_sentences)
+    # Monroe et al.'s group sizes: the articles' content tokens, whatever the n-gram order.
+    token_totals = (sum(map(len, words[:n_a])), sum(map(len, words[n_a:])))
     if any(grams):
         vectorizer = CountVectorizer(analyzer=_identity, dtype=np.float64)
         counts = vectorizer.fit_transform(grams).tocsr()
@@ -192,10 +198,14 @@ def align_sentences(
     cosine = float((doc_vectors[0] @ doc_vectors[1].T).toarray()[0, 0]) if len(vocabulary) else 0.0
 
     if background_counts is None:
-        background = a_counts + b_counts
+        background, background_total = a_counts + b_counts, float(sum(token_totals))
     else:
         background = _background_for(vocabulary, background_counts, terms)
-    distinctive = keyterms.log_odds(a_counts, b_counts, background, vocabulary)
+        single_words = np.array([" " not in str(t) for t in terms], dtype=bool)
+        background_total = float(np.asarray(background_counts, dtype=np.float64).ravel()[single_words].sum())
+    distinctive = keyterms.log_odds(
+        a_counts, b_counts, background, vocabulary, token_totals=token_totals, background_total=background_total
+    )
 
     return Alignment(
         a_sentences=a_sentences,

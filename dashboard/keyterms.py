@@ -7,31 +7,50 @@ corpus rate and scales each difference by its uncertainty, so the z-score says
 how surely a term belongs to one side.
 
 For each term w, with counts y_a, y_b, group totals n_a, n_b and prior
-pseudo-counts alpha_w (alpha_0 their sum):
+pseudo-counts alpha_w (alpha_0 = a0, their sum over single words):
 
     delta_w = log((y_aw + a_w) / (n_a + a_0 - y_aw - a_w))
             - log((y_bw + a_w) / (n_b + a_0 - y_bw - a_w))
     var_w  ~= 1 / (y_aw + a_w) + 1 / (y_bw + a_w)
     z_w     = delta_w / sqrt(var_w)
 
-The prior has the background's proportions: alpha_w = a0 * bg_w / sum(bg).
+The prior has the background's proportions: alpha_w = a0 * bg_w / N, with N
+the background's token total.
+
+As in the paper, the groups' full word counts are compared: every word and
+every n-gram up to the analysis' n-gram order (NgramCounter counts them from
+the token ids), not the clustering vocabulary, whose document-frequency
+cut-offs drop a word found in nearly every article ("Kazakhstan") however
+unequally the groups use it. n_a and n_b are the groups' token totals, so the
+z of a term does not depend on which other terms are listed; with groups of
+equal size, mirror-image terms get exactly opposite z, and swapping the
+groups negates every z. Only terms the groups use fewer than MIN_TERM_COUNT
+times together are left out. The background is the whole corpus with
+syndicated copies counted once.
 """
 
 from __future__ import annotations
 
 import re
+import threading
+from dataclasses import dataclass
 from typing import Iterator, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
 from . import tokens
+from .tokens import TokenTable
 
 # Pseudo-count for a term the background lacks (background not a superset of
 # the groups): the uninformative prior of Monroe et al. section 3.4, so the
 # term gets a finite log-odds instead of log(0).
 MISSING_TERM_ALPHA = 0.01
+
+# An n-gram the two groups use fewer times than this together is left out:
+# such a term cannot reach |z| >= 1.96 between groups of similar size, and
+# leaving out the one-off typos and phrases keeps the table readable.
+MIN_TERM_COUNT = 3
 
 KEYTERM_COLUMNS = ["term", "z", "delta", "count_a", "count_b", "rate_a", "rate_b", "significant", "favours"]
 
@@ -44,6 +63,7 @@ def log_odds(
     prior_scale: float | None = None,
     z_crit: float = 1.96,
     token_totals: tuple[float, float] | None = None,
+    background_total: float | None = None,
 ) -> pd.DataFrame:
     """Weighted log-odds with an informative Dirichlet prior, most A-ish term first.
 
@@ -53,11 +73,17 @@ def log_odds(
     for two small groups inside a large corpus it keeps the corpus prior from
     swamping the evidence, which a0 = corpus total would do.
 
+    token_totals are the group sizes n_a, n_b in tokens and background_total
+    the background's (alpha_w = a0 * bg_w / background_total, alpha_0 = a0).
+    They default to the summed counts, which is right when the counts cover
+    every word once (a full unigram vocabulary). With n-grams among the terms
+    each n-gram is weighed against the token totals, so a phrase and a word
+    are on one scale and a pruned or filtered term list does not change the
+    z of the terms kept.
+
     Terms neither group uses are dropped: their z would only reflect the
     groups' sizes. A term the background lacks gets the uninformative
-    pseudo-count MISSING_TERM_ALPHA. Rates are per 1,000 tokens; token_totals
-    gives the groups' token counts (default: the summed counts, i.e. per 1,000
-    counted n-grams).
+    pseudo-count MISSING_TERM_ALPHA. Rates are per 1,000 tokens.
     """
     y_a = np.asarray(counts_a, dtype=np.float64).ravel()
     y_b = np.asarray(counts_b, dtype=np.float64).ravel()
@@ -70,16 +96,16 @@ def log_odds(
         )
     if (y_a < 0).any() or (y_b < 0).any() or (bg < 0).any():
         raise ValueError("counts and background must not be negative")
-    n_a, n_b = y_a.sum(), y_b.sum()
+    n_a, n_b = (float(t) for t in token_totals) if token_totals is not None else (y_a.sum(), y_b.sum())
     if prior_scale is not None and prior_scale <= 0:
         raise ValueError(f"prior_scale must be positive, got {prior_scale}")
     a0 = float(n_a + n_b) if prior_scale is None else float(prior_scale)
 
-    bg_total = bg.sum()
+    bg_total = bg.sum() if background_total is None else float(background_total)
     alpha = a0 * bg / bg_total if bg_total > 0 else np.zeros_like(bg)
     used = (y_a + y_b) > 0
     alpha[used & (alpha == 0)] = MISSING_TERM_ALPHA
-    alpha_0 = alpha.sum()
+    alpha_0 = a0
 
     keep = np.flatnonzero(used)
     y_a, y_b, alpha = y_a[keep], y_b[keep], alpha[keep]
@@ -93,13 +119,14 @@ def log_odds(
     delta = np.where(defined, delta, 0.0)
     z = delta / np.sqrt(1.0 / (y_a + alpha) + 1.0 / (y_b + alpha))
 
-    tokens_a, tokens_b = token_totals if token_totals is not None else (n_a, n_b)
     order = np.argsort(-z, kind="stable")
     z, delta = z[order], delta[order]
     y_a, y_b = y_a[order], y_b[order]
     picked = keep[order]
     # Object arrays convert to pandas strings several times faster than numpy "<U" arrays.
-    if isinstance(terms, np.ndarray):
+    if isinstance(terms, pd.api.extensions.ExtensionArray):
+        term_array = terms.take(picked)
+    elif isinstance(terms, np.ndarray):
         term_array = terms[picked].astype(object)
     else:
         term_array = np.asarray(terms, dtype=object)[picked]
@@ -113,8 +140,8 @@ def log_odds(
             "delta": delta,
             "count_a": y_a.astype(np.int64),
             "count_b": y_b.astype(np.int64),
-            "rate_a": y_a * 1000.0 / tokens_a if tokens_a > 0 else np.zeros_like(y_a),
-            "rate_b": y_b * 1000.0 / tokens_b if tokens_b > 0 else np.zeros_like(y_b),
+            "rate_a": y_a * 1000.0 / n_a if n_a > 0 else np.zeros_like(y_a),
+            "rate_b": y_b * 1000.0 / n_b if n_b > 0 else np.zeros_like(y_b),
             "significant": np.abs(z) >= z_crit,
             "favours": favours,
         },
@@ -122,72 +149,250 @@ def log_odds(
     )
 
 
-def _row_indicator(rows: np.ndarray, n_units: int, name: str) -> np.ndarray:
-    """A 0/1 vector over units from int indices or a bool mask (duplicates count once)."""
+def _row_mask(rows: np.ndarray, n_units: int, name: str) -> np.ndarray:
+    """A boolean mask over units from int indices or a bool mask (duplicates count once)."""
     rows = np.asarray(rows)
-    indicator = np.zeros(n_units, dtype=np.float64)
+    mask = np.zeros(n_units, dtype=bool)
     if rows.dtype == bool:
         if rows.shape != (n_units,):
             raise ValueError(
                 f"{name}: boolean mask has length {rows.size}, expected {n_units} (one per unit)"
             )
-        indicator[rows] = 1.0
+        mask[rows] = True
     elif rows.size:
         if not np.issubdtype(rows.dtype, np.integer):
             raise ValueError(f"{name}: expected integer row indices or a boolean mask, got {rows.dtype}")
         if rows.min() < -n_units or rows.max() >= n_units:
             raise ValueError(f"{name}: row index out of range for {n_units} units")
-        indicator[rows] = 1.0
-    if not indicator.any():
+        mask[rows] = True
+    if not mask.any():
         raise ValueError(f"{name} is empty: choose at least one unit for each group")
-    return indicator
+    return mask
 
 
-def _group_sum(counts: sp.csr_matrix, indicator: np.ndarray, total: np.ndarray | None) -> np.ndarray:
-    """Column sums over a group's rows, touching at most half the rows.
+@dataclass(frozen=True)
+class NgramCounts:
+    """How often each n-gram occurs in a set of units.
 
-    A large group ("the rest") is the total minus its small complement.
+    codes are packed n-grams (see NgramCounter), sorted and unique; n_tokens is
+    the units' content-token total, the group size n of Monroe et al.
     """
-    n_units = counts.shape[0]
-    if total is None or indicator.sum() <= n_units / 2:
-        return np.asarray(counts[np.flatnonzero(indicator)].sum(axis=0)).ravel()
-    return total - np.asarray(counts[np.flatnonzero(indicator == 0)].sum(axis=0)).ravel()
+
+    codes: np.ndarray  # int64
+    counts: np.ndarray  # int32, > 0
+    n_tokens: int
+
+    def lookup(self, codes: np.ndarray) -> np.ndarray:
+        """Counts of the given codes, 0 for codes not counted here."""
+        if len(self.codes) == 0:
+            return np.zeros(len(codes), dtype=np.int64)
+        pos = np.minimum(np.searchsorted(self.codes, codes), len(self.codes) - 1)
+        return np.where(self.codes[pos] == codes, self.counts[pos], 0)
+
+
+def _merge(a: NgramCounts, b: NgramCounts) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(codes, counts in a, counts in b) over the union of both code sets.
+
+    The smaller set is inserted into the larger one, so "A vs the rest" on a
+    large corpus costs a pass over the rest's codes, not a sort of them.
+    """
+    swap = len(a.codes) < len(b.codes)
+    big, small = (b, a) if swap else (a, b)
+    pos = np.searchsorted(big.codes, small.codes)
+    found = np.zeros(len(small.codes), dtype=bool)
+    inside = pos < len(big.codes)
+    found[inside] = big.codes[pos[inside]] == small.codes[inside]
+    codes = np.insert(big.codes, pos[~found], small.codes[~found])
+    y_big = np.insert(big.counts, pos[~found], 0)
+    y_small = np.zeros(len(codes), dtype=np.int64)
+    y_small[np.searchsorted(codes, small.codes)] = small.counts
+    return (codes, y_small, y_big) if swap else (codes, y_big, y_small)
+
+
+class NgramCounter:
+    """Counts every n-gram (1 to ngram_max content words) of any set of units, on demand.
+
+    Key terms compare the groups' full word counts (Monroe et al.), not the
+    clustering vocabulary, which drops rare terms and terms found in most
+    units. Counting from the token ids when two groups are chosen costs
+    milliseconds for groups of a few hundred articles and keeps no second
+    units x n-grams matrix in memory; only the background (the units in
+    `background_rows`, i.e. with syndicated copies collapsed) is kept, counted
+    on first use.
+
+    An n-gram of token ids (t1, ..., tn) is packed as the base-(V+1) number
+    with digits t1+1 ... tn+1 (V = vocabulary size), so unigrams, bigrams and
+    trigrams occupy disjoint ranges of one sorted int64 array.
+    """
+
+    def __init__(self, table: TokenTable, ngram_max: int, background_rows: np.ndarray):
+        self.table = table
+        self.ngram_max = tokens.ngram_order(ngram_max)
+        self.background_rows = _row_mask(background_rows, len(table), "background")
+        self.base = len(table.vocab) + 1
+        if self.base**self.ngram_max >= 2**63:
+            raise ValueError(
+                f"a vocabulary of {len(table.vocab):,} words is too large to count {self.ngram_max}-grams"
+            )
+        self._background: NgramCounts | None = None
+        self._words: pd.api.extensions.ExtensionArray | None = None  # "" + vocab, for terms()
+        self._lock = threading.Lock()
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "_lock"}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
+    @property
+    def n_units(self) -> int:
+        return len(self.table)
+
+    @property
+    def background(self) -> NgramCounts:
+        """Counts over the background units, computed once (the informative prior)."""
+        with self._lock:
+            if self._background is None:
+                self._background = self._count(self.background_rows)
+        return self._background
+
+    def count(self, rows: np.ndarray) -> NgramCounts:
+        """Counts over the units in `rows` (indices or a boolean mask).
+
+        A group bigger than what it differs from the background by (e.g. "the
+        rest") is the background minus the units it lacks plus those it adds.
+        """
+        rows = _row_mask(rows, self.n_units, "group")
+        lengths = self.table.lengths()
+        missing, extra = self.background_rows & ~rows, rows & ~self.background_rows
+        if lengths[missing].sum() + lengths[extra].sum() >= lengths[rows].sum():
+            return self._count(rows)
+        background = self.background
+        counts = background.counts.copy()
+        if missing.any():
+            lacking = self._count(missing)
+            counts[np.searchsorted(background.codes, lacking.codes)] -= lacking.counts
+        n_tokens = background.n_tokens - int(lengths[missing].sum())
+        kept = counts > 0
+        result = NgramCounts(background.codes[kept], counts[kept], n_tokens)
+        if extra.any():
+            added = self._count(extra)
+            codes, y_result, y_added = _merge(result, added)
+            result = NgramCounts(codes, y_result + y_added, n_tokens + added.n_tokens)
+        return result
+
+    def _count(self, rows: np.ndarray) -> NgramCounts:
+        table = self.table.select(rows)
+        ids = table.ids
+        unigrams = np.bincount(ids, minlength=len(table.vocab))
+        present = np.flatnonzero(unigrams)
+        code_parts = [present.astype(np.int64) + 1]
+        count_parts = [unigrams[present].astype(np.int32)]
+        # last[i]: token i ends its unit, so no n-gram runs from it into the next unit.
+        last = np.zeros(len(ids), dtype=bool)
+        last[table.offsets[1:][table.lengths() > 0] - 1] = True
+        crosses = np.zeros(len(ids), dtype=bool)  # an n-gram starting here would cross units
+        for n in range(2, self.ngram_max + 1):
+            span = len(ids) - n + 1
+            if span <= 0:
+                break
+            crosses = crosses[:span] | last[n - 2 : n - 2 + span]
+            codes, counts = self._count_codes(ids, n, span, crosses)
+            code_parts.append(codes)
+            count_parts.append(counts)
+        return NgramCounts(np.concatenate(code_parts), np.concatenate(count_parts), int(len(ids)))
+
+    def _count_codes(
+        self, ids: np.ndarray, n: int, span: int, crosses: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Sorted distinct codes of the n-grams starting at 0..span-1 and their counts.
+
+        Built and sorted in place, with crossing n-grams set to -1 and cut off
+        after the sort, so 40,000 articles' bigrams need one int64 per token
+        (np.unique would hold three).
+        """
+        code = ids[:span].astype(np.int64)
+        code += 1
+        for j in range(1, n):
+            code *= self.base
+            code += ids[j : j + span]
+            code += 1
+        code[crosses] = -1
+        code.sort()
+        code = code[np.searchsorted(code, 0) :]
+        if not len(code):
+            return code, np.zeros(0, dtype=np.int32)
+        changes = np.empty(len(code), dtype=bool)
+        changes[0] = True
+        np.not_equal(code[1:], code[:-1], out=changes[1:])
+        first = np.flatnonzero(changes)
+        del changes
+        counts = np.diff(first, append=len(code)).astype(np.int32)
+        return code[first], counts
+
+    def terms(self, codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
+        """The n-grams of sorted codes as strings ("state emergency"), a pandas string array.
+
+        Built with pandas' (Arrow-backed) string operations: for a million
+        terms several times faster than joining Python strings.
+        """
+        codes = np.asarray(codes, dtype=np.int64)
+        if len(codes) > 1 and (np.diff(codes) < 0).any():
+            raise ValueError("codes must be sorted")
+        if self._words is None:
+            self._words = pd.array(np.concatenate([[""], self.table.vocab]).astype(object), dtype="str")
+        parts = []
+        low = 1
+        for n in range(1, self.ngram_max + 1):
+            high = self.base**n
+            rest = codes[(codes >= low) & (codes < high)]
+            low = high
+            if not len(rest):
+                continue
+            text = None
+            for _ in range(n):  # least significant digit (last word) first
+                rest, digit = np.divmod(rest, self.base)
+                text = self._words.take(digit) if text is None else self._words.take(digit) + " " + text
+            parts.append(text)
+        if not parts:
+            return pd.array([], dtype="str")
+        return parts[0] if len(parts) == 1 else pd.concat([pd.Series(p) for p in parts], ignore_index=True).array
 
 
 def compare_groups(
-    counts: sp.csr_matrix,
+    counter: NgramCounter,
     rows_a: np.ndarray,
     rows_b: np.ndarray,
-    terms: Sequence[str],
-    background: np.ndarray | None = None,
-    n_tokens: np.ndarray | None = None,
+    min_count: int = MIN_TERM_COUNT,
     **kw,
 ) -> pd.DataFrame:
-    """Distinctive terms of units rows_a against units rows_b (see log_odds).
+    """Distinctive n-grams of units rows_a against units rows_b (see log_odds).
 
-    Groups may overlap (the usual case is A vs "the rest", which does not, but
-    A vs "everything" is allowed): shared units count on both sides and so
-    pull differences toward zero. Identical groups have nothing to compare and
-    raise. background defaults to the counts of all units; n_tokens (content
-    tokens per unit) makes the rates per 1,000 tokens.
+    Every n-gram the two groups use at least `min_count` times together is
+    compared; n_a and n_b are the groups' content-token totals and the prior
+    is the counter's background. Groups may overlap (A vs "everything" is
+    allowed): shared units count on both sides and so pull differences toward
+    zero. Identical groups have nothing to compare and raise.
     """
-    n_units = counts.shape[0]
-    in_a = _row_indicator(rows_a, n_units, "group A")
-    in_b = _row_indicator(rows_b, n_units, "group B")
+    in_a = _row_mask(rows_a, counter.n_units, "group A")
+    in_b = _row_mask(rows_b, counter.n_units, "group B")
     if np.array_equal(in_a, in_b):
         raise ValueError("groups A and B are the same units: nothing to compare")
-    counts = sp.csr_matrix(counts)
-    big_group = max(in_a.sum(), in_b.sum()) > n_units / 2
-    total = np.asarray(counts.sum(axis=0)).ravel() if background is None or big_group else None
-    counts_a = _group_sum(counts, in_a, total)
-    counts_b = _group_sum(counts, in_b, total)
-    if background is None:
-        background = total
-    token_totals = None
-    if n_tokens is not None:
-        n_tokens = np.asarray(n_tokens, dtype=np.float64)
-        token_totals = (float(n_tokens @ in_a), float(n_tokens @ in_b))
-    return log_odds(counts_a, counts_b, background, terms, token_totals=token_totals, **kw)
+    group_a, group_b = counter.count(in_a), counter.count(in_b)
+    codes, y_a, y_b = _merge(group_a, group_b)
+    keep = (y_a + y_b) >= max(int(min_count), 1)
+    codes, y_a, y_b = codes[keep], y_a[keep], y_b[keep]
+    background = counter.background
+    return log_odds(
+        y_a,
+        y_b,
+        background.lookup(codes),
+        counter.terms(codes),
+        token_totals=(group_a.n_tokens, group_b.n_tokens),
+        background_total=background.n_tokens,
+        **kw,
+    )
 
 
 def top_terms(df: pd.DataFrame, n: int = 15, side: str = "a") -> pd.DataFrame:

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
 
+from .tokens import ngram_order, stop_words_with
+
 if TYPE_CHECKING:  # imported for annotations only: those modules import this one
     from .aliases import AliasMerge
     from .frames import Frame
@@ -148,3 +150,18 @@ class Analysis:
     lexicon_coverage: dict[str, float] = field(default_factory=dict)  # bundled name -> share of units its words frame
     lexicon_toml: str = ""  # the lexicon's TOML text as used, for export
     alias_merges: list["AliasMerge"] = field(default_factory=list)  # detected merges with their reasons
+    term_counter: "object" = None  # keyterms.NgramCounter: every n-gram of every unit, for key terms
+
+    @property
+    def stop_words(self) -> frozenset[str]:
+        """The stop words this analysis dropped: the built-in list plus the user's extra words.
+
+        Keyword in context, alignment and highlighting tokenise with these (and
+        `aliases`), so a word the user removed is gone from every view.
+        """
+        return stop_words_with(self.settings.extra_stop_words)
+
+    @property
+    def ngram_max(self) -> int:
+        """The longest phrase, in content words, this analysis counts."""
+        return ngram_order(self.settings.ngram_max)

@@ -26,6 +26,7 @@ from . import lexicons
 from .cleaning import clean_article
 from .duplicates import DuplicateReport, find_duplicates, find_passage_duplicates
 from .errors import FramelensError
+from .keyterms import NgramCounter
 from .models import Analysis, Article, CleanedArticle, ClusterInfo, Corpus, Settings
 from .tokens import TokenTable, stop_words_with, tokenize_many
 from .vectors import EmptyVocabularyError, Vectors, build_vectors
@@ -333,6 +334,7 @@ def analyze(corpus: Corpus, settings: Settings = Settings(), progress: Progress 
         lexicon_coverage=dict(scores.lexicon.coverage),
         lexicon_toml=scores.lexicon.toml,
         alias_merges=aliases.detected,
+        term_counter=NgramCounter(units.tokens, settings.ngram_max, fitted.fit_mask),
     )
 
 

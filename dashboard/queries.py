@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import keyterms
+from . import keyterms, tokens
 from .alignment import Alignment, align_sentences
 from .cleaning import clean_article
 from .errors import SpecError
@@ -63,8 +63,8 @@ def why_no_term_is_distinctive(analysis: Analysis, spec_a: str, spec_b: str, ter
     if not terms.empty and terms["significant"].any():
         return None
     a, b = group_masks(analysis, spec_a, spec_b)
-    tokens = np.asarray(analysis.vectors.n_tokens)
-    size = f"group A has {int(tokens[a].sum()):,} words and group B {int(tokens[b].sum()):,}"
+    n_tokens = np.asarray(analysis.vectors.n_tokens)
+    size = f"group A has {int(n_tokens[a].sum()):,} words and group B {int(n_tokens[b].sum()):,}"
     if terms.empty or not (terms["z"] != 0).any():
         return (f"No term is distinctive: the two groups use the same words equally often ({size}), "
                 "as copies of one text do. Choose groups that differ.")
@@ -72,35 +72,34 @@ def why_no_term_is_distinctive(analysis: Analysis, spec_a: str, spec_b: str, ter
             f"at this size ({size}; a term needs |z| ≥ 1.96). Larger groups give firmer evidence.")
 
 
-def background_counts(analysis: Analysis) -> np.ndarray:
-    """Corpus-wide term counts (copies collapsed): the informative prior."""
-    cached = getattr(analysis.vectors, "_background", None)
-    if cached is None:
-        fit = analysis.units["in_fit"].to_numpy()
-        cached = np.asarray(analysis.vectors.counts[fit].sum(axis=0)).ravel()
-        analysis.vectors._background = cached
-    return cached
-
-
 def key_terms(analysis: Analysis, spec_a: str, spec_b: str) -> pd.DataFrame:
-    """Fightin' Words between two groups; most distinctive for A first."""
+    """Fightin' Words between two groups over every n-gram they use; most distinctive for A first."""
     a, b = group_masks(analysis, spec_a, spec_b)
     if np.array_equal(a, b):
         raise SpecError("groups A and B are the same units; choose two different groups")
-    v = analysis.vectors
-    return keyterms.compare_groups(
-        v.counts, a, b, v.terms, background=background_counts(analysis), n_tokens=v.n_tokens
-    )
+    return keyterms.compare_groups(analysis.term_counter, a, b)
 
 
 def keyword_in_context(analysis: Analysis, term: str, mask: np.ndarray | None = None, limit: int = 200) -> pd.DataFrame:
+    """Occurrences of a term in the units (all, or those in mask), seen as the analysis tokenised them."""
+    words = tokens.tokenize(term, analysis.aliases, analysis.stop_words)
+    if not words:
+        raise SpecError(f"{term!r} has no content words: this analysis drops stop words, numbers and punctuation")
+    if len(words) > analysis.ngram_max:
+        raise SpecError(
+            f"{term!r} has {len(words)} content words, but this analysis counts phrases "
+            f"of at most {analysis.ngram_max} (Settings: longest phrase counted)"
+        )
     units = analysis.units if mask is None else analysis.units[mask]
     docs = analysis.documents.set_index("id")
     labels = [
         {"doc_id": d, "source": docs.at[d, "source"], "title": docs.at[d, "title"], "unit": int(u)}
         for d, u in zip(units["doc_id"], units["unit"])
     ]
-    return keyterms.kwic(list(units["text"]), term, labels=labels, limit=limit, aliases=analysis.aliases)
+    return keyterms.kwic(
+        list(units["text"]), term, labels=labels, limit=limit, aliases=analysis.aliases,
+        stop_words=analysis.stop_words,
+    )
 
 
 def article_sentences(analysis: Analysis, doc_id: str) -> list[str]:
@@ -118,6 +117,8 @@ def align(analysis: Analysis, a_id: str, b_id: str) -> Alignment:
         article_sentences(analysis, a_id),
         article_sentences(analysis, b_id),
         aliases=analysis.aliases,
+        stop_words=analysis.stop_words,
+        ngram_max=analysis.ngram_max,
     )
 
 

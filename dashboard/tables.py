@@ -20,7 +20,6 @@ from .alignment import Alignment
 from .models import Analysis
 from .queries import SpecError
 from .segmenting import split_sentences
-from .tokens import stop_words_with
 
 Level = Literal["units", "documents"]
 
@@ -98,12 +97,11 @@ def frame_evidence(analysis: Analysis, doc_id: str) -> pd.DataFrame:
     heading is searched as a sentence of its own, as it is scored with it.
     """
     _check_doc(analysis, doc_id)
-    stop_words = stop_words_with(analysis.settings.extra_stop_words)
     parts = analysis.units[analysis.units["doc_id"] == doc_id]
     tables = []
     for index, heading, text in zip(parts["index"], parts["heading"], parts["text"]):
         sentences = ([heading] if heading else []) + split_sentences(text)
-        found = frames_mod.frame_evidence("", analysis.frames, analysis.aliases, sentences, stop_words)
+        found = frames_mod.frame_evidence("", analysis.frames, analysis.aliases, sentences, analysis.stop_words)
         found.insert(0, "passage", int(index) + 1)
         tables.append(found)
     columns = ["passage", "frame", "term", "matched", "sentence"]
@@ -251,9 +249,8 @@ def side_by_side_marks(analysis: Analysis, al: Alignment, per_side: int = 15) ->
     lexicon, aliases and stop words); "a"/"b": the pair's `per_side` most
     distinctive terms of each side, which take precedence.
     """
-    stop_words = stop_words_with(analysis.settings.extra_stop_words)
     evidence = frames_mod.frame_evidence(
-        "", analysis.frames, analysis.aliases, al.a_sentences + al.b_sentences, stop_words
+        "", analysis.frames, analysis.aliases, al.a_sentences + al.b_sentences, analysis.stop_words
     )
     marks = {str(m): "frame" for m in evidence["matched"].unique()}
     for side in ("a", "b"):

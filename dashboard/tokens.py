@@ -35,6 +35,8 @@ NEWS_FILLER = frozenset(
 
 STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | NEWS_FILLER
 
+MAX_NGRAM = 3  # n-gram codes are packed into int64: vocab**3 still fits
+
 
 def words(text: str) -> list[str]:
     """Lower-cased word tokens with no filtering (for contexts and matching)."""
@@ -90,6 +92,18 @@ class TokenTable:
 
     def unit_tokens(self, i: int) -> list[str]:
         return list(self.vocab[self.unit_ids(i)])
+
+    def select(self, rows: np.ndarray) -> "TokenTable":
+        """The units in a boolean mask, in order, as a table of their own (same vocab)."""
+        rows = np.asarray(rows, dtype=bool)
+        if rows.all():
+            return self
+        lengths = self.lengths()[rows]
+        starts = self.offsets[:-1][rows]
+        offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+        # Position p of kept unit k comes from starts[k] + (p - offsets[k]).
+        take = np.arange(offsets[-1], dtype=np.int64) + np.repeat(starts - offsets[:-1], lengths)
+        return TokenTable(self.ids[take], offsets, self.vocab)
 
     def regroup(self, groups: np.ndarray, n_groups: int) -> "TokenTable":
         """Concatenate units per group (e.g. passages into articles); groups must be non-decreasing."""
@@ -153,6 +167,11 @@ def ngrams(tokens: list[str], ngram_max: int = 2) -> list[str]:
 def normalise_phrase(phrase: str, aliases: Mapping[str, str] | None = None) -> str:
     """A lexicon or query phrase in the same form as vocabulary terms."""
     return " ".join(tokenize(phrase, aliases))
+
+
+def ngram_order(requested: int) -> int:
+    """The longest n-gram actually counted for a requested order: 1 to MAX_NGRAM."""
+    return max(1, min(int(requested), MAX_NGRAM))
 
 
 def stop_words_with(extra: Iterable[str]) -> frozenset[str]:

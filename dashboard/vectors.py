@@ -16,7 +16,7 @@ import pandas as pd
 from sklearn.feature_extraction.text import TfidfTransformer
 
 from .models import Settings
-from .tokens import TokenTable
+from .tokens import TokenTable, ngram_order
 
 
 class EmptyVocabularyError(ValueError):
@@ -53,9 +53,6 @@ def adaptive_df(n_docs: int) -> tuple[int, float]:
     if n_docs < 10_000:
         return 3, 0.9
     return 5, 0.9
-
-
-MAX_NGRAM = 3  # n-gram codes are packed into int64: vocab**3 still fits
 
 
 def _ngram_columns(table: TokenTable, n: int, usable: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -109,7 +106,7 @@ def build_vectors(
     min_df = settings.min_df if settings.min_df is not None else auto_min
     max_df = settings.max_df if settings.max_df is not None else auto_max
     min_df = max(1, min(int(min_df), len(fit_rows)))
-    ngram_max = max(1, min(int(settings.ngram_max), MAX_NGRAM))
+    ngram_max = ngram_order(settings.ngram_max)
 
     blocks, term_parts = [], []
     is_fit = np.zeros(n_units, dtype=bool)

@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from dashboard import alignment
+from dashboard import alignment, tokens
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
@@ -122,6 +122,27 @@ def test_distinctive_terms_come_from_one_side():
     assert df.loc["protesters", "favours"] == "b" and df.loc["protesters", "count_a"] == 0
     assert result.distinctive.iloc[0]["term"] == "militants"
     assert result.distinctive.iloc[-1]["term"] == "protesters"
+
+
+def test_mirror_image_terms_of_equally_long_articles_get_opposite_z():
+    # Four words each, cut into sentences differently (so their bigram counts differ).
+    a = ["Militants stormed.", "Airport closed."]
+    b = ["Protesters stormed airport closed."]
+    df = alignment.align_sentences(a, b).distinctive.set_index("term")
+    assert df.loc["militants", "z"] > 0
+    assert df.loc["protesters", "z"] == -df.loc["militants", "z"]
+
+
+def test_stop_words_and_ngram_order_are_the_callers():
+    a = ["Armed militants stormed the airport."]
+    b = ["Protesters gathered at the airport."]
+    terms = set(alignment.align_sentences(a, b).distinctive["term"])
+    assert {"militants", "armed militants"} <= terms
+    stop = alignment.align_sentences(a, b, stop_words=tokens.stop_words_with(["militants"]))
+    assert "armed stormed" in set(stop.distinctive["term"])
+    assert not any("militants" in t for t in stop.distinctive["term"])
+    unigrams = alignment.align_sentences(a, b, ngram_max=1)
+    assert not any(" " in t for t in unigrams.distinctive["term"])
 
 
 def test_background_counts_feed_the_prior():

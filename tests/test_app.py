@@ -17,8 +17,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard import tokens
 from dashboard.loading import load_seed_corpus
-from dashboard.ui import safe
+from dashboard.ui import safe, state
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGES = {
@@ -179,6 +180,36 @@ def test_key_terms_from_url_groups_give_term_tables_and_contexts():
     # The chosen term defaults to A's most distinctive and its contexts are shown.
     assert at.session_state["term"] == top_a["term"].iloc[0]
     assert any("<table" in h.value for h in at.html)
+
+
+def term_tables(at: AppTest) -> list[pd.DataFrame]:
+    return [d.value for d in at.dataframe if "term" in d.value.columns and "z" in d.value.columns]
+
+
+def run_tuned(page: str, params: dict, tuning: dict) -> AppTest:
+    """A page run with options from the Settings page in place."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.session_state[state.TUNING] = tuning
+    at.switch_page(PAGES[page])
+    at.run()
+    return at
+
+
+@pytest.mark.parametrize("page, params", [
+    ("terms", {"group_a": "source:Dnevnik", "group_b": "rest"}),
+    ("compare", {"a": SEED_IDS[1], "b": SEED_IDS[3]}),
+])
+def test_settings_stop_words_and_phrase_length_reach_the_term_tables(page, params):
+    plain = run(page, params)
+    no_exception(plain)
+    top = next(t for t in term_tables(plain)[0]["term"] if " " not in t)
+    tuned = run_tuned(page, params, {"extra_stop_words": (top,), "ngram_max": 1})
+    no_exception(tuned)
+    terms = [t for table in term_tables(tuned) for t in table["term"]]
+    assert terms and top not in terms
+    assert not any(" " in t for t in terms)
 
 
 def test_key_terms_chosen_articles_spec_round_trips():
@@ -391,6 +422,14 @@ def test_highlight_escapes_everything_and_marks_whole_terms():
     # a two-word term spans the stop word between its words
     assert f'<span style="{safe.STYLES["frame"]}">state of emergency</span>' in out
     assert out.count("<span") == 2
+
+
+def test_highlight_reads_words_with_the_analysis_stop_words():
+    text = "Armed militants attacked the base."
+    marks = {"armed attacked": "a"}
+    assert "<span" not in safe.highlight(text, marks)
+    out = safe.highlight(text, marks, stop_words=tokens.stop_words_with(["militants"]))
+    assert f'<span style="{safe.STYLES["a"]}">Armed militants attacked</span>' in out
 
 
 def test_highlight_does_not_mark_a_word_inside_another():

@@ -166,3 +166,59 @@ def test_an_unknown_lexicon_name_is_one_line_listing_the_choices(capsys):
     code, out, err = cli(capsys, "analyze", SEEDS, "--frames", "sports")
     assert code != 0 and out == ""
     assert err.count("\n") == 1 and '"sports"' in err and "crisis, policy, news" in err
+
+
+def mirror_corpus(folder: Path) -> dict:
+    """Twelve articles, six per outlet, and how many content tokens each outlet wrote.
+
+    Every article is 40 content tokens and says "kazakhstan" (three times per
+    Alpha article, once per Beta article, so the clustering vocabulary's max_df
+    drops it); "mirrorone" is Alpha's own word and "mirrortwo" Beta's, equally
+    often; every other word is used once.
+    """
+    rows = []
+    for i in range(12):
+        alpha = i < 6
+        own = ["mirrorone" if alpha else "mirrortwo"] * (1 + i % 2)
+        country = ["kazakhstan"] * (3 if alpha else 1)
+        shared = ["troops"] * (2 if alpha else 1)
+        n_fill = 40 - len(own) - len(country) - len(shared)
+        fill = [f"zq{chr(97 + i)}{chr(97 + j // 26)}{chr(97 + j % 26)}" for j in range(n_fill)]
+        words = fill[:10] + own + fill[10:20] + country[:1] + fill[20:25] + shared + fill[25:] + country[1:]
+        assert len(words) == 40
+        rows.append({"id": f"art{i}", "source": "Alpha" if alpha else "Beta", "title": f"Story {i}",
+                     "text": " ".join(words) + "."})
+    path = folder / "mirror.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    return {"path": path, "tokens": {"Alpha": 240, "Beta": 240}}
+
+
+def terms_json(capsys, path, a, b):
+    code, out, err = cli(capsys, "terms", path, "--unit", "article", "--a", a, "--b", b, "--limit", "1000")
+    assert code == 0, err
+    return {row["term"]: row for row in json.loads(out)}
+
+
+def test_terms_give_mirror_image_terms_exactly_opposite_z(tmp_path, capsys):
+    corpus = mirror_corpus(tmp_path)
+    rows = terms_json(capsys, corpus["path"], "source:Alpha", "source:Beta")
+    assert rows["mirrorone"]["z"] > 0
+    assert rows["mirrortwo"]["z"] == -rows["mirrorone"]["z"]
+
+
+def test_terms_swapped_groups_negate_every_z(tmp_path, capsys):
+    corpus = mirror_corpus(tmp_path)
+    ab = terms_json(capsys, corpus["path"], "source:Alpha", "source:Beta")
+    ba = terms_json(capsys, corpus["path"], "source:Beta", "source:Alpha")
+    assert set(ab) == set(ba) and len(ab) >= 3
+    assert all(ba[term]["z"] == -ab[term]["z"] for term in ab)
+
+
+def test_terms_list_a_word_of_every_article_used_three_times_as_often(tmp_path, capsys):
+    corpus = mirror_corpus(tmp_path)
+    rows = terms_json(capsys, corpus["path"], "source:Alpha", "source:Beta")
+    kazakhstan = rows["kazakhstan"]
+    assert (kazakhstan["count_a"], kazakhstan["count_b"]) == (18, 6)
+    assert kazakhstan["z"] > 0
+    # Rates are per 1,000 of all the outlet's words, rare ones included.
+    assert kazakhstan["rate_a"] == round(18 * 1000 / corpus["tokens"]["Alpha"], 4)

@@ -159,6 +159,15 @@ def test_evidence_lists_terms_with_their_sentences():
     }
 
 
+def test_evidence_holds_only_what_the_analysis_counted():
+    # With the analysis' own stop words, a word the user removed is no evidence.
+    frames = [frame("terrorism", "terrorist", "armed gang*"), frame("order", "state of emergency")]
+    text = "Armed gangs attacked the airport. A state of emergency followed terrorist raids."
+    assert len(frame_evidence(text, frames)) == 3
+    stop = tokens.stop_words_with(["terrorist"])
+    assert set(frame_evidence(text, frames, stop_words=stop)["matched"]) == {"armed gangs", "state emergency"}
+
+
 def test_source_frame_table_gives_shares_per_outlet():
     units = pd.DataFrame(
         {

@@ -1,9 +1,10 @@
 import math
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
 import pytest
-import scipy.sparse as sp
+from hypothesis import assume, given, settings as hsettings, strategies as st
 from sklearn.feature_extraction.text import CountVectorizer
 
 from dashboard import keyterms, tokens
@@ -129,62 +130,174 @@ def test_log_odds_rejects_mismatched_lengths():
         keyterms.log_odds(np.array([1, 2]), np.array([1]), np.array([1, 2]), ["a", "b"])
 
 
-# --- compare_groups ---------------------------------------------------------
+def test_token_totals_make_z_independent_of_which_other_terms_are_listed():
+    # With the groups' token totals given, leaving terms out of the list (a
+    # minimum count, a pruned vocabulary) must not move the z of the rest.
+    a, b, bg = np.array([30, 12, 2, 1]), np.array([10, 25, 0, 3]), np.array([400, 300, 9, 20])
+    terms = ["troops", "protest", "zas", "gangs"]
+    totals = dict(token_totals=(500, 480), background_total=5000)
+    full = by_term(keyterms.log_odds(a, b, bg, terms, **totals))
+    part = by_term(keyterms.log_odds(a[:2], b[:2], bg[:2], terms[:2], **totals))
+    for term in terms[:2]:
+        assert part.loc[term, "z"] == pytest.approx(full.loc[term, "z"])
 
-# 5 units x 3 terms; unit 4 is in neither group but belongs to the background.
-COUNTS = sp.csr_matrix(
-    np.array(
-        [
-            [4, 0, 1],
-            [1, 2, 0],
-            [0, 3, 1],
-            [1, 1, 1],
-            [2, 2, 2],
-        ]
-    )
+
+# --- NgramCounter and compare_groups ------------------------------------------
+
+
+def counter_of(texts, ngram_max=2, background=None):
+    table = tokens.tokenize_many(texts)
+    rows = np.ones(len(texts), dtype=bool) if background is None else np.asarray(background)
+    return keyterms.NgramCounter(table, ngram_max, rows)
+
+
+def tokenizer_counts(texts, ngram_max=2):
+    """n-gram counts and token total as tokens.tokenize and tokens.ngrams see them."""
+    grams, n_tokens = Counter(), 0
+    for text in texts:
+        words = tokens.tokenize(text)
+        n_tokens += len(words)
+        grams.update(tokens.ngrams(words, ngram_max))
+    return grams, n_tokens
+
+
+def as_counter(counter, counts):
+    return Counter(dict(zip(counter.terms(counts.codes), counts.counts.tolist())))
+
+
+WORDS = ["troops", "gangs", "protest", "the", "of", "2022", "csto", "almaty", "kazakhstan's", "a"]
+
+
+@hsettings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(WORDS), max_size=12), min_size=1, max_size=8).flatmap(
+        lambda units: st.tuples(
+            st.just([" ".join(u) for u in units]),
+            st.lists(st.booleans(), min_size=len(units), max_size=len(units)),
+            st.lists(st.booleans(), min_size=len(units), max_size=len(units)),
+        )
+    ),
+    st.integers(1, 3),
 )
+def test_counter_counts_every_ngram_of_any_group_like_the_tokenizer(case, ngram_max):
+    texts, group, background = case
+    group, background = np.array(group), np.array(background)
+    assume(background.any())
+    counter = counter_of(texts, ngram_max, background)
+    if group.any():  # small groups are counted directly, big ones as background minus the rest
+        counted = counter.count(group)
+        expected, n_tokens = tokenizer_counts([t for t, g in zip(texts, group) if g], ngram_max)
+        assert as_counter(counter, counted) == expected
+        assert counted.n_tokens == n_tokens
+    expected, n_tokens = tokenizer_counts([t for t, g in zip(texts, background) if g], ngram_max)
+    assert as_counter(counter, counter.background) == expected
+    assert counter.background.n_tokens == n_tokens
 
 
-def test_compare_groups_sums_rows_and_uses_all_units_as_background():
-    df = keyterms.compare_groups(COUNTS, [0], [1, 2, 3], TERMS)
-    expected = keyterms.log_odds(
-        np.array([4, 0, 1]), np.array([2, 6, 2]), np.array([8, 8, 5]), TERMS
-    )
-    assert list(df["term"]) == list(expected["term"])
-    assert np.allclose(df["z"], expected["z"])
-    assert list(df["count_b"]) == list(expected["count_b"])
+# Two groups of 40 tokens each: "alpha" only in A, "beta" as often only in B,
+# "kazakhstan" in every unit three times as often in A, filler words once each.
+def filler(prefix, n):
+    return [f"{prefix}{chr(97 + i // 26)}{chr(97 + i % 26)}" for i in range(n)]
+
+
+MIRROR_A = [
+    " ".join(["alpha", "kazakhstan", "kazakhstan", "kazakhstan", "troops"] + filler("ax", 15)),
+    " ".join(["alpha", "alpha", "kazakhstan", "kazakhstan", "kazakhstan", "troops"] + filler("ay", 14)),
+]
+MIRROR_B = [
+    " ".join(["beta", "kazakhstan", "troops", "troops"] + filler("bx", 16)),
+    " ".join(["beta", "beta", "kazakhstan", "troops"] + filler("by", 16)),
+]
+MIRROR = MIRROR_A + MIRROR_B
+IN_A = np.array([True, True, False, False])
+
+
+def test_mirror_image_terms_get_exactly_opposite_z():
+    counter = counter_of(MIRROR)
+    df = by_term(keyterms.compare_groups(counter, IN_A, ~IN_A))
+    assert counter.count(IN_A).n_tokens == counter.count(~IN_A).n_tokens == 40
+    assert df.loc["alpha", "z"] > 0
+    assert df.loc["beta", "z"] == -df.loc["alpha", "z"]
+
+
+def test_swapping_the_groups_negates_every_z():
+    counter = counter_of(MIRROR)
+    ab = by_term(keyterms.compare_groups(counter, IN_A, ~IN_A))
+    ba = by_term(keyterms.compare_groups(counter, ~IN_A, IN_A))
+    assert set(ab.index) == set(ba.index) and len(ab) >= 4
+    for term in ab.index:
+        assert ba.loc[term, "z"] == pytest.approx(-ab.loc[term, "z"], abs=1e-12)
+        assert ba.loc[term, "count_a"] == ab.loc[term, "count_b"]
+
+
+def test_a_word_in_every_unit_is_compared():
+    df = by_term(keyterms.compare_groups(counter_of(MIRROR), IN_A, ~IN_A))
+    assert (df.loc["kazakhstan", "count_a"], df.loc["kazakhstan", "count_b"]) == (6, 2)
+    assert df.loc["kazakhstan", "z"] > 0
+    assert df.loc["troops", "z"] < 0  # 2 vs 3
+
+
+def test_rates_are_per_1000_of_all_the_groups_tokens():
+    # Filler words are too rare to be listed but still count in the group sizes.
+    df = by_term(keyterms.compare_groups(counter_of(MIRROR), IN_A, ~IN_A))
+    assert df.loc["kazakhstan", "rate_a"] == pytest.approx(6 / 40 * 1000)
+    assert df.loc["kazakhstan", "rate_b"] == pytest.approx(2 / 40 * 1000)
+
+
+def test_terms_below_the_minimum_count_are_left_out():
+    df = keyterms.compare_groups(counter_of(MIRROR), IN_A, ~IN_A)
+    assert ((df["count_a"] + df["count_b"]) >= keyterms.MIN_TERM_COUNT).all()
+    assert "alpha kazakhstan" not in set(df["term"])  # twice in all
+    everything = keyterms.compare_groups(counter_of(MIRROR), IN_A, ~IN_A, min_count=1)
+    assert {"alpha kazakhstan", "axaa"} <= set(everything["term"])
+    kept = by_term(everything).loc[df["term"], "z"].to_numpy()
+    assert np.allclose(kept, df["z"])  # leaving terms out moves no other z
+
+
+def test_ngram_order_limits_the_phrases_compared():
+    texts = ["armed gangs attacked almaty airport"] * 3 + ["peaceful protest almaty square"] * 3
+    mask = np.array([True] * 3 + [False] * 3)
+    unigrams = keyterms.compare_groups(counter_of(texts, 1), mask, ~mask)
+    assert not any(" " in t for t in unigrams["term"])
+    trigrams = set(keyterms.compare_groups(counter_of(texts, 3), mask, ~mask)["term"])
+    assert {"armed", "armed gangs", "armed gangs attacked"} <= trigrams
+
+
+def test_prior_comes_from_the_background_units():
+    # A fifth unit, in neither group, makes "troops" common in the background:
+    # the prior then pulls A's lead on troops toward zero.
+    texts = MIRROR + [" ".join(["troops"] * 30)]
+    groups = np.array([True, True, False, False, False]), np.array([False, False, True, True, False])
+    with_extra = by_term(keyterms.compare_groups(counter_of(texts), *groups))
+    without = by_term(keyterms.compare_groups(counter_of(texts, background=[1, 1, 1, 1, 0]), *groups))
+    assert with_extra.loc["troops", "count_b"] == without.loc["troops", "count_b"] == 3
+    assert abs(with_extra.loc["troops", "z"]) < abs(without.loc["troops", "z"])
 
 
 def test_compare_groups_masks_and_indices_agree():
-    by_index = keyterms.compare_groups(COUNTS, np.array([0, 3]), np.array([1, 2]), TERMS)
-    mask_a = np.array([True, False, False, True, False])
-    mask_b = np.array([False, True, True, False, False])
-    by_mask = keyterms.compare_groups(COUNTS, mask_a, mask_b, TERMS)
+    counter = counter_of(MIRROR)
+    by_index = keyterms.compare_groups(counter, np.array([0, 1]), np.array([2, 3]))
+    by_mask = keyterms.compare_groups(counter, IN_A, ~IN_A)
     assert by_index.equals(by_mask)
 
 
-def test_compare_groups_token_totals_from_units():
-    df = by_term(keyterms.compare_groups(COUNTS, [0], [1], TERMS, n_tokens=np.array([10, 20, 0, 0, 0])))
-    assert df.loc["troops", "rate_a"] == pytest.approx(4 / 10 * 1000)
-    assert df.loc["gangs", "rate_b"] == pytest.approx(2 / 20 * 1000)
-
-
 def test_compare_groups_rejects_empty_and_identical_groups():
+    counter = counter_of(MIRROR)
     with pytest.raises(ValueError, match="group A is empty"):
-        keyterms.compare_groups(COUNTS, [], [1, 2], TERMS)
+        keyterms.compare_groups(counter, [], [1, 2])
     with pytest.raises(ValueError, match="group B is empty"):
-        keyterms.compare_groups(COUNTS, [0], np.zeros(5, dtype=bool), TERMS)
+        keyterms.compare_groups(counter, [0], np.zeros(4, dtype=bool))
     with pytest.raises(ValueError, match="same units"):
-        keyterms.compare_groups(COUNTS, [0, 1], [1, 0], TERMS)
+        keyterms.compare_groups(counter, [0, 1], [1, 0])
     with pytest.raises(ValueError, match="length 3"):
-        keyterms.compare_groups(COUNTS, np.array([True, False, True]), [1], TERMS)
+        keyterms.compare_groups(counter, np.array([True, False, True]), [1])
     with pytest.raises(ValueError, match="out of range"):
-        keyterms.compare_groups(COUNTS, [7], [1], TERMS)
+        keyterms.compare_groups(counter, [7], [1])
 
 
 def test_overlapping_groups_are_allowed():
-    df = keyterms.compare_groups(COUNTS, [0], [0, 1, 2, 3, 4], TERMS)
-    assert by_term(df).loc["troops", "count_b"] == 8
+    df = keyterms.compare_groups(counter_of(MIRROR), [0], [0, 1, 2, 3])
+    assert by_term(df).loc["kazakhstan", "count_b"] == 8
 
 
 def test_top_terms_sides():
@@ -199,29 +312,31 @@ def test_top_terms_sides():
 # --- seeds ------------------------------------------------------------------
 
 
+def seed_texts():
+    return [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+
+
 @pytest.fixture(scope="module")
 def seed_counts():
-    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    texts = seed_texts()
     vectorizer = CountVectorizer(analyzer=lambda t: tokens.ngrams(tokens.tokenize(t)))
     counts = vectorizer.fit_transform(texts).tocsr()
     return counts, vectorizer.get_feature_names_out()
 
 
-def rest_of(i, n=5):
-    return np.array([j for j in range(n) if j != i])
+def only(i, n=5):
+    return np.arange(n) == i
 
 
-def test_seed_003_is_about_zas_and_militants(seed_counts):
-    counts, terms = seed_counts
-    df = keyterms.compare_groups(counts, [3], rest_of(3), terms)
+def test_seed_003_is_about_zas_and_militants():
+    df = keyterms.compare_groups(counter_of(seed_texts()), only(3), ~only(3))
     top = set(keyterms.top_terms(df, 15, "a")["term"])
     # 003 quotes CSTO Secretary General Zas and blames "militants"; no other seed does.
     assert {"zas", "militants"} & top
 
 
-def test_seed_004_is_about_tweets_and_protests(seed_counts):
-    counts, terms = seed_counts
-    df = keyterms.compare_groups(counts, [4], rest_of(4), terms)
+def test_seed_004_is_about_tweets_and_protests():
+    df = keyterms.compare_groups(counter_of(seed_texts()), only(4), ~only(4))
     top = set(keyterms.top_terms(df, 15, "a")["term"])
     # 004 embeds five tweets ("pic.twitter.com/...") and reports crowds and clashes with protesters.
     assert {"twitter", "pic twitter", "protesters", "protesting", "crowds"} & top

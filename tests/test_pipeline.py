@@ -146,6 +146,80 @@ def test_align_copies_versus_different_articles(seeds):
         align(seeds, a, "missing")
 
 
+# The user's settings reach every view: key terms, keyword in context, side by side.
+
+EAST = (
+    "Armed militants attacked the airport in Almaty overnight. Armed militants attacked police stations too. "
+    "Officials in Nur-Sultan said armed militants attacked the city hall.",
+    "Armed militants attacked government buildings, officials in Nur-Sultan said. "
+    "Armed militants attacked a television station. Troops now guard Astana.",
+)
+WEST = (
+    "Peaceful protesters gathered in the square of Almaty over gas prices. "
+    "Protesters demanded lower gas prices and marched to Astana.",
+    "Protesters demanded change as gas prices doubled. Crowds marched peacefully through Astana.",
+)
+
+
+def settings_corpus():
+    return corpus_of(*EAST, *WEST, sources=["East", "East", "West", "West"])
+
+
+def analysis_with(**settings):
+    return analyze(settings_corpus(), Settings(unit="article", **settings))
+
+
+def words_of(terms):
+    return {w for t in terms for w in str(t).split(" ")}
+
+
+def east_and_west_ids(a):
+    docs = a.documents
+    return docs.loc[docs["source"] == "East", "id"].iloc[0], docs.loc[docs["source"] == "West", "id"].iloc[0]
+
+
+def test_an_extra_stop_word_is_gone_from_key_terms_kwic_and_side_by_side():
+    plain, user = analysis_with(), analysis_with(extra_stop_words=("Militants",))
+    assert "militants" in words_of(key_terms(plain, "source:East", "source:West")["term"])
+    terms = key_terms(user, "source:East", "source:West")
+    assert "militants" not in words_of(terms["term"])
+    assert "armed attacked" in set(terms["term"])  # the phrase closes over the removed word
+    # Keyword in context reads the text as the analysis did.
+    assert keyword_in_context(plain, "armed attacked").empty
+    matches = keyword_in_context(user, "armed attacked")["match"]
+    assert len(matches) == 5 and (matches.str.lower() == "armed militants attacked").all()
+    with pytest.raises(SpecError, match="no content words"):
+        keyword_in_context(user, "militants")
+    east, west = east_and_west_ids(user)
+    assert "militants" in words_of(align(plain, east, west).distinctive["term"])
+    assert "militants" not in words_of(align(user, east, west).distinctive["term"])
+
+
+def test_ngram_order_one_gives_no_phrase_anywhere():
+    plain, user = analysis_with(), analysis_with(ngram_max=1)
+    assert key_terms(plain, "source:East", "source:West")["term"].str.contains(" ").any()
+    assert not key_terms(user, "source:East", "source:West")["term"].str.contains(" ").any()
+    east, west = east_and_west_ids(user)
+    assert align(plain, east, west).distinctive["term"].str.contains(" ").any()
+    assert not align(user, east, west).distinctive["term"].str.contains(" ").any()
+    assert len(keyword_in_context(plain, "armed militants")) == 5
+    with pytest.raises(SpecError, match="at most 1"):
+        keyword_in_context(user, "armed militants")
+
+
+def test_a_user_alias_merges_spellings_everywhere():
+    plain, user = analysis_with(), analysis_with(aliases=(("nur-sultan", "astana"),))
+    assert keyword_in_context(plain, "astana")["match"].str.lower().eq("astana").all()
+    matches = keyword_in_context(user, "astana")["match"]
+    assert sorted(matches.str.lower().unique()) == ["astana", "nur-sultan"]
+    assert len(matches) == 5
+    counts = key_terms(user, "source:East", "source:West").set_index("term")
+    assert "nur-sultan" not in counts.index
+    assert counts.loc["astana", "count_a"] + counts.loc["astana", "count_b"] == 5
+    east, west = east_and_west_ids(user)
+    assert "nur-sultan" not in words_of(align(user, east, west).distinctive["term"])
+
+
 # Hostile and odd input: each gives a clear message or a usable result.
 
 def test_fewer_than_two_articles_is_a_clear_error():

@@ -82,3 +82,10 @@ def test_min_df_prunes_terms_seen_in_too_few_units():
     table = tokenize_many(["gas prices", "gas troops", "airport"])
     v = build_vectors(table, Settings(ngram_max=1, min_df=2, max_df=1.0))
     assert list(v.terms) == ["gas"]
+
+
+def test_select_keeps_the_chosen_units_tokens_in_order():
+    table = tokenize_many(["troops arrived", "", "gas prices rose sharply", "protests spread"])
+    chosen = table.select(np.array([False, True, True, True]))
+    assert len(chosen) == 3
+    assert [chosen.unit_tokens(i) for i in range(3)] == [[], ["gas", "prices", "rose", "sharply"], ["protests", "spread"]]

@@ -2,9 +2,11 @@
 
 import streamlit as st
 
+from dashboard.keyterms import MIN_TERM_COUNT
+
 st.title("How it works")
 st.markdown(
-    """
+    f"""
 Framelens compares how outlets **frame** one event: which aspects they stress, which words they choose,
 what they leave out. Everything is computed from the words of the articles; nothing is sent anywhere.
 
@@ -15,7 +17,8 @@ what they leave out. Everything is computed from the words of the articles; noth
 2. **Units.** An article can mix framings, so up to 300 articles the analysis works on **passages**
    (paragraphs, long ones split); larger corpora are analysed article by article. You can choose in the sidebar.
 3. **Words.** Text is lower-cased and split into words; common words ("the", "said") are dropped and
-   spelling variants of one name are merged (Settings shows which). Single words and two-word phrases are counted.
+   spelling variants of one name are merged (Settings shows which). Single words and two-word phrases are counted
+   (Settings: longest phrase counted; your extra stop words and aliases apply in every view).
 4. **TF-IDF.** Each unit becomes a vector of term weights: a term counts more the more the unit uses it
    and the fewer units use it at all, so "troops" says more than "country".
 5. **Syndicated copies.** Texts published more than once (agency copy, reprints) are found by overlapping
@@ -48,8 +51,10 @@ what they leave out. Everything is computed from the words of the articles; noth
    this corpus is used; the Overview says which and why. Each lexicon's words are ordinary news vocabulary
    chosen from its codebook's definitions, not learnt from labelled data.
 8. **Key terms.** Two groups are compared with the weighted log-odds ratio with an informative prior
-   ("Fightin' Words", Monroe, Colaresi and Quinn 2008). Rare words get pulled towards the corpus average,
-   so a z-score above 1.96 (or below −1.96) means a difference unlikely to be chance, not just a word used once. A group is a cluster, a frame, an outlet,
+   ("Fightin' Words", Monroe, Colaresi and Quinn 2008). Every word and phrase the two groups use at
+   least {MIN_TERM_COUNT} times together is compared, including words found in nearly every article, which
+   clustering leaves out; rates are per 1,000 of all the group's words. Rare words get pulled towards the
+   corpus average, so a z-score above 1.96 (or below −1.96) means a difference unlikely to be chance, not just a word used once. A group is a cluster, a frame, an outlet,
    a value of any column the corpus carries (bias, topic, country, …), a date range or articles you choose; the
    same groups work on the command line (`python -m dashboard terms --a bias:left --b bias:right`).
 9. **Side by side.** Each sentence of one article is matched with the most similar sentence of the other

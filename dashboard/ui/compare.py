@@ -57,7 +57,7 @@ rows = tables.side_by_side_rows(al)
 
 
 def cell(text: str | None) -> str | None:
-    return None if text is None else safe.highlight(text, marks, a.aliases)
+    return None if text is None else safe.highlight(text, marks, a.aliases, a.stop_words)
 
 
 safe.render(safe.legend())

@@ -72,17 +72,23 @@ def plot_label(text: object, limit: int = 40) -> str:
     return esc(truncate(text, limit))
 
 
-def highlight(text: str, marks: Mapping[str, str], aliases: Mapping[str, str] | None = None) -> str:
+def highlight(
+    text: str,
+    marks: Mapping[str, str],
+    aliases: Mapping[str, str] | None = None,
+    stop_words: frozenset[str] = tokens.STOP_WORDS,
+) -> str:
     """Escaped text with vocabulary terms wrapped in styled spans.
 
     `marks` maps a term as the core writes it (content words joined by spaces,
     e.g. "state emergency") to a STYLES key. Words are matched the way the
-    tokenizer sees them, so a highlighted word is the one the analysis counted.
+    tokenizer sees them (pass the analysis' aliases and stop words), so a
+    highlighted word is the one the analysis counted.
     """
     spans = [(m.start(), m.end()) for m in tokens.TOKEN_RE.finditer(text)]
     content: list[tuple[str, int]] = []  # (normalised word, index into spans)
     for pos, (start, end) in enumerate(spans):
-        word = tokens.tokenize(text[start:end], aliases)
+        word = tokens.tokenize(text[start:end], aliases, stop_words)
         if word:
             content.append((word[0], pos))
     longest = max((len(t.split(" ")) for t in marks), default=0)
