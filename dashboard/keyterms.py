@@ -190,22 +190,27 @@ class NgramCounts:
         return np.where(self.codes[pos] == codes, self.counts[pos], 0)
 
 
-def _merge(a: NgramCounts, b: NgramCounts) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(codes, counts in a, counts in b) over the union of both code sets.
+def _merge(a: NgramCounts, b: NgramCounts, min_count: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(codes, counts in a, counts in b) of the codes a and b use at least min_count times together.
 
-    The smaller set is inserted into the larger one, so "A vs the rest" on a
-    large corpus costs a pass over the rest's codes, not a sort of them.
+    Only the smaller set is searched in the larger one: the larger one's codes
+    qualify on their own counts, since adding the other side's only raises them.
+    So "A vs the rest" of a large corpus costs one pass over the rest's codes.
     """
     swap = len(a.codes) < len(b.codes)
     big, small = (b, a) if swap else (a, b)
-    pos = np.searchsorted(big.codes, small.codes)
-    found = np.zeros(len(small.codes), dtype=bool)
-    inside = pos < len(big.codes)
-    found[inside] = big.codes[pos[inside]] == small.codes[inside]
-    codes = np.insert(big.codes, pos[~found], small.codes[~found])
-    y_big = np.insert(big.counts, pos[~found], 0)
+    big_at_small = big.lookup(small.codes)
+    big_keep = big.counts >= min_count
+    # Codes of the small side that qualify only together with the big side's count.
+    added = (small.counts + big_at_small >= min_count) & (big_at_small < min_count)
+    kept_codes = big.codes[big_keep]
+    where = np.searchsorted(kept_codes, small.codes[added])
+    codes = np.insert(kept_codes, where, small.codes[added])
+    y_big = np.insert(big.counts[big_keep].astype(np.int64), where, big_at_small[added])
     y_small = np.zeros(len(codes), dtype=np.int64)
-    y_small[np.searchsorted(codes, small.codes)] = small.counts
+    at = np.minimum(np.searchsorted(codes, small.codes), max(len(codes) - 1, 0))
+    listed = (codes[at] == small.codes) if len(codes) else np.zeros(len(small.codes), dtype=bool)
+    y_small[at[listed]] = small.counts[listed]
     return (codes, y_small, y_big) if swap else (codes, y_big, y_small)
 
 
@@ -380,9 +385,7 @@ def compare_groups(
     if np.array_equal(in_a, in_b):
         raise ValueError("groups A and B are the same units: nothing to compare")
     group_a, group_b = counter.count(in_a), counter.count(in_b)
-    codes, y_a, y_b = _merge(group_a, group_b)
-    keep = (y_a + y_b) >= max(int(min_count), 1)
-    codes, y_a, y_b = codes[keep], y_a[keep], y_b[keep]
+    codes, y_a, y_b = _merge(group_a, group_b, max(int(min_count), 1))
     background = counter.background
     return log_odds(
         y_a,

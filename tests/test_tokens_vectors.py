@@ -88,4 +88,5 @@ def test_select_keeps_the_chosen_units_tokens_in_order():
     table = tokenize_many(["troops arrived", "", "gas prices rose sharply", "protests spread"])
     chosen = table.select(np.array([False, True, True, True]))
     assert len(chosen) == 3
-    assert [chosen.unit_tokens(i) for i in range(3)] == [[], ["gas", "prices", "rose", "sharply"], ["protests", "spread"]]
+    expected = [[], ["gas", "prices", "rose", "sharply"], ["protests", "spread"]]
+    assert [chosen.unit_tokens(i) for i in range(3)] == expected

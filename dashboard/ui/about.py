@@ -54,9 +54,10 @@ what they leave out. Everything is computed from the words of the articles; noth
    ("Fightin' Words", Monroe, Colaresi and Quinn 2008). Every word and phrase the two groups use at
    least {MIN_TERM_COUNT} times together is compared, including words found in nearly every article, which
    clustering leaves out; rates are per 1,000 of all the group's words. Rare words get pulled towards the
-   corpus average, so a z-score above 1.96 (or below −1.96) means a difference unlikely to be chance, not just a word used once. A group is a cluster, a frame, an outlet,
-   a value of any column the corpus carries (bias, topic, country, …), a date range or articles you choose; the
-   same groups work on the command line (`python -m dashboard terms --a bias:left --b bias:right`).
+   corpus average, so a z-score above 1.96 (or below −1.96) means a difference unlikely to be chance, not
+   just a word used once. A group is a cluster, a frame, an outlet, a value of any column the corpus carries
+   (bias, topic, country, …), a date range or articles you choose; the same groups work on the command line
+   (`python -m dashboard terms --a bias:left --b bias:right`).
 9. **Side by side.** Each sentence of one article is matched with the most similar sentence of the other
    (cosine of TF-IDF). Sentences without a match above the threshold are what one article says and the other does not.
 
