@@ -47,6 +47,8 @@ from .tokens import TokenTable
 # term gets a finite log-odds instead of log(0).
 MISSING_TERM_ALPHA = 0.01
 
+NGRAMS_PER_SLICE = 2_000_000  # n-grams sorted at once when counting: bounds the memory it takes
+
 # An n-gram the two groups use fewer times than this together is left out:
 # such a term cannot reach |z| >= 1.96 between groups of similar size, and
 # leaving out the one-off typos and phrases keeps the table readable.
@@ -298,34 +300,40 @@ class NgramCounter:
         last = np.zeros(len(ids), dtype=bool)
         last[table.offsets[1:][table.lengths() > 0] - 1] = True
         crosses = np.zeros(len(ids), dtype=bool)  # an n-gram starting here would cross units
+        # Sorting every n-gram at once would hold 40,000 articles' bigrams in
+        # memory several times over; n-grams are sorted in slices by their first
+        # word's id instead, each slice about NGRAMS_PER_SLICE long. Slices
+        # cover increasing code ranges, so their results join already sorted.
+        cumulative = np.cumsum(unigrams)
+        n_slices = max(1, -(-len(ids) // NGRAMS_PER_SLICE))
+        cuts = np.searchsorted(cumulative, np.arange(1, n_slices) * (len(ids) / n_slices))
+        bounds = np.unique(np.concatenate([[0], cuts, [len(table.vocab)]]))
         for n in range(2, self.ngram_max + 1):
             span = len(ids) - n + 1
             if span <= 0:
                 break
             crosses = crosses[:span] | last[n - 2 : n - 2 + span]
-            codes, counts = self._count_codes(ids, n, span, crosses)
-            code_parts.append(codes)
-            count_parts.append(counts)
-        return NgramCounts(np.concatenate(code_parts), np.concatenate(count_parts), int(len(ids)))
+            usable, in_slice = ~crosses, np.empty(span, dtype=bool)
+            for low, high in zip(bounds[:-1], bounds[1:]):
+                np.greater_equal(ids[:span], low, out=in_slice)
+                in_slice &= usable
+                in_slice &= ids[:span] < high
+                codes, counts = self._count_codes(ids, n, np.flatnonzero(in_slice))
+                code_parts.append(codes)
+                count_parts.append(counts)
+        codes = np.concatenate(code_parts)
+        code_parts.clear()  # freed before the counts are joined
+        return NgramCounts(codes, np.concatenate(count_parts), int(len(ids)))
 
-    def _count_codes(
-        self, ids: np.ndarray, n: int, span: int, crosses: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Sorted distinct codes of the n-grams starting at 0..span-1 and their counts.
-
-        Built and sorted in place, with crossing n-grams set to -1 and cut off
-        after the sort, so 40,000 articles' bigrams need one int64 per token
-        (np.unique would hold three).
-        """
-        code = ids[:span].astype(np.int64)
+    def _count_codes(self, ids: np.ndarray, n: int, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Sorted distinct codes of the n-grams beginning at `starts`, and their counts."""
+        code = ids[starts].astype(np.int64)
         code += 1
         for j in range(1, n):
             code *= self.base
-            code += ids[j : j + span]
+            code += ids[starts + j]
             code += 1
-        code[crosses] = -1
         code.sort()
-        code = code[np.searchsorted(code, 0) :]
         if not len(code):
             return code, np.zeros(0, dtype=np.int32)
         changes = np.empty(len(code), dtype=bool)

@@ -194,6 +194,14 @@ def test_counter_counts_every_ngram_of_any_group_like_the_tokenizer(case, ngram_
     assert counter.background.n_tokens == n_tokens
 
 
+def test_counts_do_not_depend_on_how_many_ngrams_are_sorted_at_once(monkeypatch):
+    texts = seed_texts()
+    expected, _ = tokenizer_counts(texts, 3)
+    monkeypatch.setattr(keyterms, "NGRAMS_PER_SLICE", 500)  # the seeds' 2,000 bigrams in several slices
+    counter = counter_of(texts, 3)
+    assert as_counter(counter, counter.background) == expected
+
+
 # Two groups of 40 tokens each: "alpha" only in A, "beta" as often only in B,
 # "kazakhstan" in every unit three times as often in A, filler words once each.
 def filler(prefix, n):
