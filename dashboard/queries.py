@@ -56,16 +56,20 @@ def group_masks(analysis: Analysis, spec_a: str | GroupSpec, spec_b: str | Group
 def why_no_term_is_distinctive(analysis: Analysis, spec_a: str, spec_b: str, terms: pd.DataFrame) -> str | None:
     """Why the key terms of A against B show nothing, in plain words; None when some term is significant.
 
-    Two reasons differ for the reader: the groups use the same words at the
-    same rates (copies of one text), or they differ by less than chance
-    allows for groups of their size.
+    Three reasons differ for the reader: the groups are too small for any
+    term to reach the minimum count, they use the same words at the same
+    rates (copies of one text), or they differ by less than chance allows
+    for groups of their size.
     """
     if not terms.empty and terms["significant"].any():
         return None
     a, b = group_masks(analysis, spec_a, spec_b)
     n_tokens = np.asarray(analysis.vectors.n_tokens)
     size = f"group A has {int(n_tokens[a].sum()):,} words and group B {int(n_tokens[b].sum()):,}"
-    if terms.empty or not (terms["z"] != 0).any():
+    if terms.empty:
+        return (f"No term is distinctive: no word or phrase occurs {keyterms.MIN_TERM_COUNT} times in the two "
+                f"groups together ({size}). Choose larger groups.")
+    if not (terms["z"] != 0).any():
         return (f"No term is distinctive: the two groups use the same words equally often ({size}), "
                 "as copies of one text do. Choose groups that differ.")
     return (f"No term is distinctive: the groups differ in some words, but by no more than chance gives "

@@ -10,7 +10,15 @@ import pytest
 from dashboard.loading import article_id, corpus_hash, load_corpus, load_seed_corpus
 from dashboard.models import Article, Corpus, Settings
 from dashboard.pipeline import STAGES, AnalysisError, analyze
-from dashboard.queries import SpecError, align, key_terms, keyword_in_context, select_units
+from dashboard.queries import (
+    SpecError,
+    align,
+    key_terms,
+    keyword_in_context,
+    select_units,
+    why_no_term_is_distinctive,
+)
+
 
 def corpus_of(*texts, sources=None):
     sources = sources or [f"Outlet {i}" for i in range(len(texts))]
@@ -218,6 +226,14 @@ def test_a_user_alias_merges_spellings_everywhere():
     assert counts.loc["astana", "count_a"] + counts.loc["astana", "count_b"] == 5
     east, west = east_and_west_ids(user)
     assert "nur-sultan" not in words_of(align(user, east, west).distinctive["term"])
+
+
+def test_groups_too_small_for_any_term_to_count_are_told_so():
+    a = analyze(corpus_of("Troops arrived.", "Protesters marched.", "Gas prices rose sharply."), Settings(unit="article"))
+    terms = key_terms(a, "source:Outlet 0", "source:Outlet 1")
+    assert terms.empty
+    said = why_no_term_is_distinctive(a, "source:Outlet 0", "source:Outlet 1", terms)
+    assert "larger groups" in said and "group A has 2 words" in said
 
 
 # Hostile and odd input: each gives a clear message or a usable result.
