@@ -393,8 +393,7 @@ class WorkspaceStore:
     def load(self, key: str) -> Workspace:
         """The workspace saved under key; opening it counts as a use (retention starts again)."""
         if not is_key(key):
-            raise WorkspaceNotFound("The link's workspace key is not one this app makes (it may be cut short); "
-                                    "the sample corpus is shown instead.")
+            raise WorkspaceNotFound("The link's workspace key is not one this app makes (it may be cut short).")
         with self._faults("open the workspace"):
             with self._transaction() as db:  # expiry and the touch: one small write
                 now = self.clock()

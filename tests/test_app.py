@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+import random
 from collections import Counter
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -292,7 +293,7 @@ def test_a_small_corpus_uploads_and_is_analysed():
     no_exception(at)
     assert {m.label: m.value for m in at.metric}["Articles"] == "3"
     assert any("your upload" in c.value for c in at.sidebar.caption)
-    assert any("cannot travel in a link" in c.value for c in at.sidebar.caption)
+    assert "ws=" in _share_link(at)  # the upload travels as a saved workspace (more in the workspace tests)
     back = next(b for b in at.button if b.label == "Back to the sample corpus")
     back.click().run()
     assert {m.label: m.value for m in at.metric}["Articles"] == str(len(SEED_IDS))
@@ -680,3 +681,120 @@ def test_how_it_works_documents_the_three_bundled_lexicons():
     for name, source in [("crisis", "sample corpus"), ("policy", "Boydstun"), ("news", "Semetko and Valkenburg")]:
         assert f"**{name}**" in text and source in text
     assert "**auto**" in text
+
+
+# ---------------------------------------------------------------- saved workspaces (dashboard/workspaces.py)
+
+
+def _link_params(at: AppTest) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(_share_link(at)).query)
+
+
+def _open_link(at: AppTest, page: str = "overview") -> AppTest:
+    """A new session (no state shared with `at`) opening the link `at` shows."""
+    params = {k: v[-1] for k, v in _link_params(at).items()}
+    return run(page, params)
+
+
+def _articles_table(at: AppTest) -> pd.DataFrame:
+    return next(t.value for t in at.dataframe if "id" in t.value.columns)
+
+
+def test_an_upload_with_corrections_and_settings_reopens_from_its_link_in_a_new_session():
+    at = _upload(run(), TINY)
+    table = _articles_table(at)
+    first = table["id"].iloc[0]
+    at.session_state["fl_overrides"] = {first: {"source": "Corrected Outlet"}}  # what an edited cell leaves
+    at.run()
+    at.switch_page(PAGES["settings"]).run()
+    next(t for t in at.text_area if t.label == "Lexicon (TOML)").input(ECONOMY_LEXICON)
+    next(b for b in at.button if b.label == "Apply the lexicon").click().run()
+    no_exception(at)
+    params = _link_params(at)
+    key = params["ws"][0]
+    assert len(key) >= 22 and "Corrected" not in _share_link(at)  # a key, never the content
+    assert any("anyone holding the link can see the articles" in c.value for c in at.sidebar.caption)
+
+    other = _open_link(at)
+    no_exception(other)
+    assert {m.label: m.value for m in other.metric}["Articles"] == "3"
+    assert any("your upload" in c.value for c in other.sidebar.caption)
+    reopened = _articles_table(other)
+    assert sorted(reopened["id"]) == sorted(table["id"])
+    assert reopened.set_index("id").loc[first, "source"] == "Corrected Outlet"
+    assert frame_filter_options(other) == ["all", "economy", "none"]  # the user's own lexicon came along
+    assert _link_params(other)["ws"] == [key]  # opened, not copied: nothing changed yet
+    other.switch_page(PAGES["settings"]).run()
+    assert other.selectbox(key="fl_lexicon_chooser").value == "custom"
+
+
+def test_a_recipient_who_changes_a_workspace_gets_a_copy_and_the_senders_link_stays():
+    at = _upload(run(), TINY)
+    key = _link_params(at)["ws"][0]
+    other = _open_link(at)
+    doc = _articles_table(other)["id"].iloc[1]
+    other.session_state["fl_overrides"] = {doc: {"source": "Recipient Outlet"}}
+    other.run()
+    copy = _link_params(other)["ws"][0]
+    assert copy != key
+    sender_again = run(params={"ws": key})
+    assert "Recipient Outlet" not in set(_articles_table(sender_again)["source"])
+    assert "Recipient Outlet" in set(_articles_table(run(params={"ws": copy}))["source"])
+
+
+def test_settings_page_options_and_a_pasted_article_on_the_sample_travel_too():
+    at = run("settings", {"lexicon": "news"})
+    alias = next(t for t in at.text_area if t.label.startswith("Your alias table"))
+    alias.input("tokaev -> tokayev")
+    next(b for b in at.button if b.label == "Apply the alias table").click().run()
+    no_exception(at)
+    assert "ws" in _link_params(at) and _link_params(at)["lexicon"] == ["news"]
+    other = _open_link(at, "settings")
+    no_exception(other)
+    assert other.session_state["fl_tuning"]["aliases"] == (("tokaev", "tokayev"),)
+    assert other.session_state["lexicon"] == "news"
+    assert "tokaev -> tokayev" in next(t for t in other.text_area if t.label.startswith("Your alias table")).value
+
+
+@pytest.mark.parametrize("key", ["A" * 32, "not-a-key", "<b>x</b>"])
+def test_an_unknown_workspace_key_gives_a_notice_and_the_sample_corpus(key):
+    at = run(params={"ws": key})
+    no_exception(at)
+    assert any("workspace" in w and "sample corpus is shown" in w for w in warnings(at)), warnings(at)
+    assert all("<b>" not in w for w in warnings(at))  # the untrusted key is not echoed
+    assert {m.label: m.value for m in at.metric}["Articles"] == str(len(SEED_IDS))
+    assert "ws" not in _link_params(at)
+
+
+def test_with_saving_off_the_link_box_says_why_uploads_cannot_travel(monkeypatch):
+    monkeypatch.setenv("FRAMELENS_SAVE_WORKSPACES", "0")
+    at = _upload(run(), TINY)
+    no_exception(at)
+    assert "ws" not in _link_params(at)
+    assert any("does not save workspaces" in c.value for c in at.sidebar.caption)
+    opened = run(params={"ws": "A" * 32})
+    assert any("does not keep saved workspaces" in w for w in warnings(opened))
+
+
+def test_a_store_that_cannot_be_used_leaves_the_session_working_with_a_notice(monkeypatch, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("a file where the data folder should be")
+    monkeypatch.setenv("FRAMELENS_DATA_DIR", str(blocker / "data"))
+    at = _upload(run(), TINY)
+    no_exception(at)
+    assert {m.label: m.value for m in at.metric}["Articles"] == "3"  # the session's own copy
+    assert "ws" not in _link_params(at)
+    notices = [w.value for w in at.sidebar.warning]
+    assert any("workspace store cannot be used" in n for n in notices), notices
+    assert any("cannot carry your articles" in c.value for c in at.sidebar.caption)
+
+
+def test_a_workspace_over_the_limit_is_refused_with_a_notice(monkeypatch):
+    monkeypatch.setenv("FRAMELENS_MAX_WORKSPACE_MB", "0.01")  # 10 KB: less than the three articles take
+    rng = random.Random(0)
+    words = " ".join("".join(rng.choice("abcdefghij") for _ in range(7)) for _ in range(4000))  # compresses little
+    at = _upload(run(), TINY + [("big.txt", f"Troops in Almaty.\n\n{words}".encode(), "text/plain")])
+    no_exception(at)
+    assert {m.label: m.value for m in at.metric}["Articles"] == "4"
+    assert "ws" not in _link_params(at)
+    assert any("too large to save" in w.value for w in at.sidebar.warning)

@@ -43,7 +43,8 @@ def _store(**fields) -> None:
 
 st.title("Settings")
 st.info("Unit of analysis, clustering method and number of clusters are in the sidebar, so that they travel "
-        "in shared links. The options here apply to your session only.", icon=":material/info:")
+        "in shared links. The options here are saved with your workspace when you change them, so the "
+        "\"Copy link\" box's link carries them too.", icon=":material/info:")
 tuning = st.session_state.get(state.TUNING, {})
 defaults = state.Settings()
 
@@ -99,7 +100,8 @@ def _choose() -> None:
 st.session_state[CHOOSER] = CUSTOM if custom_in_use else state.lexicon_choice()  # follows the URL and the editor
 st.selectbox("Lexicon in use", options, key=CHOOSER, on_change=_choose,
              format_func=chooser_labels.get,
-             help="The choice of a bundled lexicon travels in shared links (parameter `lexicon`); your own does not.")
+             help="The choice of a bundled lexicon travels in shared links (parameter `lexicon`); your own "
+                  "travels in the saved workspace the link names (parameter `ws`).")
 
 app = _analysis_or_none()
 if app is not None:
@@ -154,7 +156,8 @@ st.caption("Spellings of one name are merged before counting (e.g. Tokaev → to
            "automatically; your table adds merges, or removes one with 'variant -> -'.")
 with st.form("fl_alias_form"):
     alias_text = st.text_area("Your alias table: one 'variant -> canonical' (or 'variant,canonical') per line",
-                              value=st.session_state.get(ALIAS_TEXT, ""), height=120)
+                              value=st.session_state.get(ALIAS_TEXT)
+                              or "\n".join(f"{v} -> {c}" for v, c in tuning.get("aliases", ())), height=120)
     if st.form_submit_button("Apply the alias table"):
         pairs, errors = aliases_mod.parse_alias_table(alias_text)
         try:

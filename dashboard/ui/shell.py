@@ -29,7 +29,7 @@ from dashboard import clusters as cluster_mod
 from dashboard import groups
 from dashboard import lexicons
 from dashboard.models import Settings
-from dashboard.ui import state
+from dashboard.ui import state, workspace
 
 UNITS = ["auto", "article", "passage"]
 METHODS = list(cluster_mod.METHODS)
@@ -37,6 +37,7 @@ K_CHOICES = ["auto"] + [str(k) for k in range(cluster_mod.K_MIN, cluster_mod.MAX
 
 # Every URL parameter the app reads, in the order links list them.
 URL_KEYS = {
+    "ws": "saved workspace: uploaded and pasted articles, corrections and Settings-page options",
     "unit": "unit of analysis: auto, article or passage",
     "method": "clustering method",
     "k": "number of clusters (auto or 2..50)",
@@ -223,6 +224,7 @@ def sidebar() -> View:
     """Draw the analysis controls and filters; remember them for the page."""
     st.session_state[LINK] = {}
     _check_unknown_params()
+    workspace.open_from_link()
     cs = state.current_corpus()
     for message in cs.errors:
         st.error("The corpus given with --corpus could not be used; the sample corpus is shown instead.")
@@ -303,13 +305,8 @@ def view_url(page_path: str) -> str:
 def share_link(page) -> None:
     """The copyable link, drawn last so every control has registered its value."""
     cs = state.current_corpus()
+    sync_param(workspace.PARAM, workspace.sync(cs))  # saves what changed; the link carries only the key
     with st.sidebar:
         st.subheader("Copy link to this view")
         st.code(view_url(page.url_path), language=None, wrap_lines=True)
-        private = cs.kind == "upload" or st.session_state.get(state.PASTED) or st.session_state.get(state.OVERRIDES)
-        if private:
-            st.caption("Uploaded or pasted articles and your corrections cannot travel in a link: "
-                       "it reopens on the sample corpus (or the server's --corpus folder).")
-        if st.session_state.get(state.TUNING):
-            st.caption("Options from the Settings page (TF-IDF, your own lexicon, aliases) are not part of the link; "
-                       "the choice of a bundled lexicon is.")
+        workspace.link_notes(cs)

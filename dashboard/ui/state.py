@@ -6,6 +6,7 @@ more than the lookup saves). The corpus itself is passed as an underscore
 parameter so Streamlit does not hash it. Uploaded and pasted articles and
 metadata corrections live in st.session_state, so one session never sees
 another's corpus; the shared cache can only be hit with the same content.
+A link carries them only as the key of a saved workspace (ui/workspace.py).
 """
 
 from __future__ import annotations
@@ -113,6 +114,7 @@ class CorpusState:
     errors: list[str]  # problems the user should see (may quote input: show as text)
     report: list[LoadIssue]  # the loader's per-item report, pasted items included
     correction_problems: list[CorrectionProblem] = dataclasses.field(default_factory=list)  # not applied
+    base_hash: str = ""  # content hash of the base corpus as loaded (before pasted articles and corrections)
 
 
 def _base() -> tuple[Corpus, str, list[str], list[LoadIssue]]:
@@ -148,7 +150,8 @@ def current_corpus() -> CorpusState:
         corpus = Corpus(articles, list(base.issues), dict(base.encodings), corpus_hash(articles))
         st.session_state["_fl_corpus_cache"] = (signature, corpus, problems)
     _, corpus, problems = st.session_state["_fl_corpus_cache"]
-    return CorpusState(corpus, corpus.content_hash, kind, errors, extra + list(corpus.issues), problems)
+    return CorpusState(corpus, corpus.content_hash, kind, errors, extra + list(corpus.issues), problems,
+                       base.content_hash)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
