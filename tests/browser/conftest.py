@@ -17,7 +17,7 @@ import os
 import shutil
 import signal
 import sys
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -110,7 +110,8 @@ def overview(overview_tab, server):
     traceback is reloaded instead.
     """
     tab = overview_tab
-    clean = (urlsplit(tab.url).path in ("", "/") and not urlsplit(tab.url).query
+    query = {key for key, _ in parse_qsl(urlsplit(tab.url).query)}
+    clean = (urlsplit(tab.url).path in ("", "/") and query <= {"ws"}  # the button below forgets a workspace too
              and not tab.locator('[data-testid="stException"]').count())
     if clean:
         expander = main(tab).get_by_test_id("stExpander").filter(has_text="Use your own articles")
