@@ -714,6 +714,8 @@ def test_an_upload_with_corrections_and_settings_reopens_from_its_link_in_a_new_
     key = params["ws"][0]
     assert len(key) >= 22 and "Corrected" not in _share_link(at)  # a key, never the content
     assert any("anyone holding the link can see the articles" in c.value for c in at.sidebar.caption)
+    at.switch_page(PAGES["overview"]).run()
+    assert any("anyone holding that link can see them" in c.value for c in at.main.caption)
 
     other = _open_link(at)
     no_exception(other)
@@ -772,6 +774,7 @@ def test_with_saving_off_the_link_box_says_why_uploads_cannot_travel(monkeypatch
     no_exception(at)
     assert "ws" not in _link_params(at)
     assert any("does not save workspaces" in c.value for c in at.sidebar.caption)
+    assert any("stay in your browser session" in c.value for c in at.main.caption)  # beside the uploader too
     opened = run(params={"ws": "A" * 32})
     assert any("does not keep saved workspaces" in w for w in warnings(opened))
 
@@ -798,3 +801,14 @@ def test_a_workspace_over_the_limit_is_refused_with_a_notice(monkeypatch):
     assert {m.label: m.value for m in at.metric}["Articles"] == "4"
     assert "ws" not in _link_params(at)
     assert any("too large to save" in w.value for w in at.sidebar.warning)
+
+
+def test_the_data_folder_can_come_from_the_secrets(monkeypatch, tmp_path):
+    monkeypatch.delenv("FRAMELENS_DATA_DIR")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["data_dir"] = str(tmp_path / "from-secrets")
+    at.run()
+    _upload(at, TINY)
+    no_exception(at)
+    assert "ws" in _link_params(at)
+    assert (tmp_path / "from-secrets" / "workspaces.sqlite3").is_file()

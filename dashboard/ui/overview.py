@@ -11,19 +11,20 @@ import streamlit as st
 from dashboard import queries, tables
 from dashboard.errors import FramelensError
 from dashboard.loading import EXTENSIONS, article_from_paste
-from dashboard.ui import safe, state, views
+from dashboard.ui import safe, state, views, workspace
 
 UPLOAD_TYPES = [ext.lstrip(".") for ext in EXTENSIONS] + ["gz"]  # what the loader reads
 MAX_TIMELINE_SOURCES = 12
 
 
 def corpus_controls() -> None:
-    """Upload, paste, back to the sample: all kept in this session only."""
+    """Upload, paste, back to the sample: kept in this session and its saved workspace (ui/workspace.py)."""
     with st.expander("Use your own articles", expanded=False):
         st.markdown(
             "Upload text files (`.txt`, `.md`), tables (`.csv`, `.tsv`), `.json` / `.jsonl`, "
-            "their `.gz` forms or `.zip` archives. Uploads stay in your browser session."
+            "their `.gz` forms or `.zip` archives, or paste an article below."
         )
+        st.caption(workspace.where_it_is_kept())
         names = st.session_state.get(state.UPLOAD_NAMES)
         if names:
             st.caption(f"In use: your upload of {len(names)} file(s):")
@@ -138,8 +139,8 @@ def articles_table(app: state.App) -> None:
         },
         on_change=_apply_edits, args=(editor_key, ids),
     )
-    st.caption("Outlet and date cells can be edited: corrections are kept for this session and the analysis reruns "
-               "with them. Article ids do not change.")
+    st.caption("Outlet and date cells can be edited: the analysis reruns with your corrections, which are saved "
+               "with your workspace like an upload. Article ids do not change.")
     _correction_problems(app.corpus_state)
     if st.session_state.get(state.OVERRIDES):
         if st.button("Undo all corrections"):

@@ -1,4 +1,4 @@
-"""Settings: TF-IDF options, the frame lexicon and the alias table (kept for this session)."""
+"""Settings: TF-IDF options, the frame lexicon and the alias table (kept in the session and its saved workspace)."""
 
 from __future__ import annotations
 

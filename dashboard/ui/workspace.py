@@ -182,6 +182,15 @@ def sync(cs: state.CorpusState) -> str | None:
     return new
 
 
+def where_it_is_kept() -> str:
+    """One sentence for the upload and correction controls: saved on the server (and who can see it), or not."""
+    cfg, _problems = config()
+    if not cfg.enabled:
+        return "This server does not save them: they stay in your browser session."
+    return ("They are saved on this server so that the \"Copy link\" box's link can reopen them: anyone holding "
+            f"that link can see them. Workspaces not opened for {cfg.retention_days:g} days are deleted.")
+
+
 def link_notes(cs: state.CorpusState) -> None:
     """What the link box says about the workspace: who can see it, or why the link cannot carry this session."""
     cfg, problems = config()
