@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.cluster.hierarchy import cut_tree, fcluster, linkage
 from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.decomposition import TruncatedSVD
 from sklearn.metrics import silhouette_score
@@ -22,7 +22,7 @@ from sklearn.preprocessing import normalize
 
 METHODS = ("agglomerative", "kmeans")
 K_MIN, K_MAX_AUTO = 2, 12
-MAX_K = 50  # largest k a user may ask for
+MAX_K = 200  # largest k the sidebar offers; any k up to the number of distinct units is honoured
 AGGLOMERATIVE_MAX_UNITS = 4_000  # above: the condensed distance matrix gets too big
 LSA_DIMS = 50  # dimensions of the dense reduction used for large corpora
 MINIBATCH_ABOVE = 10_000
@@ -138,6 +138,23 @@ def k_range(n_fit: int) -> range:
     return range(K_MIN, max(K_MIN, k_max) + 1)
 
 
+def _possible_k(k: int, X: np.ndarray, notices: list[str]) -> int:
+    """The user's k, unless no partition has k non-empty clusters: then the nearest possible, with a notice.
+
+    Units with identical vectors cannot be told apart, so the distinct rows
+    bound k, not only the number of units; any k within that is honoured.
+    """
+    if k < 1:
+        notices.append(f"k={k} is not a number of clusters; used k=1.")
+        return 1
+    distinct = len(np.unique(X, axis=0)) if k > 1 else 1
+    if k > distinct:
+        units = f"{X.shape[0]} units" + ("" if distinct == X.shape[0] else f" ({distinct} distinct)")
+        notices.append(f"k={k} is more clusters than there are {units}; used k={distinct}.")
+        return distinct
+    return k
+
+
 def fit_clusters(
     features: sp.csr_matrix,
     fit_rows: np.ndarray,
@@ -161,11 +178,7 @@ def fit_clusters(
         )
         method = "kmeans"
     if k is not None:
-        k_max = min(MAX_K, n_fit)
-        if k < 1 or k > k_max:
-            clipped = max(1, min(k, k_max))
-            notices.append(f"k={k} is out of range for {n_fit} units; used k={clipped}.")
-            k = clipped
+        k = _possible_k(k, X, notices)
 
     tree = linkage(X, method="average", metric="cosine") if method == "agglomerative" else None
 
@@ -173,7 +186,10 @@ def fit_clusters(
         if kk == 1:
             return np.zeros(n_fit, dtype=np.int64)
         if tree is not None:
-            return fcluster(tree, t=kk, criterion="maxclust")
+            flat = fcluster(tree, t=kk, criterion="maxclust")
+            # Tied merge heights can leave maxclust short of kk; cutting the
+            # merge sequence itself always gives exactly kk.
+            return flat if flat.max() == kk else cut_tree(tree, n_clusters=kk).ravel()
         return _kmeans(X, kk, seed)
 
     silhouettes: dict[int, float] = {}

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from dashboard.clusters import canonical_ids, fit_clusters, layout_2d, representatives
@@ -53,11 +54,43 @@ def test_copies_do_not_form_their_own_cluster_and_are_placed_with_their_original
     assert res.k == 2
 
 
-def test_k_out_of_range_is_clipped_with_a_notice():
+def test_k_beyond_the_units_is_clipped_with_a_notice():
     X = blobs([3, 3])
     res = fit_clusters(X, np.arange(6), k=10_000)
-    assert res.k <= 6
-    assert any("out of range" in n for n in res.notices)
+    assert res.k == 6
+    assert any("k=10000" in n and "6 units" in n for n in res.notices)
+
+
+def test_k_beyond_the_distinct_units_counts_the_distinct_ones():
+    X = sp.vstack([blobs([2, 2])] * 3).tocsr()  # 12 units, 4 distinct vectors
+    res = fit_clusters(X, np.arange(12), k=6)
+    assert res.k == 4
+    assert any("4 distinct" in n for n in res.notices)
+
+
+def generated_tfidf(n_docs, seed=0):
+    """TF-IDF rows of n distinct generated articles over one shared vocabulary, as clustering sees them."""
+    rng = np.random.default_rng(seed)
+    vocab = [f"w{i}" for i in range(2_000)]
+    texts = [" ".join(rng.choice(vocab, size=120)) for _ in range(n_docs)]
+    return sp.csr_matrix(TfidfVectorizer().fit_transform(texts))
+
+
+@pytest.mark.parametrize("method", ["kmeans", "agglomerative"])
+def test_a_possible_k_is_honoured_exactly_and_silently(method):
+    X = generated_tfidf(300)
+    res = fit_clusters(X, np.arange(300), method=method, k=100)
+    assert res.k == 100
+    assert len(np.unique(res.labels)) == 100
+    assert res.notices == []
+
+
+def test_tied_merge_heights_still_give_k_agglomerative_clusters():
+    # Four equidistant pairs: every cut between 1 and 8 clusters meets ties.
+    base = np.eye(4)
+    X = sp.csr_matrix(np.vstack([base, base * 0.999 + 0.001]))
+    res = fit_clusters(X, np.arange(8), method="agglomerative", k=3)
+    assert res.k == 3
 
 
 def test_unknown_method_is_a_clear_error():

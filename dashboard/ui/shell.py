@@ -40,7 +40,7 @@ URL_KEYS = {
     "ws": "saved workspace: uploaded and pasted articles, corrections and Settings-page options",
     "unit": "unit of analysis: auto, article or passage",
     "method": "clustering method",
-    "k": "number of clusters (auto or 2..50)",
+    "k": f"number of clusters (auto or {cluster_mod.K_MIN}..{cluster_mod.MAX_K})",
     "source": "source filter (repeatable)",
     "dates": "date filter: two ISO dates",
     "topic": "topic filter (repeatable), when the corpus has topics",
