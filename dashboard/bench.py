@@ -179,6 +179,136 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def _proc_kb(field: str) -> float | None:
+    """A VmRSS/VmHWM figure of this process in kB (Linux), or None."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return float(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def _reset_peak_rss() -> bool:
+    """Start a new high-water mark of resident memory (Linux >= 4.0), so a stage's own peak can be read."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+        return True
+    except OSError:
+        return False
+
+
+def _stories_run(corpus_arg: str, size: int | None, vary: float) -> dict:
+    """Runs in the child process: stories on one corpus as the pipeline would call them.
+
+    Cleaning and tokenising are timed apart ("prep"): the pipeline does them
+    anyway and hands stories its tokens. NMI is against the corpus's story
+    column when it has one; that column is never given to find_stories.
+    With vary > 0, each numeric parameter is also set to (1 - vary) and
+    (1 + vary) times its default, one at a time, and the NMI reported.
+    """
+    import dataclasses
+
+    from sklearn.metrics import normalized_mutual_info_score
+
+    from .cleaning import clean_article
+    from .loading import load_corpus
+    from .stories import StoryParams, find_stories, find_story_column
+    from .tokens import tokenize_many
+
+    t0 = time.perf_counter()
+    if corpus_arg.startswith("generated"):
+        articles = generated_corpus(size or 1000)
+    else:
+        articles = load_corpus([NAMED.get(corpus_arg, Path(corpus_arg))]).articles[: size or None]
+    texts = [clean_article(a, passages=False).text for a in articles]
+    tokens = tokenize_many(texts)
+    titles, dates = [a.title for a in articles], [a.date for a in articles]
+    prep = time.perf_counter() - t0
+    column = find_story_column([a.extra for a in articles])
+    reference = [a.extra.get(column) for a in articles] if column else None
+
+    def nmi(labels) -> float | None:
+        return round(float(normalized_mutual_info_score(reference, labels)), 4) if reference else None
+
+    rss_before = _proc_kb("VmRSS")
+    own_peak = _reset_peak_rss()
+    t0, c0 = time.perf_counter(), time.process_time()
+    result = find_stories(titles, texts, dates, text_tokens=tokens)
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    peak_after = _proc_kb("VmHWM")
+    out = {
+        "articles": len(articles),
+        "prep_s": prep,
+        "stories_s": wall,
+        "stories_cpu_s": cpu,
+        "stories_peak_mb": (peak_after - rss_before) / 1024 if own_peak and peak_after and rss_before else None,
+        "process_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "stories": len(result.stories),
+        "singletons": sum(s.size == 1 for s in result.stories),
+        "largest": result.stories[0].size if result.stories else 0,
+        "pairs_compared": result.candidate_pairs,
+        "reference_column": column,
+        "reference_groups": len(set(reference)) if reference else None,
+        "nmi": nmi(result.labels),
+    }
+    if vary > 0 and reference:
+        base = StoryParams()
+        varied = {}
+        for f in dataclasses.fields(StoryParams):
+            default = getattr(base, f.name)
+            for factor in (1 - vary, 1 + vary):
+                value = type(default)(round(default * factor) if isinstance(default, int) else default * factor)
+                r = find_stories(titles, texts, dates, text_tokens=tokens, params=dataclasses.replace(base, **{f.name: value}))
+                varied[f"{f.name}={value:g}"] = {"nmi": nmi(r.labels), "stories": len(r.stories)}
+        out["varied"] = varied
+    return out
+
+
+def measure_stories(corpus: str, size: int | None, runs: int, vary: float) -> dict:
+    """Median time and largest peak of `runs` fresh processes; the parameter sweep only in the first."""
+    results = []
+    for run in range(runs):
+        cmd = [sys.executable, "-m", "dashboard.bench", "--child", "--stories", corpus]
+        if size:
+            cmd += ["--sizes", str(size)]
+        if vary and run == 0:
+            cmd += ["--vary", str(vary)]
+        proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+        if proc.returncode != 0:
+            raise RuntimeError(f"stories run failed on {corpus} ({size}): {proc.stderr.strip()[-500:]}")
+        results.append(json.loads(proc.stdout))
+    first = results[0]
+    peaks = [r["stories_peak_mb"] for r in results if r["stories_peak_mb"] is not None]
+    return {
+        "corpus": corpus,
+        **{k: first[k] for k in ("articles", "stories", "singletons", "largest", "pairs_compared",
+                                 "reference_column", "reference_groups", "nmi")},
+        "runs": runs,
+        "median_prep_s": round(statistics.median(r["prep_s"] for r in results), 3),
+        "median_stories_s": round(statistics.median(r["stories_s"] for r in results), 3),
+        "median_stories_cpu_s": round(statistics.median(r["stories_cpu_s"] for r in results), 3),
+        "stories_peak_mb": round(max(peaks), 1) if peaks else None,
+        "process_peak_mb": round(max(r["process_peak_mb"] for r in results), 1),
+        **({"varied": first["varied"]} if "varied" in first else {}),
+    }
+
+
+def stories_table(rows: list[dict]) -> str:
+    cols = ["corpus", "articles", "stories", "singletons", "NMI", "stories s", "cpu s", "stories MB", "prep s", "pairs"]
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    for r in rows:
+        cells = [r["corpus"], f"{r['articles']:,}", f"{r['stories']:,}", f"{r['singletons']:,}",
+                 "" if r["nmi"] is None else f"{r['nmi']:.4f}", f"{r['median_stories_s']:.2f}",
+                 f"{r['median_stories_cpu_s']:.2f}", "" if r["stories_peak_mb"] is None else f"{r['stories_peak_mb']:.0f}",
+                 f"{r['median_prep_s']:.1f}", f"{r['pairs_compared']:,}"]
+        lines.append("| " + " | ".join(cells) + " |")
+        for name, v in r.get("varied", {}).items():
+            lines.append(f"|   {name} | | {v['stories']:,} | | {v['nmi']:.4f} | | | | | |")
+    return "\n".join(lines)
+
+
 APP_IDLE_JS = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
   return !!app && app.getAttribute('data-test-connection-state') === 'CONNECTED'
@@ -370,6 +500,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--limits", action="store_true",
                    help="time extreme inputs (a million key terms, a 1 MB paragraph) against their budgets; "
                         "exit 1 when one is over")
+    p.add_argument("--stories", action="store_true",
+                   help="time automatic stories alone (after cleaning and tokenising) and give their NMI "
+                        "against the corpus's story column")
+    p.add_argument("--vary", type=float, default=0.0,
+                   help="with --stories: also vary each story parameter by this fraction (e.g. 0.3) and give the NMI")
     p.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.app:
@@ -382,7 +517,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if all(r["within_budget"] for r in result.values()) else 1
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()] or [None]
     if args.child:
-        print(json.dumps(_one_run(args.corpora[0], sizes[0], args.unit)))
+        if args.stories:
+            print(json.dumps(_stories_run(args.corpora[0], sizes[0], args.vary)))
+        else:
+            print(json.dumps(_one_run(args.corpora[0], sizes[0], args.unit)))
         return 0
     rows = []
     for corpus in args.corpora:
@@ -391,9 +529,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"skipping {corpus}: {path} is absent; try `generated` instead", file=sys.stderr)
             continue
         for size in sizes:
-            print(f"running {corpus} size={size or 'all'} unit={args.unit} x{args.runs} ...", file=sys.stderr)
-            rows.append(measure(corpus, size, args.unit, args.runs))
-    print(table(rows))
+            if args.stories:
+                print(f"running stories on {corpus} size={size or 'all'} x{args.runs} ...", file=sys.stderr)
+                rows.append(measure_stories(corpus, size, args.runs, args.vary))
+            else:
+                print(f"running {corpus} size={size or 'all'} unit={args.unit} x{args.runs} ...", file=sys.stderr)
+                rows.append(measure(corpus, size, args.unit, args.runs))
+    print(stories_table(rows) if args.stories else table(rows))
     print(json.dumps(rows, indent=1))
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")

@@ -28,7 +28,10 @@ essential: the same words a year apart are another event. Dated articles are
 compared only within WINDOW_DAYS, and their similarity is multiplied by
 exp(-max(0, gap - 1) / DECAY_DAYS): same or next day counts fully (time
 zones, print editions); a week apart needs a much closer text. An article
-without a date is compared with every article on its text alone.
+without a date is compared with every article on its text alone. So that such
+articles cannot bridge the same words months apart into one story, a story's
+dated members never span more than MAX_SPAN_DAYS: a merge that would stretch
+it further is refused.
 
 Candidates, never all pairs. Similarities come from one sparse product of the
 truncated vectors whose columns are (term, time bucket) keys: each article is
@@ -93,8 +96,30 @@ class StoryParams:
     threshold: float = 0.15  # average similarity at which two groups are one story
     window_days: int = 7  # dated articles further apart are never one story
     decay_days: float = 7.0  # similarity falls by e every this many days beyond the first
+    max_span_days: int = 14  # dated members of one story lie within this many days
     max_postings: int = 200  # a term in more articles of one bucket is not a story's mark
     edge_floor: float = 0.5  # similarities below edge_floor * threshold are not kept
+
+    def __post_init__(self) -> None:
+        problems = [
+            f"{name} must be {rule}, got {getattr(self, name)!r}"
+            for name, rule, ok in (
+                ("title_weight", "at least 0", self.title_weight >= 0),
+                ("lead_weight", "at least 0", self.lead_weight >= 0),
+                ("lead_tokens", "at least 0", self.lead_tokens >= 0),
+                ("body_tokens", "at least 1", self.body_tokens >= 1),
+                ("top_terms", "at least 1", self.top_terms >= 1),
+                ("threshold", "in (0, 1]", 0 < self.threshold <= 1),
+                ("window_days", "at least 0", self.window_days >= 0),
+                ("decay_days", "above 0", self.decay_days > 0),
+                ("max_span_days", "at least window_days", self.max_span_days >= self.window_days),
+                ("max_postings", "at least 2", self.max_postings >= 2),
+                ("edge_floor", "in [0, 1]", 0 <= self.edge_floor <= 1),
+            )
+            if not ok
+        ]
+        if problems:
+            raise ValueError("story parameters: " + "; ".join(problems))
 
 
 @dataclass
@@ -120,7 +145,7 @@ class StoryResult:
 
 # ------------------------------------------------------------------ inputs
 
-_NUMBER_RE = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w])")
+_NUMBER_RE = re.compile(r"[0-9][0-9.,]*")  # plain, so the scan is fast; trailing punctuation is cut after
 NUMBER_CHARS = 600  # numbers are read from the title and this much of the text's start
 _MISSING_TITLES = frozenset({"", "unknown", "none", "nan", "null"})
 
@@ -137,18 +162,15 @@ def _is_missing(value: object) -> bool:
         return False
 
 
-_EPOCH = dt.date(1970, 1, 1)
-
-
 def _day_numbers(dates: Sequence[object], notices: list[str]) -> np.ndarray:
-    """Days since 1970 per article; -1 for missing or unreadable dates (unreadable ones reported)."""
+    """Day ordinals (0001-01-01 is 1) per article; -1 for missing or unreadable dates (unreadable ones reported)."""
     days = np.full(len(dates), -1, dtype=np.int64)
     bad = 0
     for i, d in enumerate(dates):
         if _is_missing(d):
             continue
         try:
-            days[i] = (dt.date.fromisoformat(str(d).strip()[:10]) - _EPOCH).days
+            days[i] = dt.date.fromisoformat(str(d).strip()[:10]).toordinal()
         except ValueError:
             bad += 1
     if bad:
@@ -206,7 +228,7 @@ def _numbers(title: str, text: str) -> list[str]:
     """Figures in the title and the start of the text, as terms ("#69", "#8.2"); one-digit ones left out."""
     out = []
     for m in _NUMBER_RE.findall(f"{title}\n{text[:NUMBER_CHARS]}"):
-        m = m.replace(",", "")
+        m = m.rstrip(".,").replace(",", "")
         if len(m) >= 2:  # "1" and "9" name nothing; "69" or "2020" might
             out.append("#" + m)
     return out
@@ -362,14 +384,18 @@ def _similar_pairs(X: sp.csr_matrix, days: np.ndarray, p: StoryParams) -> tuple[
 # ------------------------------------------------------------------ clustering
 
 
-def _average_linkage(n: int, i: np.ndarray, j: np.ndarray, s: np.ndarray, threshold: float) -> np.ndarray:
+def _average_linkage(
+    n: int, i: np.ndarray, j: np.ndarray, s: np.ndarray, threshold: float,
+    days: np.ndarray | None = None, max_span: float = math.inf,
+) -> np.ndarray:
     """Group-average agglomerative clustering on a sparse similarity graph; a group number per article.
 
     Missing pairs count as similarity 0, so this is exact average linkage over
-    the full matrix, stopped at `threshold`, computed only from the edges. The
-    heap holds (-average, a, b); entries made stale by a merge are recognised
-    by the clusters' version numbers. Ties break on cluster numbers, so the
-    result is deterministic.
+    the full matrix, stopped at `threshold`, computed only from the edges. A
+    merge whose dated members (days >= 0) would span more than max_span days
+    is refused. The heap holds (-average, a, b); entries made stale by a merge
+    are recognised by the clusters' version numbers. Ties break on cluster
+    numbers, so the result is deterministic.
     """
     # Two groups merge only if some pair across them reaches the threshold (an
     # average never exceeds its largest term), so stories lie inside the
@@ -385,6 +411,9 @@ def _average_linkage(n: int, i: np.ndarray, j: np.ndarray, s: np.ndarray, thresh
             adj[b][a] = adj[b].get(a, 0.0) + w
     size = [1] * n
     version = [0] * n
+    known = days.tolist() if days is not None else [-1] * n
+    lo = [d if d >= 0 else math.inf for d in known]  # first and last day of each group's dated members
+    hi = [d if d >= 0 else -math.inf for d in known]
     heap = [(-w, a, b, 0, 0) for a in range(n) for b, w in adj[a].items() if a < b and w >= threshold]
     heapq.heapify(heap)
     parent = list(range(n))
@@ -394,6 +423,8 @@ def _average_linkage(n: int, i: np.ndarray, j: np.ndarray, s: np.ndarray, thresh
             continue
         if -neg < threshold:
             break
+        if max(hi[a], hi[b]) - min(lo[a], lo[b]) > max_span:
+            continue  # the same words too far apart in time: this pair of groups stays apart
         if len(adj[a]) < len(adj[b]):
             a, b = b, a  # merge the smaller neighbourhood into the larger
         parent[b] = a
@@ -405,6 +436,7 @@ def _average_linkage(n: int, i: np.ndarray, j: np.ndarray, s: np.ndarray, thresh
         adj[b] = {}
         size[a] += size[b]
         size[b] = 0
+        lo[a], hi[a] = min(lo[a], lo[b]), max(hi[a], hi[b])
         version[a] += 1
         for c, w in adj[a].items():
             avg = w / (size[a] * size[c])
@@ -430,7 +462,7 @@ def _title_or_none(title: object) -> str | None:
 
 
 def _iso_day(day: int) -> str:
-    return (_EPOCH + dt.timedelta(days=int(day))).isoformat()
+    return dt.date.fromordinal(int(day)).isoformat()
 
 
 def _label(title: str, first: str | None, last: str | None) -> str:
@@ -517,8 +549,6 @@ def find_stories(
         raise ValueError(f"{len(titles)} titles, {n} texts and {len(dates)} dates: they must pair up one to one")
     if text_tokens is not None and len(text_tokens) != n:
         raise ValueError(f"{len(text_tokens)} token lists for {n} texts: they must pair up one to one")
-    if params.threshold <= 0 or params.top_terms < 1 or params.decay_days <= 0:
-        raise ValueError("threshold, top_terms and decay_days must be positive")
     notices: list[str] = []
     days = _day_numbers(dates, notices)
     if n == 0:
@@ -532,7 +562,7 @@ def find_stories(
     blocks, vocab = _weighted_counts(text_tokens, title_tokens, numbers, params)
     X = _weights(blocks, len(vocab), params.top_terms)
     i, j, s, compared = _similar_pairs(X, days, params)
-    groups = _average_linkage(n, i, j, s, params.threshold)
+    groups = _average_linkage(n, i, j, s, params.threshold, days, params.max_span_days)
     labels = canonical_ids(groups)
     undated = int((days < 0).sum())
     if undated:

@@ -141,11 +141,26 @@ def budget_stories(dates):
     return find_stories([t for t, _ in BUDGET], [x for _, x in BUDGET], dates)
 
 
-def test_the_same_event_words_a_year_apart_are_two_stories():
-    close = budget_stories(["2020-05-01", "2020-05-02", "2020-05-01"])
+@pytest.mark.parametrize("year", [2020, 1950])
+def test_the_same_event_words_a_year_apart_are_two_stories(year):
+    close = budget_stories([f"{year}-05-01", f"{year}-05-02", f"{year}-05-01"])
     assert close.labels[0] == close.labels[1]
-    apart = budget_stories(["2020-05-01", "2021-05-02", "2020-05-01"])
+    apart = budget_stories([f"{year}-05-01", f"{year + 1}-05-02", f"{year}-05-01"])
     assert apart.labels[0] != apart.labels[1]
+    assert apart.stories[int(apart.labels[1]) - 1].first_date == f"{year + 1}-05-02"
+
+
+def test_an_undated_article_does_not_bridge_the_same_words_a_year_apart():
+    # The undated report matches both dated ones on its text; the two dated
+    # reports a year apart must still be two stories, and it joins one of them.
+    titles = [BUDGET[0][0], BUDGET[1][0], BUDGET[0][0], BUDGET[2][0]]
+    texts = [BUDGET[0][1], BUDGET[1][1], BUDGET[0][1] + " " + BUDGET[1][1], BUDGET[2][1]]
+    dates = ["2020-05-01", "2021-05-02", None, "2020-05-01"]
+    result = find_stories(titles, texts, dates)
+    assert result.labels[0] != result.labels[1]
+    assert result.labels[2] in (result.labels[0], result.labels[1])
+    unbounded = find_stories(titles, texts, dates, params=StoryParams(max_span_days=10**6))
+    assert unbounded.labels[0] == unbounded.labels[1] == unbounded.labels[2]
 
 
 def test_an_article_without_a_date_is_grouped_by_its_text_and_reported():
@@ -189,6 +204,13 @@ def test_an_untitled_story_is_named_by_its_key_terms():
 def test_mismatched_inputs_are_a_clear_error():
     with pytest.raises(ValueError, match="pair up"):
         find_stories(["a", "b"], ["x"], [None])
+
+
+def test_impossible_parameters_are_a_clear_error():
+    with pytest.raises(ValueError, match="threshold must be in"):
+        StoryParams(threshold=0)
+    with pytest.raises(ValueError, match="top_terms must be at least 1"):
+        StoryParams(top_terms=0)
 
 
 def test_no_articles_no_stories():
