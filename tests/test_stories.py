@@ -218,7 +218,54 @@ def test_no_articles_no_stories():
     assert len(result.labels) == 0 and result.stories == []
 
 
+def test_the_sample_corpus_is_one_story():
+    from dashboard.cleaning import clean_article
+    from dashboard.loading import load_seed_corpus
+
+    articles = load_seed_corpus().articles
+    texts = [clean_article(a, passages=False).text for a in articles]
+    result = find_stories([a.title for a in articles], texts, [a.date for a in articles])
+    assert len(result.stories) == 1
+    assert result.stories[0].first_date == "2022-01-06" and result.stories[0].last_date == "2022-01-07"
+
+
 # --------------------------------------------------------------- scaling
+
+
+def test_every_pair_within_the_window_sharing_a_term_is_compared_and_no_other():
+    # Against all pairs computed directly: the (term, week) index must neither miss
+    # a pair nor let one through from outside the window.
+    from dashboard import stories
+
+    rng = random.Random(1)
+    vocab = [f"w{i}" for i in range(400)]
+    n = 300
+    texts = [" ".join(rng.choices(vocab, k=30)) for _ in range(n)]
+    dates = [None if rng.random() < 0.2 else f"2020-01-{rng.randint(1, 28):02d}" for _ in range(n)]
+    params = StoryParams(edge_floor=0.0, top_terms=10, window_days=3, max_span_days=3)
+    days = stories._day_numbers(dates, [])
+    blocks, vocabulary = stories._weighted_counts(
+        tokenize_many(texts), tokenize_many([""] * n), stories._table_from_lists([[] for _ in texts]), params
+    )
+    X = stories._weights(blocks, len(vocabulary), params.top_terms)
+    i, j, s, _ = stories._similar_pairs(X, days, params)
+    found = dict(zip(zip(i.tolist(), j.tolist()), s.tolist()))
+    dense = (X @ X.T).toarray()
+    expected = {}
+    for a in range(n):
+        for b in range(a + 1, n):
+            if dense[a, b] <= 0:
+                continue
+            if days[a] >= 0 and days[b] >= 0:
+                gap = abs(days[a] - days[b])
+                if gap <= params.window_days:
+                    expected[(a, b)] = dense[a, b] * np.exp(-max(gap - 1, 0) / params.decay_days)
+            else:
+                expected[(a, b)] = dense[a, b]
+    assert set(found) == set(expected)
+    assert max(abs(found[k] - expected[k]) for k in expected) < 1e-9
+    assert any(days[a] < 0 for a, _ in expected) and any(days[a] >= 0 and days[b] >= 0 for a, b in expected)
+
 
 
 def generated(n_events, per_day, dated=True, seed=0):
