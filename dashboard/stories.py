@@ -209,12 +209,13 @@ def _weighted_counts(
         indptr = np.concatenate([[0], np.cumsum(kept)])
         within = np.arange(indptr[-1]) - np.repeat(indptr[:-1], kept)  # position in its article
         cols = text_tokens.ids[np.repeat(text_tokens.offsets[lo:hi], kept) + within]
-        weight = np.where(within < p.lead_tokens, 1.0 + p.lead_weight, 1.0)
+        weight = np.where(within < p.lead_tokens, 1.0 + p.lead_weight, 1.0).astype(np.float32)
         block = sp.csr_matrix((weight, cols, indptr), shape=(hi - lo, len(vocab)))
         for table, remap, w in ((title_tokens, title_map, p.title_weight), (numbers, number_map, 1.0 + p.lead_weight)):
             a, b = table.offsets[lo], table.offsets[hi]
             zone = sp.csr_matrix(
-                (np.full(b - a, w), remap[table.ids[a:b]], table.offsets[lo : hi + 1] - a), shape=block.shape
+                (np.full(b - a, w, dtype=np.float32), remap[table.ids[a:b]].astype(np.int32), table.offsets[lo : hi + 1] - a),
+                shape=block.shape,
             )
             block = block + zone
         block.sum_duplicates()
@@ -254,7 +255,9 @@ def _weights(blocks: list[sp.csr_matrix], n_terms: int, top_terms: int) -> sp.cs
 
 def _top_terms(counts: sp.csr_matrix, idf: np.ndarray, top_terms: int) -> sp.csr_matrix:
     n = counts.shape[0]
-    X = sp.csr_matrix(((1.0 + np.log(counts.data)) * idf[counts.indices], counts.indices, counts.indptr), shape=counts.shape)
+    X = sp.csr_matrix(
+        ((1.0 + np.log(counts.data.astype(np.float64))) * idf[counts.indices], counts.indices, counts.indptr), shape=counts.shape
+    )
     X.eliminate_zeros()
     lengths = np.diff(X.indptr)
     if (lengths > top_terms).any():
@@ -300,24 +303,53 @@ def _chunked_products(Q: sp.csr_matrix, P: sp.csr_matrix, row_ids: np.ndarray | 
         start = stop
 
 
+DATED_BLOCK = 4_000  # dated articles whose keys are built at once: bounds the index's memory
+
+
 def _dated_products(X: sp.csr_matrix, days: np.ndarray, dated: np.ndarray, p: StoryParams):
     """Products of dated articles with the dated articles of their own and neighbouring buckets.
 
-    Columns are (term, bucket) keys, buckets window_days wide. The index row
-    of a key lists the articles holding that term in that bucket or in the
-    bucket before or after, so an article asking its own keys meets exactly
-    the articles at most one bucket away that share a top term. A key held by
-    more than max_postings articles is left out of the index.
+    Buckets are window_days wide. Articles are taken in blocks of whole,
+    consecutive buckets (about DATED_BLOCK articles); a block's articles ask
+    an index of the block plus the bucket on either side, so memory follows
+    the block, not the corpus, and every pair at most one bucket apart is met.
+    """
+    window = max(int(p.window_days), 1)
+    bucket = days // window
+    by_time = dated[np.argsort(bucket[dated], kind="stable")]
+    b = bucket[by_time]
+    edges = np.flatnonzero(np.diff(b)) + 1  # where a new bucket starts
+    bucket_starts = np.concatenate([[0], edges]) if len(b) else np.zeros(0, dtype=np.int64)
+    start = 0
+    while start < len(bucket_starts):
+        # Whole buckets up to DATED_BLOCK articles (at least one bucket).
+        limit = bucket_starts[start] + DATED_BLOCK
+        stop = max(int(np.searchsorted(bucket_starts, limit, side="right")), start + 1)
+        lo = bucket_starts[start]
+        hi = bucket_starts[stop] if stop < len(bucket_starts) else len(by_time)
+        b_lo, b_hi = b[lo], b[hi - 1]
+        around = slice(int(np.searchsorted(b, b_lo - 1)), int(np.searchsorted(b, b_hi + 1, side="right")))
+        yield from _window_products(X, bucket, by_time[lo:hi], by_time[around], p)
+        start = stop
+
+
+def _window_products(X: sp.csr_matrix, bucket: np.ndarray, asking: np.ndarray, indexed: np.ndarray, p: StoryParams):
+    """Products of `asking` articles with the `indexed` ones (a superset) at most one bucket away.
+
+    Columns are (term, bucket) keys. The index row of a key lists the articles
+    holding that term in that bucket or the bucket before or after, so an
+    article asking its own keys meets exactly the articles at most one bucket
+    away that share a top term. A key held by more than max_postings articles
+    is left out of the index.
     """
     n = X.shape[0]
-    sub = X[dated]
+    sub = X[indexed]
     if sub.nnz == 0:
-        return iter(())
-    window = max(int(p.window_days), 1)
-    bucket = days[dated] // window
-    bucket = bucket - bucket.min()
-    nb = int(bucket.max()) + 2  # a gap, so the last bucket of a term never neighbours the next term
-    base = sub.indices.astype(np.int64) * nb + np.repeat(bucket, np.diff(sub.indptr))
+        return
+    b = bucket[indexed]
+    b = b - b.min()
+    nb = int(b.max()) + 2  # a gap, so the last bucket of a term never neighbours the next term
+    base = sub.indices.astype(np.int64) * nb + np.repeat(b, np.diff(sub.indptr))
     order = np.argsort(base)
     ordered = base[order]
     first = np.ones(len(ordered), dtype=bool)
@@ -325,11 +357,10 @@ def _dated_products(X: sp.csr_matrix, days: np.ndarray, dated: np.ndarray, p: St
     starts = np.flatnonzero(first)
     keys = ordered[starts]
     n_keys = len(keys)
-    key_sorted = np.cumsum(first) - 1
-    del ordered, first
-    usable = np.diff(np.append(starts, len(order))) <= p.max_postings
-    held = usable[key_sorted]
-    owner = np.repeat(dated.astype(np.int32), np.diff(sub.indptr))
+    key_sorted = (np.cumsum(first) - 1).astype(np.int32)
+    del ordered, first, base
+    held = (np.diff(np.append(starts, len(order))) <= p.max_postings)[key_sorted]
+    owner = np.repeat(indexed.astype(np.int32), np.diff(sub.indptr))
     own_index = sp.csr_matrix(
         (sub.data[order[held]], owner[order[held]],
          np.concatenate([[0], np.cumsum(np.bincount(key_sorted[held], minlength=n_keys))])),
@@ -344,10 +375,12 @@ def _dated_products(X: sp.csr_matrix, days: np.ndarray, dated: np.ndarray, p: St
         shape=(n_keys, n_keys),
     )
     index = (near @ own_index).tocsr()
+    del near, own_index
     key_of = np.empty(len(order), dtype=np.int32)
     key_of[order] = key_sorted
-    queries = sp.csr_matrix((sub.data, key_of, sub.indptr), shape=(len(dated), n_keys))
-    return _chunked_products(queries, index, dated)
+    queries = sp.csr_matrix((sub.data, key_of, sub.indptr), shape=(len(indexed), n_keys))
+    asks = np.flatnonzero(np.isin(indexed, asking))
+    yield from _chunked_products(queries[asks], index, indexed[asks])
 
 
 def _undated_products(X: sp.csr_matrix, undated: np.ndarray, p: StoryParams):

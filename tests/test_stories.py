@@ -232,10 +232,13 @@ def test_the_sample_corpus_is_one_story():
 # --------------------------------------------------------------- scaling
 
 
-def test_every_pair_within_the_window_sharing_a_term_is_compared_and_no_other():
+@pytest.mark.parametrize("block", [4_000, 25])
+def test_every_pair_within_the_window_sharing_a_term_is_compared_and_no_other(block, monkeypatch):
     # Against all pairs computed directly: the (term, week) index must neither miss
-    # a pair nor let one through from outside the window.
+    # a pair nor let one through from outside the window, also across blocks of weeks.
     from dashboard import stories
+
+    monkeypatch.setattr(stories, "DATED_BLOCK", block)
 
     rng = random.Random(1)
     vocab = [f"w{i}" for i in range(400)]
