@@ -1,17 +1,13 @@
 """Stories: articles about one event grouped together, without being told how many events there are."""
 
 import datetime as dt
-import os
 import random
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from dashboard.stories import StoryParams, find_stories, find_story_column, stories_from_column
 from dashboard.tokens import tokenize_many
-
-CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
 
 # Three outlets, four events in the same three days, each outlet in its own words; one lone story.
 # (outlet, event, date, title, text)
@@ -347,13 +343,8 @@ def test_the_story_column_is_found_by_its_usual_names():
 # --------------------------------------------------------------- real corpus
 
 
-@pytest.mark.corpus
-def test_allsides_event_groups_are_recovered_without_a_count():
-    path = CORPORA / "allsides_events.jsonl.gz"
-    if not path.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{path} is absent: CI must have the shared corpora")
-        pytest.skip("shared corpora are absent")
+def test_allsides_event_groups_are_recovered_without_a_count(shared_corpus):
+    path = shared_corpus("allsides_events.jsonl.gz")
     from sklearn.metrics import normalized_mutual_info_score
 
     from dashboard.cleaning import clean_article
