@@ -11,6 +11,7 @@ import json
 import sys
 from pathlib import Path
 
+from .clusters import DEFAULT_METHOD, METHODS
 from .errors import FramelensError
 from .groups import GroupSpec, short_syntax, syntax_help
 from .lexicons import AUTO, CHOICES, lexicon_text
@@ -47,7 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     def common(p):
         p.add_argument("paths", nargs="+", help="files or folders of articles")
         p.add_argument("--unit", choices=["auto", "article", "passage"], default="auto")
-        p.add_argument("--method", choices=["agglomerative", "kmeans"], default="kmeans")
+        p.add_argument("--method", choices=list(METHODS), default=DEFAULT_METHOD,
+                       help="; ".join(f"{m.name}: {m.help}" for m in METHODS.values()))
         p.add_argument("--k", type=_positive_int, default=None, help="number of clusters (default: chosen by silhouette)")
         p.add_argument("--frames", default=AUTO, metavar="NAME|FILE.toml",
                        help=f"frame lexicon: {', '.join(CHOICES)} (default {AUTO}: the bundled one covering "
@@ -84,7 +86,7 @@ def _settings(args) -> Settings:
         lexicon, frames_toml = AUTO, lexicon_text(choice)
     return Settings(
         unit=getattr(args, "unit", "auto"),
-        method=getattr(args, "method", "kmeans"),
+        method=getattr(args, "method", DEFAULT_METHOD),
         k=getattr(args, "k", None),
         lexicon=lexicon,
         frames_toml=frames_toml,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 import scipy.sparse as sp
@@ -20,7 +21,8 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import normalize
 
-METHODS = ("agglomerative", "kmeans")
+from .errors import SettingsError
+
 K_MIN, K_MAX_AUTO = 2, 12
 MAX_K = 200  # largest k the sidebar offers; any k up to the number of distinct units is honoured
 AGGLOMERATIVE_MAX_UNITS = 4_000  # above: the condensed distance matrix gets too big
@@ -155,6 +157,60 @@ def _possible_k(k: int, X: np.ndarray, notices: list[str]) -> int:
     return k
 
 
+Cutter = Callable[[int], np.ndarray]  # k -> a label per row
+
+
+@dataclass(frozen=True)
+class Method:
+    """A clustering method: how to prepare a fit on dense rows, then cut it at any k.
+
+    `prepare(X, seed)` returns a function giving k labels for the rows of X.
+    `search(X_sample, k, seed)` labels the k-search sample; None means cutting
+    the prepared fit is cheap enough to search with (a tree is cut at every k
+    for free). `max_units` bounds what the method can hold in memory; above it
+    k-means is used, with a notice. Adding a method is one entry in METHODS.
+    """
+
+    name: str
+    help: str
+    prepare: Callable[[np.ndarray, int], Cutter]
+    search: Callable[[np.ndarray, int, int], np.ndarray] | None = None
+    max_units: int | None = None
+
+
+def _kmeans_cutter(X: np.ndarray, seed: int) -> Cutter:
+    return lambda k: _kmeans(X, k, seed)
+
+
+def _agglomerative_cutter(X: np.ndarray, seed: int) -> Cutter:
+    tree = linkage(X, method="average", metric="cosine")
+
+    def cut(k: int) -> np.ndarray:
+        flat = fcluster(tree, t=k, criterion="maxclust")
+        # Tied merge heights can leave maxclust short of k; cutting the
+        # merge sequence itself always gives exactly k.
+        return flat if flat.max() == k else cut_tree(tree, n_clusters=k).ravel()
+
+    return cut
+
+
+METHODS: dict[str, Method] = {
+    "kmeans": Method(
+        "kmeans",
+        "k-means on the cosine-normalised rows; scales to large corpora",
+        _kmeans_cutter,
+        search=lambda X, k, seed: _kmeans(X, k, seed, n_init=1),
+    ),
+    "agglomerative": Method(
+        "agglomerative",
+        "average-linkage agglomerative clustering with cosine distance",
+        _agglomerative_cutter,
+        max_units=AGGLOMERATIVE_MAX_UNITS,
+    ),
+}
+DEFAULT_METHOD = "kmeans"
+
+
 def fit_clusters(
     features: sp.csr_matrix,
     fit_rows: np.ndarray,
@@ -165,42 +221,38 @@ def fit_clusters(
     """Cluster the fit rows, place the other rows at their nearest centroid."""
     notices: list[str] = []
     if method not in METHODS:
-        raise ValueError(f"unknown clustering method {method!r}; use one of {', '.join(METHODS)}")
+        raise SettingsError(f"unknown clustering method {method!r}; use one of {', '.join(METHODS)}")
     X_all = embed(features, seed)
     X = X_all[fit_rows]
     n_fit = len(fit_rows)
     if n_fit < 2:
         return ClusterResult(np.ones(features.shape[0], dtype=np.int64), 1, method, {}, ["Fewer than two distinct units: one cluster."], X_all)
-    if method == "agglomerative" and n_fit > AGGLOMERATIVE_MAX_UNITS:
+    limit = METHODS[method].max_units
+    if limit is not None and n_fit > limit:
         notices.append(
-            f"Agglomerative clustering is limited to {AGGLOMERATIVE_MAX_UNITS:,} units "
-            f"(memory grows with the square); used k-means for {n_fit:,} units."
+            f"The {method} method is limited to {limit:,} units "
+            f"(memory grows with the square); used {DEFAULT_METHOD} for {n_fit:,} units."
         )
-        method = "kmeans"
+        method = DEFAULT_METHOD
     if k is not None:
         k = _possible_k(k, X, notices)
 
-    tree = linkage(X, method="average", metric="cosine") if method == "agglomerative" else None
+    chosen = METHODS[method]
+    cutter = chosen.prepare(X, seed)
 
     def cut(kk: int) -> np.ndarray:
-        if kk == 1:
-            return np.zeros(n_fit, dtype=np.int64)
-        if tree is not None:
-            flat = fcluster(tree, t=kk, criterion="maxclust")
-            # Tied merge heights can leave maxclust short of kk; cutting the
-            # merge sequence itself always gives exactly kk.
-            return flat if flat.max() == kk else cut_tree(tree, n_clusters=kk).ravel()
-        return _kmeans(X, kk, seed)
+        return np.zeros(n_fit, dtype=np.int64) if kk == 1 else cutter(kk)
 
     silhouettes: dict[int, float] = {}
     if k is None:
-        # k-means searches k on a sample with one initialisation per k, then
-        # fits the chosen k on every unit; the tree is cut at each k for free.
+        # A method with a `search` labels a sample with it (k-means: one
+        # initialisation per k) and fits the chosen k on every unit; a tree
+        # is cut at each k for free.
         sample = _search_sample(n_fit)
         distances = _cosine_distances(X[sample])
         best_k, best_score = 1, -2.0
         for kk in k_range(n_fit):
-            labels = cut(kk)[sample] if tree is not None else _kmeans(X[sample], kk, seed, n_init=1)
+            labels = cut(kk)[sample] if chosen.search is None else chosen.search(X[sample], kk, seed)
             score = _silhouette(distances, labels)
             silhouettes[kk] = round(score, 4)
             if score > best_score + 1e-9:

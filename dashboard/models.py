@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
 
+from .clusters import DEFAULT_METHOD
 from .tokens import ngram_order, stop_words_with
 
 if TYPE_CHECKING:  # imported for annotations only: those modules import this one
@@ -87,7 +88,7 @@ class Settings:
     """Everything that changes the analysis; hashable so it can key a cache."""
 
     unit: Literal["auto", "article", "passage"] = "auto"
-    method: Literal["agglomerative", "kmeans"] = "kmeans"
+    method: str = DEFAULT_METHOD  # a key of clusters.METHODS (validated there)
     k: int | None = None  # None: chosen automatically
     frame_weight: float = 0.5  # share of the clustering space given to frame profiles
     ngram_max: int = 2

@@ -1,11 +1,14 @@
 """Clustering: canonical ids, automatic k, copies placed, k out of range."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
+from dashboard.errors import FramelensError
 from dashboard.clusters import canonical_ids, fit_clusters, layout_2d, representatives
 
 
@@ -94,7 +97,7 @@ def test_tied_merge_heights_still_give_k_agglomerative_clusters():
 
 
 def test_unknown_method_is_a_clear_error():
-    with pytest.raises(ValueError, match="unknown clustering method"):
+    with pytest.raises(FramelensError, match="unknown clustering method"):
         fit_clusters(blobs([2, 2]), np.arange(4), method="dbscan")
 
 
@@ -104,3 +107,30 @@ def test_representatives_are_members_of_their_cluster():
     for c in (1, 2):
         reps = representatives(res.embedding, res.labels, c)
         assert reps and all(res.labels[r] == c for r in reps)
+
+
+def test_a_method_added_to_the_table_is_usable_everywhere_without_other_changes(monkeypatch, capsys):
+    """Adding a clustering method is one entry in clusters.METHODS: the pipeline and the CLI take it."""
+    import json
+
+    from dashboard import cli, clusters
+    from dashboard.loading import load_seed_corpus
+    from dashboard.models import Settings
+    from dashboard.pipeline import analyze
+
+    def by_position(X, seed):  # a deliberately simple method: rows cut into k contiguous runs
+        return lambda k: np.arange(X.shape[0]) * k // X.shape[0]
+
+    table = dict(clusters.METHODS)
+    table["runs"] = clusters.Method("runs", "contiguous runs of rows", by_position)
+    monkeypatch.setattr(clusters, "METHODS", table)
+    monkeypatch.setattr(cli, "METHODS", table)
+
+    analysis = analyze(load_seed_corpus(), Settings(method="runs", k=3))
+    assert analysis.method == "runs" and len(analysis.clusters) == 3
+
+    seeds = Path(__file__).resolve().parents[1] / "seeds"
+    capsys.readouterr()
+    assert cli.run(["analyze", str(seeds), "--method", "runs", "--k", "2"]) == 0
+    assert json.loads(capsys.readouterr().out)["method"] == "runs"
+

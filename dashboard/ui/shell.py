@@ -238,8 +238,8 @@ def sidebar() -> View:
                                help="Passages show framing inside articles; articles scale to large corpora. "
                                     "Auto uses passages up to 300 articles.")
         method = bound_selectbox("Clustering method", METHODS, "method", default=Settings().method,
-                                 help="k-means (default) scales to large corpora; agglomerative "
-                                      "(average linkage, cosine) up to 4,000 units.")
+                                 help="; ".join(f"{m.name}: {m.help}" + (f" (up to {m.max_units:,} units)" if m.max_units else "")
+                                                for m in cluster_mod.METHODS.values()))
         k = bound_selectbox("Number of clusters", K_CHOICES, "k",
                             help="auto picks the number with the best silhouette score.")
         st.subheader("Filters")
