@@ -138,7 +138,7 @@ def test_key_terms_view_travels_in_the_link(page, fresh_page, server):
     first, second = (f"unknown — unknown ({SEED_IDS[i]})" for i in (1, 4))
     choose(page, body, "Articles", first, search=SEED_IDS[1])
     choose(page, body, "Articles", second, search=SEED_IDS[4])
-    choose(page, body, "Group B", "Source: Dnevnik")
+    choose(page, body, "Group B", "Dnevnik")
     terms = options(page, body, "Term")
     assert len(terms) > 3
     term = terms[2]
@@ -154,7 +154,7 @@ def test_key_terms_view_travels_in_the_link(page, fresh_page, server):
     assert heading(other) == "Key terms"
     assert value(other_body, "Group A") == "Chosen articles…"
     assert multiselect_values(other_body, "Articles") == [first, second]
-    assert value(other_body, "Group B") == "Source: Dnevnik"
+    assert value(other_body, "Group B") == "Dnevnik"
     assert value(other_body, "Term") == term
     stats = other_body.get_by_test_id("stText").filter(has_text=f"{term}:")
     assert stats.inner_text() == body.get_by_test_id("stText").filter(has_text=f"{term}:").inner_text()
