@@ -23,7 +23,7 @@ from . import aliases as alias_mod
 from . import clusters as cl
 from . import frames as fr
 from . import lexicons
-from .cleaning import clean_article
+from .cleaning import clean_corpus
 from .duplicates import DuplicateReport, find_duplicates, find_passage_duplicates
 from .errors import FramelensError
 from .keyterms import NgramCounter
@@ -109,8 +109,11 @@ class Tables:
 
 
 def clean_stage(articles: Sequence[Article], unit: str) -> list[CleanedArticle]:
-    """Ads, notices and credits out before anything is counted; passages cut only when they are the unit."""
-    return [clean_article(a, passages=unit == "passage") for a in articles]
+    """Ads, notices, credits and each outlet's recurring boilerplate out before anything is counted.
+
+    Passages are cut only when they are the unit.
+    """
+    return clean_corpus(articles, passages=unit == "passage")
 
 
 def alias_stage(cleaned: Sequence[CleanedArticle], user_aliases: Sequence[tuple[str, str]]) -> AliasTable:

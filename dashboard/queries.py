@@ -110,7 +110,8 @@ def article_sentences(analysis: Analysis, doc_id: str) -> list[str]:
     articles = analysis.corpus.by_id() if analysis.corpus else {}
     if doc_id not in articles:
         raise SpecError(f"unknown article id {doc_id!r}")
-    cleaned = clean_article(articles[doc_id])
+    outlet_lines = [r.text for r in analysis.removed.get(doc_id, ()) if r.kind == "outlet boilerplate"]
+    cleaned = clean_article(articles[doc_id], outlet_lines=outlet_lines)
     return [s for p in cleaned.passages for s in p.sentences]
 
 

@@ -29,6 +29,8 @@ NEWS_FILLER = frozenset(
     week weeks day days today yesterday tomorrow time times people way ago
     monday tuesday wednesday thursday friday saturday sunday
     january february march april june july august september october november december
+    jan feb apr aug sep sept oct nov dec
+    et edt est pdt pst cdt cst gmt bst utc
     s t don didn doesn isn wasn aren weren won ve ll re m d
     """.split()
 )
@@ -50,9 +52,14 @@ def _normalise_token(w: str, aliases: Mapping[str, str] | None, stop_words: froz
         w = w[:-2]
     if aliases:
         w = aliases.get(w, w)
-    if w in stop_words or w.isdigit() or len(w) < 2:
+    if w in stop_words or w.isdigit() or len(w) < 2 or _is_clock_time(w):
         return None
     return w
+
+
+def _is_clock_time(w: str) -> bool:
+    """ "8pm", "30am" (from "7.30pm"): a time of day, like a bare number."""
+    return w[0].isdigit() and w.endswith(("am", "pm")) and w[:-2].isdigit()
 
 
 def tokenize(

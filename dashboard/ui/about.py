@@ -12,8 +12,12 @@ what they leave out. Everything is computed from the words of the articles; noth
 
 ### The steps
 1. **Loading and cleaning.** Articles come from text files, tables, JSON or archives. Cleaning removes
-   what the outlet did not write as its story: adverts, aggregator notices, image credits, captions and
-   bare links. Every skipped file and every guess (date, outlet, encoding) is listed in the load report.
+   what the outlet did not write as its story: adverts, aggregator notices, photo credits, captions and
+   galleries, credit and byline lines ("The Associated Press contributed to this report"), wire datelines,
+   newsletter and share boxes, HTML tags and bare links. Across the corpus, a line that recurs in many of
+   one outlet's articles over weeks is that outlet's boilerplate (sign-offs, promos, column notes) and goes
+   too; a quotation in the body and an article's only text stay. Every cut is listed with its article, and
+   every skipped file and every guess (date, outlet, encoding) is listed in the load report.
 2. **Units.** An article can mix framings, so up to 300 articles the analysis works on **passages**
    (paragraphs, long ones split); larger corpora are analysed article by article. You can choose in the sidebar.
 3. **Words.** Text is lower-cased and split into words; common words ("the", "said") are dropped and
