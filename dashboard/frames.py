@@ -27,6 +27,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from .errors import FramelensError
 from .models import UNKNOWN
@@ -218,6 +219,76 @@ def _entry_word_ids(entries: Sequence[_Entry], vocab: np.ndarray) -> list[list[n
     return out
 
 
+@dataclass
+class _Coded:
+    """The units' tokens in lexicon codes: 1..L for the L token ids some entry can match, 0 otherwise."""
+
+    word_ids: list[list[np.ndarray]]  # per entry, per word: the token ids it may take
+    code_of: np.ndarray  # token id -> code
+    codes: np.ndarray  # the units' tokens as codes
+    n_codes: int  # L + 1
+
+
+def _coded(table: TokenTable, entries: Sequence[_Entry]) -> _Coded | None:
+    if not entries or len(table.ids) == 0:
+        return None
+    word_ids = _entry_word_ids(entries, table.vocab)
+    used = np.unique(np.concatenate([ids for slots in word_ids for ids in slots]))
+    if len(used) == 0:
+        return None
+    code_of = np.zeros(len(table.vocab), dtype=np.int32)
+    code_of[used] = np.arange(1, len(used) + 1, dtype=np.int32)
+    return _Coded(word_ids, code_of, code_of[table.ids], len(used) + 1)
+
+
+def _word_counts(table: TokenTable, coded: _Coded) -> sp.csr_matrix:
+    """(units x codes) how often each unit uses each lexicon word: the runs of one-word entries."""
+    positions = np.flatnonzero(coded.codes)
+    unit = np.searchsorted(table.offsets, positions, side="right") - 1
+    counts = sp.csr_matrix(
+        (np.ones(len(positions), dtype=np.int64), (unit, coded.codes[positions])), shape=(len(table), coded.n_codes)
+    )
+    counts.sum_duplicates()
+    return counts
+
+
+def _one_word_table(entries: Sequence[_Entry], coded: _Coded, columns: Sequence[int]) -> sp.csr_matrix:
+    """(codes x columns) 1 where a one-word entry allows the code; columns[i] is entry i's column."""
+    rows, cols = [], []
+    for i, (e, slots) in enumerate(zip(entries, coded.word_ids)):
+        if e.n_words == 1 and len(slots[0]):
+            codes = coded.code_of[slots[0]]
+            rows.append(codes)
+            cols.append(np.full(len(codes), columns[i], dtype=np.int64))
+    rows_ = np.concatenate(rows) if rows else np.zeros(0, np.int64)
+    cols_ = np.concatenate(cols) if cols else np.zeros(0, np.int64)
+    table = sp.csr_matrix((np.ones(len(rows_), dtype=np.int64), (rows_, cols_)), shape=(coded.n_codes, max(columns, default=-1) + 1))
+    table.sum_duplicates()
+    table.data[:] = 1  # two entries of one column allowing one code still count it once
+    return table
+
+
+def _phrase_matches(table: TokenTable, entries: Sequence[_Entry], coded: _Coded):
+    """For each phrase length n >= 2: (unit of each run of n lexicon words, [(entry index, bool match per run)])."""
+    for n in sorted({e.n_words for e in entries} - {1}):
+        starts = _lexicon_runs(coded.codes, table.offsets, n)
+        if len(starts) == 0:
+            continue
+        window = coded.codes[starts[:, None] + np.arange(n)]  # (runs, n) codes
+        unit = np.searchsorted(table.offsets, starts, side="right") - 1
+        matches = []
+        for i, (e, slots) in enumerate(zip(entries, coded.word_ids)):
+            if e.n_words != n:
+                continue
+            ok = np.ones(len(starts), dtype=bool)
+            for k, ids in enumerate(slots):
+                allowed = np.zeros(coded.n_codes, dtype=bool)
+                allowed[coded.code_of[ids]] = True
+                ok &= allowed[window[:, k]]
+            matches.append((i, ok))
+        yield unit, matches
+
+
 def lexicon_hits(
     table: TokenTable, frames: Sequence[Frame], aliases: Mapping[str, str] | None = None
 ) -> np.ndarray:
@@ -225,42 +296,61 @@ def lexicon_hits(
 
     Counting on the tokens rather than on the clustering vocabulary makes a
     frame score independent of the n-gram order and of document-frequency
-    pruning, which only concern clustering. Only runs of tokens that are all
-    lexicon words are looked at, so the work grows with the lexicon's
-    occurrences, not with every n-gram of the corpus. `aliases` must be the
-    table the texts were tokenised with.
+    pruning, which only concern clustering. Only tokens that some entry can
+    match are looked at, so the work grows with the lexicon's occurrences,
+    not with the corpus. `aliases` must be the table the texts were
+    tokenised with.
     """
     hits = np.zeros((len(table), len(frames)), dtype=np.int64)
     entries = _entries(frames, aliases)
-    if not entries or len(table.ids) == 0:
+    coded = _coded(table, entries)
+    if coded is None:
         return hits
-    word_ids = _entry_word_ids(entries, table.vocab)
-    used = np.unique(np.concatenate([ids for slots in word_ids for ids in slots]))
-    if len(used) == 0:
-        return hits
-    # Lexicon words get small codes 1..L, every other token 0.
-    code_of = np.zeros(len(table.vocab), dtype=np.int32)
-    code_of[used] = np.arange(1, len(used) + 1, dtype=np.int32)
-    codes = code_of[table.ids]
-    for n in sorted({e.n_words for e in entries}):
-        starts = _lexicon_runs(codes, table.offsets, n)
-        if len(starts) == 0:
-            continue
-        window = codes[starts[:, None] + np.arange(n)]  # (runs, n) codes
-        unit = np.searchsorted(table.offsets, starts, side="right") - 1
-        matched = np.zeros((len(starts), len(frames)), dtype=bool)
-        for e, slots in zip(entries, word_ids):
-            if e.n_words != n:
-                continue
-            ok = np.ones(len(starts), dtype=bool)
-            for k, ids in enumerate(slots):
-                allowed = np.zeros(len(used) + 1, dtype=bool)
-                allowed[code_of[ids]] = True
-                ok &= allowed[window[:, k]]
-            matched[:, e.frame] |= ok
+    # One word: each occurrence counts once per frame that has an entry allowing it.
+    one_word = _one_word_table(entries, coded, [e.frame for e in entries])
+    if one_word.nnz:
+        hits[:, : one_word.shape[1]] += (_word_counts(table, coded) @ one_word).toarray()
+    for unit, matches in _phrase_matches(table, entries, coded):
+        matched = np.zeros((len(unit), len(frames)), dtype=bool)
+        for i, ok in matches:
+            matched[:, entries[i].frame] |= ok
         for j in range(len(frames)):
             hits[:, j] += np.bincount(unit[matched[:, j]], minlength=len(table))
     return hits
+
+
+def lexicon_term_hits(
+    table: TokenTable, frames: Sequence[Frame], aliases: Mapping[str, str] | None = None
+) -> tuple[sp.csr_matrix, list[tuple[str, str]]]:
+    """(units x entries) occurrences of each lexicon entry, and the entries as (frame name, term as written).
+
+    The evidence behind `lexicon_hits`, counted the same way; a unit's counts
+    add up to more than its frame hits only where two entries of one frame
+    match the same words (the frame counts that once).
+    """
+    entries = _entries(frames, aliases)
+    names = [(frames[e.frame].name, e.term) for e in entries]
+    counts = sp.csr_matrix((len(table), len(entries)), dtype=np.int64)
+    coded = _coded(table, entries)
+    if coded is None:
+        return counts, names
+    one_word = _one_word_table(entries, coded, list(range(len(entries))))
+    if one_word.nnz:
+        found = _word_counts(table, coded) @ one_word
+        counts = counts + sp.hstack([found, sp.csr_matrix((len(table), len(entries) - found.shape[1]))]).tocsr()
+    rows, cols = [], []
+    for unit, matches in _phrase_matches(table, entries, coded):
+        for i, ok in matches:
+            rows.append(unit[ok])
+            cols.append(np.full(int(ok.sum()), i, dtype=np.int64))
+    if rows:
+        rows_, cols_ = np.concatenate(rows), np.concatenate(cols)
+        counts = counts + sp.csr_matrix(
+            (np.ones(len(rows_), dtype=np.int64), (rows_, cols_)), shape=(len(table), len(entries))
+        )
+    counts = counts.tocsr().astype(np.int64)
+    counts.eliminate_zeros()
+    return counts, names
 
 
 def _lexicon_runs(codes: np.ndarray, offsets: np.ndarray, n: int) -> np.ndarray:

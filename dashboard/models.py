@@ -16,6 +16,7 @@ from .tokens import ngram_order, stop_words_with
 
 if TYPE_CHECKING:  # imported for annotations only: those modules import this one
     from .aliases import AliasMerge
+    from .frame_model import FrameModel
     from .frames import Frame
 
 UNKNOWN = "unknown"
@@ -124,9 +125,10 @@ class Analysis:
 
     documents: id, source, title, date, url, origin, length, duplicate_of,
         dup_group, originality, cluster (majority cluster of its units),
-        frame (dominant), plus one column per frame score ("frame:<name>").
+        frame (dominant), frames (carried), plus one column per frame score ("frame:<name>").
     units: unit (row number), doc_id, index, text, is_quote, cluster, frame,
-        "frame:<name>" scores, x, y (2D layout).
+        frames (every frame it carries, highest score first), "frame:<name>"
+        scores in [0, 1] (frame_model), x, y (2D layout).
     """
 
     settings: Settings
@@ -146,6 +148,10 @@ class Analysis:
     k_scores: dict[int, float] = field(default_factory=dict)  # silhouette per k tried
     method: str = ""  # the clustering method actually used
     frames: list["Frame"] = field(default_factory=list)  # the lexicon the frame scores came from
+    frame_model: "FrameModel | None" = None  # the context models behind the frame scores, for explaining them
+    lexicon_hits: "object" = None  # numpy (units x frames) lexicon hits: the evidence the frame model was seeded with
+    lexicon_term_hits: "object" = None  # scipy sparse (units x lexicon entries) occurrences of each entry
+    lexicon_terms: list[tuple[str, str]] = field(default_factory=list)  # those entries: (frame name, term as written)
     lexicon: str = ""  # name of that lexicon: crisis, policy, news, or "custom" for a user's own
     lexicon_reason: str = ""  # one sentence: which lexicon and why (auto: its coverage against the others)
     lexicon_coverage: dict[str, float] = field(default_factory=dict)  # bundled name -> share of units its words frame

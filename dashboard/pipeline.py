@@ -18,9 +18,11 @@ from typing import Callable, NamedTuple, Sequence
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from . import aliases as alias_mod
 from . import clusters as cl
+from . import frame_model as fm
 from . import frames as fr
 from . import lexicons
 from .cleaning import clean_corpus
@@ -29,7 +31,7 @@ from .errors import FramelensError
 from .keyterms import NgramCounter
 from .models import Analysis, Article, CleanedArticle, ClusterInfo, Corpus, Settings
 from .tokens import TokenTable, stop_words_with, tokenize_many
-from .vectors import EmptyVocabularyError, Vectors, build_vectors
+from .vectors import EmptyVocabularyError, Vectors, build_vectors, pooled_tfidf
 
 PASSAGE_UNIT_MAX_ARTICLES = 300  # "auto" analyses passages up to this many articles
 STAGES = ("clean", "aliases", "tokens", "duplicates", "vectors", "frames", "clusters", "layout", "tables")
@@ -90,11 +92,14 @@ class FittedVectors:
 class FrameScores:
     lexicon: lexicons.LexiconInUse
     frames: list[fr.Frame]
+    model: fm.FrameModel  # the context models the lexicon seeded
     unit_hits: np.ndarray  # (units x frames) lexicon hits: they add up over articles and clusters
-    unit_scores: pd.DataFrame  # hits per 100 tokens, one column per frame
-    unit_frame: pd.Series  # dominant frame per unit or "none"
+    term_hits: sp.csr_matrix  # (units x lexicon entries) occurrences: the lexicon evidence per term
+    terms: list[tuple[str, str]]  # the lexicon entries, columns of term_hits: (frame name, term as written)
+    unit_scores: pd.DataFrame  # score in [0, 1] per frame (frame_model.frame_scores)
+    unit_frame: np.ndarray  # dominant frame per unit or "none"
     doc_scores: pd.DataFrame
-    doc_frame: pd.Series
+    doc_frame: np.ndarray
     notices: list[str]
 
 
@@ -187,31 +192,50 @@ def vector_stage(units: Units, copies: Copies, settings: Settings) -> FittedVect
     return FittedVectors(vectors, fit_mask)
 
 
-def frame_stage(units: Units, n_docs: int, settings: Settings, aliases: dict[str, str], unit: str) -> FrameScores:
-    """Lexicon scores per unit and per whole article, counted on the tokens.
+def frame_stage(
+    units: Units, fitted: FittedVectors, n_docs: int, settings: Settings, aliases: dict[str, str], unit: str
+) -> FrameScores:
+    """Frame scores per unit and per whole article: lexicon evidence, extended by a model of the corpus' context.
 
     The lexicon is the user's TOML, a bundled one by name, or with "auto" the
     bundled one whose words give a clear frame to most units; which one and
-    why is the first notice. On the tokens, not the clustering vocabulary, so
-    a long phrase or a word pruned from clustering still scores. An article's
-    frame comes from its pooled text (the sum of its units' hits), not from a
-    vote of its units.
+    why is the first notice. Lexicon hits are counted on the tokens (a long
+    phrase or a word pruned from clustering still counts); they seed one
+    calibrated context model per frame (frame_model), and a score is the
+    stronger of the lexicon's and the model's evidence. An article is scored
+    on its pooled text (its units' hits and counts summed), as a unit is.
     """
     in_use = lexicons.resolve_lexicon(settings.lexicon, settings.frames_toml, units.tokens, aliases, unit)
     frames, warnings = fr.load_frames(in_use.toml)
-    notices = [in_use.reason, *warnings]
-    unit_hits = fr.lexicon_hits(units.tokens, frames, aliases)
+    names = [f.name for f in frames]
+    vectors = fitted.vectors
+    unit_hits = in_use.hits
+    term_hits, terms = fr.lexicon_term_hits(units.tokens, frames, aliases)
     n_tokens = units.tokens.lengths()
-    unit_scores, unit_frame = fr.score_frames(unit_hits, n_tokens, frames)
-    doc_hits = _sum_rows(unit_hits, units.doc_pos, n_docs)
-    doc_scores, doc_frame = fr.score_frames(doc_hits, _sum_rows(n_tokens, units.doc_pos, n_docs), frames)
-    return FrameScores(in_use, frames, unit_hits, unit_scores, unit_frame, doc_scores, doc_frame, notices)
+    model = fm.fit_frame_model(vectors.tfidf, unit_hits, n_tokens, fitted.fit_mask, names, settings.seed)
+    unit_scores = fm.frame_scores(model, None, unit_hits, n_tokens)
+    if unit == "article":
+        doc_scores = unit_scores
+    else:
+        doc_tfidf = pooled_tfidf(vectors, units.doc_pos, n_docs, settings.sublinear_tf)
+        doc_hits = _sum_rows(unit_hits, units.doc_pos, n_docs)
+        doc_scores = fm.frame_scores(model, doc_tfidf, doc_hits, _sum_rows(n_tokens, units.doc_pos, n_docs))
+    return FrameScores(
+        in_use, frames, model, unit_hits, term_hits, terms,
+        pd.DataFrame(unit_scores, columns=names), fm.dominant(unit_scores, names),
+        pd.DataFrame(doc_scores, columns=names), fm.dominant(doc_scores, names),
+        [in_use.reason, *warnings, *model.notices],
+    )
 
 
 def cluster_stage(fitted: FittedVectors, scores: FrameScores, settings: Settings) -> cl.ClusterResult:
-    """Clusters of units on their words plus their frame profile (weighted by Settings.frame_weight)."""
+    """Clusters of units on their words plus the frames they carry (weighted by Settings.frame_weight)."""
     names = [f.name for f in scores.frames]
-    features = cl.framing_features(fitted.vectors.tfidf, scores.unit_scores[names].to_numpy(), settings.frame_weight)
+    carried = scores.unit_scores[names].to_numpy()
+    # The frames a unit carries (scores below the threshold are no frame): normalised, a profile of
+    # sub-threshold scores would point every unit without a frame the same arbitrary way.
+    profile = np.where(carried >= fm.SCORE_THRESHOLD, carried, 0.0)
+    features = cl.framing_features(fitted.vectors.tfidf, profile, settings.frame_weight)
     return cl.fit_clusters(features, np.flatnonzero(fitted.fit_mask), settings.method, settings.k, settings.seed)
 
 
@@ -246,6 +270,7 @@ def table_stage(
             "copy_group": copies.passage_group,  # 0: not copied from or to another article
             "cluster": labels,
             "frame": np.asarray(scores.unit_frame),
+            "frames": fm.frames_carried(scores.unit_scores.to_numpy(), frame_names),  # every frame it carries
             "x": coords[:, 0],
             "y": coords[:, 1],
             "in_fit": fitted.fit_mask,
@@ -269,6 +294,7 @@ def table_stage(
             "originality": [round(float(dup.originality.get(d, 1.0)), 4) for d in doc_ids],
             "cluster": _majority_cluster(units.doc_pos, labels, len(doc_ids)),
             "frame": np.asarray(scores.doc_frame),
+            "frames": fm.frames_carried(scores.doc_scores.to_numpy(), frame_names),
             "units": np.bincount(units.doc_pos, minlength=len(doc_ids)),
         }
     )
@@ -306,7 +332,7 @@ def analyze(corpus: Corpus, settings: Settings = Settings(), progress: Progress 
     with stage("vectors"):
         fitted = vector_stage(units, copies, settings)
     with stage("frames"):
-        scores = frame_stage(units, len(doc_ids), settings, aliases.table, unit)
+        scores = frame_stage(units, fitted, len(doc_ids), settings, aliases.table, unit)
     with stage("clusters"):
         result = cluster_stage(fitted, scores, settings)
     with stage("layout"):
@@ -332,6 +358,10 @@ def analyze(corpus: Corpus, settings: Settings = Settings(), progress: Progress 
         k_scores=result.silhouettes,
         method=result.method,
         frames=scores.frames,
+        frame_model=scores.model,
+        lexicon_hits=scores.unit_hits,
+        lexicon_term_hits=scores.term_hits,
+        lexicon_terms=scores.terms,
         lexicon=scores.lexicon.name,
         lexicon_reason=scores.lexicon.reason,
         lexicon_coverage=dict(scores.lexicon.coverage),
@@ -381,9 +411,9 @@ def _group_numbers(doc_ids: list[str], groups: list[list[str]]) -> list[int | No
 
 
 def _cluster_infos(units, documents, embedding, vectors, labels, scores: FrameScores) -> list[ClusterInfo]:
-    """Cards for clusters; a cluster's frame is the dominant frame of its pooled text.
+    """Cards for clusters; a cluster's frame is the dominant frame of its pooled text by the lexicon.
 
-    Pooling the units' hits applies the same rule as for one passage, so a
+    Pooling the units' hits applies the lexicon's rule as for one passage, so a
     cluster where a few passages argue legitimacy and the rest carry no frame
     is labelled by that argument rather than called mixed.
     """

@@ -7,15 +7,17 @@ Groups are named by group specs (`cluster:2`, `bias:left`, `doc:ID,ID`,
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from . import keyterms, tokens
 from .alignment import Alignment, align_sentences
 from .cleaning import clean_article
 from .errors import SpecError
+from .frame_model import learned_words
 from .groups import GroupSpec
 from .models import Analysis
 
@@ -166,6 +168,41 @@ def framing_profiles(analysis: Analysis, by: str = "cluster", doc_ids: list[str]
     return table.reindex(analysis.documents["id"] if doc_ids is None else doc_ids).fillna(0.0)
 
 
+LEARNED_WORDS = 8  # learned words listed per unit and frame
+
+
+def frame_evidence_by_unit(analysis: Analysis, rows: Sequence[int] | None = None,
+                           n_learned: int = LEARNED_WORDS) -> list[dict[str, dict]]:
+    """Why each unit carries its frames: per carried frame, its lexicon hits and its learned words.
+
+    One dict per unit (all units, or `rows`): frame name -> {"lexicon": {term
+    as written: occurrences}, "learned": {term: coefficient x TF-IDF}}, for
+    the frames the unit carries (`frames` column), highest score first. The
+    learned words are the `n_learned` that moved the frame's context score
+    most (frame_model.learned_words); a frame scored by its lexicon alone has
+    none. This is `evidence` in the analyze JSON and "Why these frames" on
+    the Framing clusters page.
+    """
+    rows = np.arange(len(analysis.units)) if rows is None else np.asarray(rows, dtype=np.int64)
+    carried = analysis.units["frames"].to_numpy()[rows]
+    out: list[dict[str, dict]] = [{f: {"lexicon": {}, "learned": {}} for f in frames} for frames in carried]
+    if analysis.lexicon_term_hits is not None:
+        hits = sp.csr_matrix(analysis.lexicon_term_hits)[rows]
+        for i in range(len(rows)):
+            for col, count in zip(hits.indices[hits.indptr[i]:hits.indptr[i + 1]], hits.data[hits.indptr[i]:hits.indptr[i + 1]]):
+                frame, term = analysis.lexicon_terms[col]
+                if frame in out[i]:
+                    out[i][frame]["lexicon"][term] = int(count)
+    model = analysis.frame_model
+    if model is not None:
+        for j, frame in enumerate(model.names):
+            having = [i for i in range(len(rows)) if frame in out[i]]
+            words = learned_words(model, analysis.vectors.tfidf, analysis.vectors.terms, j, rows[having], n_learned)
+            for i, pairs in zip(having, words):
+                out[i][frame]["learned"] = {term: round(weight, 4) for term, weight in pairs}
+    return out
+
+
 def analysis_to_dict(analysis: Analysis) -> dict:
     """The `analyze` JSON: the same shape for the CLI and the dashboard download."""
     docs = analysis.documents
@@ -173,6 +210,8 @@ def analysis_to_dict(analysis: Analysis) -> dict:
     doc_cols = ["id", "source", "title", "date", "url", "length", "duplicate_of", "dup_group", "originality", "cluster",
                 "frame", *frame_cols]
     documents = [{c: _clean(row[c]) for c in doc_cols} for row in docs[doc_cols].to_dict("records")]
+    for doc, carried in zip(documents, docs["frames"]):
+        doc["frames"] = list(carried)
     if analysis.unit == "passage":
         by_cluster, by_frame = framing_profiles(analysis, "cluster"), framing_profiles(analysis, "frame")
         for doc in documents:
@@ -191,9 +230,14 @@ def analysis_to_dict(analysis: Analysis) -> dict:
             "frame": row["frame"],
             **{c: _clean(row[c]) for c in frame_cols},
             "frame_scores": {c.split(":", 1)[1]: _clean(row[c]) for c in frame_cols},
+            "frames": list(row["frames"]),
+            "evidence": evidence,
         }
-        for row in analysis.units[["doc_id", "index", "text", "is_quote", "copy_group", "cluster", "frame", *frame_cols]]
-        .to_dict("records")
+        for row, evidence in zip(
+            analysis.units[["doc_id", "index", "text", "is_quote", "copy_group", "cluster", "frame", "frames", *frame_cols]]
+            .to_dict("records"),
+            frame_evidence_by_unit(analysis),
+        )
     ]
     return {
         "unit": analysis.unit,

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from . import frames as frames_mod
-from . import keyterms
+from . import keyterms, queries
 from .alignment import Alignment
 from .models import Analysis
 from .queries import SpecError
@@ -106,6 +106,28 @@ def frame_evidence(analysis: Analysis, doc_id: str) -> pd.DataFrame:
         tables.append(found)
     columns = ["passage", "frame", "term", "matched", "sentence"]
     return pd.concat(tables, ignore_index=True)[columns] if tables else pd.DataFrame(columns=columns)
+
+
+def frame_reasons(analysis: Analysis, doc_id: str) -> pd.DataFrame:
+    """Why each passage of an article carries its frames: one row per piece of evidence.
+
+    Columns: passage (1-based), frame (name), score (its score in [0, 1]),
+    evidence ("lexicon": a lexicon entry found, weight = occurrences;
+    "learned": a word of the passage the frame's context model weighs,
+    weight = coefficient x TF-IDF, positive pushing the score up), term.
+    Only the frames a passage carries; the numbers are `evidence` in the
+    analyze JSON (queries.frame_evidence_by_unit).
+    """
+    _check_doc(analysis, doc_id)
+    parts = analysis.units[analysis.units["doc_id"] == doc_id]
+    rows = []
+    for unit, index, reasons in zip(parts["unit"], parts["index"],
+                                    queries.frame_evidence_by_unit(analysis, parts["unit"].to_numpy())):
+        for frame, found in reasons.items():
+            score = float(analysis.units.at[unit, f"frame:{frame}"])
+            rows += [(int(index) + 1, frame, score, "lexicon", term, float(n)) for term, n in found["lexicon"].items()]
+            rows += [(int(index) + 1, frame, score, "learned", term, w) for term, w in found["learned"].items()]
+    return pd.DataFrame(rows, columns=["passage", "frame", "score", "evidence", "term", "weight"])
 
 
 # ---------------------------------------------------------------- frames across articles and outlets

@@ -169,3 +169,22 @@ def build_vectors(
         min_df=min_df,
         max_df=float(max_df),
     )
+
+
+def pooled_tfidf(vectors: Vectors, groups: np.ndarray, n_groups: int, sublinear_tf: bool = True) -> sp.csr_matrix:
+    """TF-IDF rows of texts made of several units (articles of passages), weighted as the units were.
+
+    The units' counts are summed per group, then the same term weighting
+    (sublinear tf, the units' IDF, L2 norm) is applied, so a model fitted on
+    unit vectors reads a whole article the way it reads a passage.
+    """
+    groups = np.asarray(groups, dtype=np.int64)
+    indicator = sp.csr_matrix(
+        (np.ones(len(groups)), (groups, np.arange(len(groups)))), shape=(n_groups, len(groups))
+    )
+    counts = (indicator @ vectors.counts).astype(np.float64).tocsr()
+    if sublinear_tf:
+        counts.data = 1.0 + np.log(counts.data)
+    weighted = (counts @ sp.diags(vectors.idf)).tocsr()
+    norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
+    return (sp.diags(1.0 / np.where(norms > 0, norms, 1.0)) @ weighted).astype(np.float32).tocsr()

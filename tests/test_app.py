@@ -812,3 +812,19 @@ def test_the_data_folder_can_come_from_the_secrets(monkeypatch, tmp_path):
     no_exception(at)
     assert "ws" in _link_params(at)
     assert (tmp_path / "from-secrets" / "workspaces.sqlite3").is_file()
+
+
+def test_why_these_frames_lists_lexicon_and_learned_evidence_for_an_opened_article():
+    at = run("clusters", {"doc": SEED_IDS[3]})
+    no_exception(at)
+    reasons = next(df.value for df in at.dataframe if {"score", "evidence", "weight"} <= set(df.value.columns))
+    assert set(reasons["evidence"]) == {"lexicon", "learned"}
+    assert reasons["score"].between(0.5, 1).all()  # only the frames a passage carries are explained
+    labels = set(load_seed_corpus_labels())
+    assert set(reasons["frame"]) <= labels  # shown by label, not by key
+
+
+def load_seed_corpus_labels():
+    from dashboard.lexicons import bundled_frames
+
+    return [f.label for f in bundled_frames("crisis")]

@@ -31,9 +31,8 @@ def test_frame_evidence_rows_add_up_to_every_units_frame_hits(seeds):
         evidence = tables.frame_evidence(seeds, doc_id)
         units = seeds.units[seeds.units["doc_id"] == doc_id]
         for unit, passage in zip(units["unit"], units["index"]):
-            n_tokens = seeds.vectors.n_tokens[unit]
-            for frame in seeds.frame_names:
-                hits = round(seeds.units.at[unit, f"frame:{frame}"] * n_tokens / 100)
+            for j, frame in enumerate(seeds.frame_names):
+                hits = seeds.lexicon_hits[unit, j]
                 shown = ((evidence["passage"] == passage + 1) & (evidence["frame"] == frame)).sum()
                 assert shown == hits, (doc_id, passage, frame)
 

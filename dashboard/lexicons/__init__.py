@@ -9,8 +9,9 @@ Three lexicons ship with Framelens:
 A lexicon written for one story leaves most of another corpus without a frame,
 so with no choice made ("auto") the lexicon that gives a clear frame to the
 largest share of the corpus' units is used, and the Overview can say why.
-"Clear frame" is exactly the analysis' own rule (`frames.score_frames`): a
-share measured here is the share of units the analysis will not call "none".
+"Clear frame" is the lexicon's own rule (MIN_HITS hits and MIN_SCORE per 100
+tokens for some frame): a share measured here is the share of units whose
+words alone give them a frame, which the analysis never calls "none".
 """
 
 from __future__ import annotations
@@ -19,15 +20,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
 
+import numpy as np
+
+from ..frame_model import SCORE_THRESHOLD, lexicon_probability
 from ..frames import (
     BUNDLED_LEXICON,
-    NO_FRAME,
     Frame,
     FrameLexiconError,
     lexicon_hits,
     load_frames,
     read_lexicon,
-    score_frames,
 )
 from ..tokens import TokenTable
 
@@ -83,19 +85,24 @@ def bundled_frames(name: str) -> list[Frame]:
 
 
 def coverage(frames: Sequence[Frame], tokens: TokenTable, aliases: Mapping[str, str] | None = None) -> float:
-    """Share of units (rows of `tokens`) to which `frames` give a clear dominant frame.
+    """Share of units (rows of `tokens`) to which the words of `frames` alone give a frame.
 
-    Counted and scored as the analysis does (`frames.lexicon_hits`, then
-    `frames.score_frames`) on the units' token table and alias table, so a
-    unit counts here exactly when the analysis would not label it "none": at
-    least MIN_HITS hits, a rate of at least MIN_SCORE per 100 tokens and a
-    clear margin over the runner-up. 0.0 for an empty corpus.
+    A unit counts when some frame has at least MIN_HITS hits and MIN_SCORE
+    hits per 100 tokens, counted as the analysis counts them
+    (`frames.lexicon_hits` on its token and alias tables): exactly the units
+    whose lexicon score (`frame_model.lexicon_probability`) reaches the
+    threshold, which the analysis therefore never calls "none" (its context
+    model can only add frames). 0.0 for an empty corpus.
     """
-    if len(tokens) == 0:
+    return coverage_of_hits(lexicon_hits(tokens, frames, aliases), tokens.lengths())
+
+
+def coverage_of_hits(hits: np.ndarray, n_tokens: np.ndarray) -> float:
+    """`coverage` from already counted (units x frames) hits and the units' content-token counts."""
+    if len(n_tokens) == 0:
         return 0.0
-    hits = lexicon_hits(tokens, frames, aliases)
-    _scores, dominant = score_frames(hits, tokens.lengths(), frames)
-    return float((dominant.to_numpy() != NO_FRAME).mean())
+    clear = lexicon_probability(hits, n_tokens) >= SCORE_THRESHOLD
+    return float(clear.any(axis=1).mean()) if clear.shape[1] else 0.0
 
 
 @dataclass(frozen=True)
@@ -127,7 +134,11 @@ def choose_lexicon(
         raise UnknownLexiconError(f'unknown frame lexicon "{unknown[0]}": the bundled lexicons are {_names()}')
     if unit not in ("article", "passage"):
         raise ValueError(f'unit must be "article" or "passage", not {unit!r}')
-    shares = {name: coverage(bundled_frames(name), tokens, aliases) for name in names}
+    return _choose({name: coverage(bundled_frames(name), tokens, aliases) for name in names}, names, unit)
+
+
+def _choose(shares: dict[str, float], names: list[str], unit: str) -> LexiconChoice:
+    """The choice and its reason from each candidate's coverage (ties: the one listed first)."""
     ranked = sorted(names, key=lambda n: (-shares[n], names.index(n)))
     best = ranked[0]
     units = f"{unit}s"
@@ -173,7 +184,8 @@ class LexiconInUse:
     name: str  # a bundled name, or CUSTOM
     toml: str  # its TOML text, as used (what Settings exports)
     reason: str  # one sentence for the Overview: which lexicon and why
-    coverage: dict[str, float]  # every bundled lexicon -> share of units its words give a clear frame
+    coverage: dict[str, float]  # every bundled lexicon -> share of units its words give a frame
+    hits: np.ndarray  # (units x frames) lexicon hits of this lexicon, counted once here for the analysis
 
 
 def resolve_lexicon(
@@ -183,29 +195,31 @@ def resolve_lexicon(
     aliases: Mapping[str, str] | None = None,
     unit: str = "passage",
 ) -> LexiconInUse:
-    """The lexicon an analysis uses, and the sentence that says why.
+    """The lexicon an analysis uses, the sentence that says why, and its hits.
 
     A user's TOML (`user_toml`) wins over any name; otherwise `choice` is a
-    bundled name or "auto" (`choose_lexicon` on these units). The coverage of
-    every bundled lexicon is measured in every case, so the Overview can
-    suggest another lexicon when the one in use leaves most units without a
-    frame. The user's TOML is checked by the caller (`frames.load_frames`).
+    bundled name or "auto" (the `choose_lexicon` rule on these units). The
+    coverage of every bundled lexicon is measured in every case, so the
+    Overview can suggest another lexicon when the one in use leaves most
+    units without a frame; each lexicon is counted once.
     """
     units = f"{unit}s"
+    n_tokens = tokens.lengths()
+    hits = {name: lexicon_hits(tokens, bundled_frames(name), aliases) for name in BUNDLED}
+    shares = {name: coverage_of_hits(h, n_tokens) for name, h in hits.items()}
     if user_toml is not None:
-        shares = {name: coverage(bundled_frames(name), tokens, aliases) for name in BUNDLED}
         frames, _warnings = load_frames(user_toml)
-        mine = coverage(frames, tokens, aliases)
-        reason = f"Your own frame lexicon is in use: its words give a clear frame to {_percent(mine)} of {units}."
-        return LexiconInUse(CUSTOM, user_toml, reason, shares)
+        mine = lexicon_hits(tokens, frames, aliases)
+        reason = (f"Your own frame lexicon is in use: its words give a clear frame to "
+                  f"{_percent(coverage_of_hits(mine, n_tokens))} of {units}.")
+        return LexiconInUse(CUSTOM, user_toml, reason, shares, mine)
     key = normalise_choice(choice)
     if key == AUTO:
-        chosen = choose_lexicon(tokens, aliases, unit)
+        chosen = _choose(shares, list(BUNDLED), unit)
         reason = (
             f"The {chosen.name} frame lexicon was chosen automatically, as the bundled lexicon whose words "
             f"give a clear frame to the most {units} ({chosen.reason.rstrip('.')})."
         )
-        return LexiconInUse(chosen.name, lexicon_text(chosen.name), reason, chosen.coverage)
-    shares = {name: coverage(bundled_frames(name), tokens, aliases) for name in BUNDLED}
+        return LexiconInUse(chosen.name, lexicon_text(chosen.name), reason, shares, hits[chosen.name])
     reason = f"The {key} frame lexicon is in use, as chosen: its words give a clear frame to {_percent(shares[key])} of {units}."
-    return LexiconInUse(key, lexicon_text(key), reason, shares)
+    return LexiconInUse(key, lexicon_text(key), reason, shares, hits[key])

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from dashboard import frame_model, frames
 from dashboard.keyterms import MIN_TERM_COUNT
 
 st.title("How it works")
@@ -35,10 +36,20 @@ what they leave out. Everything is computed from the words of the articles; noth
    much the frame profile weighs (0 gives plain TF-IDF clustering). Large corpora are first reduced to 50
    dimensions (truncated SVD). The number of clusters is chosen by the silhouette score, up to about
    √(units/2), unless you set it. Clusters are numbered by size, so cluster 1 is the largest. The map places similar units near each other.
-7. **Frames by lexicon.** A frame is a list of words and phrases. A unit's frame
-   score is how often it uses a frame's words per 100 words; its dominant frame is the clearly highest one,
-   or "none". Lexicon phrases of any length count, and so do words too common or too rare to be kept for
-   clustering. An article's *framing profile* is the share of its passages with each dominant frame.
+7. **Frames: lexicon evidence, corpus context.** A frame is a list of words and phrases (a lexicon). A unit
+   whose words clearly use a frame's lexicon (at least {frames.MIN_HITS} hits and {frames.MIN_SCORE} per 100 words) is an
+   example of it; a unit of {frame_model.MIN_NEGATIVE_TOKENS} words or more with none of its words is a counter-example. From these
+   examples, one model per frame learns the context the frame comes in *in this corpus* (a logistic regression
+   on {frame_model.CONTEXT_DIMS} latent dimensions of the TF-IDF vectors, built by truncated SVD), so a passage that makes the same
+   point in other words can get the frame too. Its output is calibrated on held-out examples (Platt scaling,
+   {frame_model.CV_FOLDS}-fold cross-validation): a *score* between 0 and 1. A unit's score for a frame is the stronger of its
+   lexicon score (which reaches {frame_model.SCORE_THRESHOLD} exactly where the lexicon alone is clear) and its model score (which
+   counts only when the unit's words, on balance, point to the frame). **A unit carries every frame whose
+   score is at least {frame_model.SCORE_THRESHOLD}**; it can carry several. Its dominant frame is the one with the highest score,
+   or "none" when no score reaches {frame_model.SCORE_THRESHOLD}. A frame with fewer than {frame_model.MIN_SEEDS} clear examples gets no model
+   and is scored by its lexicon alone (a note says so). "Why these frames" (Framing clusters, under an opened
+   article) lists, for each passage, the lexicon terms found and the words the model weighed, with their
+   weights. An article's *framing profile* is the share of its passages with each dominant frame.
    Three lexicons are bundled (Settings chooses one, or takes your own TOML; `--frames` on the command line):
    - **crisis**: the framings of one crisis, unrest or foreign intervention (sovereignty and security,
      terrorism claims, legitimacy doubts, protests, public order, military deployment, power struggle,
@@ -66,8 +77,12 @@ what they leave out. Everything is computed from the words of the articles; noth
    (cosine of TF-IDF). Sentences without a match above the threshold are what one article says and the other does not.
 
 ### What it cannot tell you
-- **Frames by lexicon are word lists.** They count words, not meaning: "we reject claims of terrorism"
-  scores as terrorism framing. Negation, irony and quotation are invisible to them. Read the passages.
+- **Frames start from word lists.** They count words, not meaning: "we reject claims of terrorism"
+  scores as terrorism framing. Negation, irony and quotation are invisible to them. The models learn from
+  the lexicon's examples, so they inherit its mistakes (a lexicon that takes "national security" for a
+  sovereignty argument teaches its model that surveillance stories are about sovereignty) and they learn
+  the topics a frame comes with along with the frame. Scores are calibrated against the lexicon's own
+  examples, not against human judgement. Read the passages; "Why these frames" shows what a score rests on.
 - **Clusters are topical as much as framing.** Passages about the same sub-topic (prices, troops, the
   airport) cluster together whatever their stance. A cluster is a starting point for reading, not a verdict.
 - **Translations and transliterations** change words: two outlets may say the same in different words and look

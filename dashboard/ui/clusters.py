@@ -8,7 +8,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import queries, tables
+from dashboard import frame_model, queries, tables
 from dashboard.ui import safe, shell, state, views
 
 MAP_MAX_POINTS = 15_000  # more points make the browser slow; every n-th is drawn
@@ -72,8 +72,20 @@ if opened:
     st.text(f"{row['source']} · {state.date_text(row['date'])} · {row['title']}")
     st.dataframe(tables.article_units(a, opened), hide_index=True, width="stretch",
                  column_config={"text": st.column_config.TextColumn("text", width="large")})
-    with st.expander("Why these frames: the lexicon terms found, sentence by sentence"):
+    with st.expander("Why these frames"):
+        reasons = tables.frame_reasons(a, opened)
+        if reasons.empty:
+            st.text(f"No passage of this article carries a frame (no score reaches {frame_model.SCORE_THRESHOLD}).")
+        else:
+            st.caption("For each passage, every frame it carries, its score, and what the score rests on: lexicon "
+                       "terms found (weight: occurrences) and the words the frame's model learnt from this corpus "
+                       "(weight: coefficient × TF-IDF; positive raises the score, negative lowers it).")
+            reasons["frame"] = reasons["frame"].map(lambda f: tables.frame_label(a, f))
+            st.dataframe(reasons, hide_index=True, width="stretch",
+                         column_config={"score": st.column_config.NumberColumn(format="%.2f"),
+                                        "weight": st.column_config.NumberColumn(format="%.3f")})
         evidence = tables.frame_evidence(a, opened)
+        st.caption("The lexicon terms found, sentence by sentence:")
         if evidence.empty:
             st.text("No lexicon term of any frame occurs in this article.")
         else:
