@@ -256,8 +256,8 @@ def test_identical_articles_from_two_outlets_analyse_as_one_text():
 
 def test_k_larger_than_the_units_is_clipped_with_a_notice():
     a = analyze(corpus_of("troops arrived", "protests over gas prices", "terrorists attacked"), Settings(unit="article", k=50))
-    assert len(a.clusters) <= 3
-    assert any("out of range" in n for n in a.notices)
+    assert len(a.clusters) == 3  # as many clusters as there are distinct units
+    assert any("k=50" in n and "used k=3" in n for n in a.notices), a.notices  # what was asked, what was used
 
 
 def test_cyrillic_and_kazakh_text_is_tokenised_and_clustered():
