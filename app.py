@@ -28,6 +28,7 @@ PAGES = [
     st.Page(UI / "clusters.py", title="Framing clusters", icon=":material/bubble_chart:", url_path="clusters"),
     st.Page(UI / "terms.py", title="Key terms", icon=":material/format_list_numbered:", url_path="terms"),
     st.Page(UI / "compare.py", title="Side by side", icon=":material/view_column:", url_path="compare"),
+    st.Page(UI / "copies.py", title="Copies", icon=":material/content_copy:", url_path="copies"),
     st.Page(UI / "settings.py", title="Settings", icon=":material/tune:", url_path="settings"),
     st.Page(UI / "about.py", title="How it works", icon=":material/help:", url_path="about"),
 ]

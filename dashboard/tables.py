@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal
+from urllib.parse import urlsplit
 
 import numpy as np
 import pandas as pd
@@ -32,6 +33,25 @@ def _check_doc(analysis: Analysis, doc_id: str) -> None:
 def frame_label(analysis: Analysis, frame: str) -> str:
     """A frame's readable label; "none" (no clear frame) and unknown names read as themselves."""
     return analysis.frame_labels.get(frame, frame)
+
+
+def link_url(value: object) -> str:
+    """An article's url when it is a web address (http or https with a host), else "".
+
+    Urls come from whoever made the corpus: a `javascript:` or `data:` link
+    shown as a link would run or load in the reader's browser, so only web
+    addresses are ever offered as links or written to an export as one.
+    """
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    text = str(value).strip()
+    if any(c.isspace() or ord(c) < 32 for c in text):
+        return ""
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return ""
+    return text if parts.scheme.lower() in ("http", "https") and parts.netloc else ""
 
 
 # ---------------------------------------------------------------- filters over a finished analysis
@@ -197,6 +217,41 @@ def representative_units(analysis: Analysis, cluster_id: int, n: int = 3) -> pd.
     source_of = dict(zip(analysis.documents["id"], analysis.documents["source"]))
     return pd.DataFrame({"unit": rows["unit"], "doc_id": rows["doc_id"], "source": rows["doc_id"].map(source_of),
                          "text": rows["text"]}).reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- copies
+
+
+COPY_COLUMNS = ["group", "role", "source", "date", "title", "originality", "url", "id", "original"]
+
+
+def copy_table(analysis: Analysis) -> pd.DataFrame:
+    """Every duplicate group, one row per article: its original first, then its copies.
+
+    The original is the group's earliest-dated article (the first in the
+    corpus when dates tie or are missing), which is what a reader means by
+    "who published it first"; the analysis itself keeps the first in the
+    corpus. role: "original" or "copy"; originality: the share of the
+    article's text found in no other article; url: only web addresses (see
+    link_url); original: the id of the group's original, so every copy row
+    names the pair to put side by side. Groups keep the numbers of the
+    articles table's "duplicate group" column, in that order.
+    """
+    docs = analysis.documents.set_index("id", drop=False)
+    rows = []
+    for number, members in enumerate(analysis.duplicate_groups, start=1):
+        dates = [None if pd.isna(docs.at[d, "date"]) else str(docs.at[d, "date"]) for d in members]
+        order = sorted(range(len(members)), key=lambda i: (dates[i] is None, dates[i] or "", i))
+        original = members[order[0]]
+        for rank, i in enumerate(order):
+            d = members[i]
+            rows.append({
+                "group": number, "role": "original" if rank == 0 else "copy",
+                "source": str(docs.at[d, "source"]), "date": dates[i] or "",
+                "title": str(docs.at[d, "title"]), "originality": float(docs.at[d, "originality"]),
+                "url": link_url(docs.at[d, "url"]), "id": d, "original": original,
+            })
+    return pd.DataFrame(rows, columns=COPY_COLUMNS).astype({"group": "int64", "originality": "float64"})
 
 
 # ---------------------------------------------------------------- name variants

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import json
 import random
+from html.parser import HTMLParser
 from collections import Counter
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -28,11 +29,12 @@ PAGES = {
     "clusters": "dashboard/ui/clusters.py",
     "terms": "dashboard/ui/terms.py",
     "compare": "dashboard/ui/compare.py",
+    "copies": "dashboard/ui/copies.py",
     "settings": "dashboard/ui/settings.py",
     "about": "dashboard/ui/about.py",
 }
 TITLES = {"overview": "Overview", "clusters": "Framing clusters", "terms": "Key terms",
-          "compare": "Side by side", "settings": "Settings", "about": "How it works"}
+          "compare": "Side by side", "copies": "Copies", "settings": "Settings", "about": "How it works"}
 
 SEED_IDS = [a.id for a in load_seed_corpus().articles]
 
@@ -385,6 +387,7 @@ def _rendered_texts(at: AppTest) -> tuple[list[str], list[str]]:
         for element in at.get(kind):
             markdown += [t for t in (getattr(element, a, None) for a in ("label", "help", "placeholder"))
                          if isinstance(t, str)]
+    markdown += [link.proto.label for link in at.get("page_link")]  # page links' labels are markdown too
     markup = [e.value for e in at.html]
     markup += [json.dumps(json.loads(chart.proto.spec), ensure_ascii=False) for chart in at.get("plotly_chart")]
     return markdown, markup
@@ -409,6 +412,114 @@ def test_untrusted_text_never_reaches_markdown_or_html_unescaped(page):
     for text in markdown:
         for marker in MARKDOWN_MARKERS:
             assert marker not in text, (page, marker, text[:300])
+
+
+# ---------------------------------------------------------------- copies
+
+
+class _Cells(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tr":
+            self.rows.append([])
+        elif tag == "td":
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag == "td" and self._cell is not None:
+            self.rows[-1].append("".join(self._cell))
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def html_rows(markup: str) -> list[list[str]]:
+    """The text of each body row's cells in an HTML table (header rows, which have no td, are left out)."""
+    parser = _Cells()
+    parser.feed(markup)
+    return [row for row in parser.rows if row]
+
+
+def copy_groups(at: AppTest) -> list[list[list[str]]]:
+    """The Copies page's group tables: rows of (role, outlet, date, title, originality, link text)."""
+    return [html_rows(h.value) for h in at.html if "<th" in h.value and ">originality<" in h.value]
+
+
+def page_links(at: AppTest) -> list[tuple[str, str, dict[str, list[str]]]]:
+    """(page url path, label, query parameters) of every page link drawn."""
+    return [(link.proto.page, link.proto.label, parse_qs(link.proto.query_string)) for link in at.get("page_link")]
+
+
+def test_the_duplicate_groups_metric_leads_to_the_copies_page():
+    at = run()
+    no_exception(at)
+    assert {m.label: m.value for m in at.metric}["Duplicate groups"] == "1"
+    assert [p for p, _label, _q in page_links(at)] == ["copies"]
+
+
+def test_copies_page_lists_each_group_and_opens_a_copy_beside_its_original():
+    at = run("copies")
+    no_exception(at)
+    group = load_seed_corpus()  # the sample: Dnevnik's article and an undated re-post of it
+    (shown,) = copy_groups(at)
+    assert [row[0] for row in shown] == ["original", "copy 1"]
+    assert shown[0][1] == "Dnevnik"
+    links = [(label, q) for p, label, q in page_links(at) if p == "compare"]
+    assert len(links) == 1
+    params = {k: v[-1] for k, v in links[0][1].items()}
+    assert set(params) == {"a", "b"} and params["a"] != params["b"]
+    assert {params["a"], params["b"]} <= {a.id for a in group.articles}
+    compare = run("compare", params)  # following the link: the pair is preselected
+    no_exception(compare)
+    assert (compare.session_state["a"], compare.session_state["b"]) == (params["a"], params["b"])
+    assert any("Duplicate group" in h.value for h in compare.html)
+
+
+def test_copies_page_says_so_when_no_text_was_published_twice():
+    at = run("copies", {"source": "unknown"})  # the Dnevnik original filtered out: its re-post stands alone
+    no_exception(at)
+    assert any("No article in this corpus is a copy" in i.value for i in at.info)
+    assert not copy_groups(at)
+
+
+def test_copies_from_an_untrusted_upload_stay_text_and_script_links_are_dropped():
+    body = "Troops arrived in Almaty on Friday to guard airports and power stations while protests continued. " * 3
+    table = pd.DataFrame([
+        {"source": "Plain", "title": "Other", "date": "2022-01-06", "url": "", "text": TINY[1][1].decode()},
+        {"source": f"{SCRIPT} Wire", "title": f"{MD_IMG} {IMG}", "date": "2022-01-05", "url": "javascript:alert(1)",
+         "text": body},
+        {"source": MD_LINK, "title": f"Repost {SCRIPT}", "date": "2022-01-06", "url": "https://ok.example/a",
+         "text": body},
+    ])
+    at = _upload(run(), [("copies.csv", table.to_csv(index=False).encode("utf-8"), "text/csv")])
+    assert {m.label: m.value for m in at.metric}["Articles"] == "3"
+    at.switch_page(PAGES["copies"]).run()
+    no_exception(at)
+    (shown,) = copy_groups(at)
+    assert [row[1] for row in shown] == [f"{SCRIPT} Wire", MD_LINK]  # read as written, as text
+    assert [row[5] for row in shown] == ["", "ok.example"]  # the script link is no link
+    markdown, markup = _rendered_texts(at)
+    assert 'href="https://ok.example/a"' in "".join(markup) and "javascript:" not in "".join(markup)
+    assert any(ESCAPED_PROOF in text for text in markup)
+    for text in markdown + markup:
+        for marker in RAW_MARKERS:
+            assert marker not in text, (marker, text[:300])
+    for text in markdown:
+        for marker in MARKDOWN_MARKERS:
+            assert marker not in text, (marker, text[:300])
+    # Following the copy's link puts it beside its original (neither is Side by side's default pair here).
+    (params,) = [q for p, _label, q in page_links(at) if p == "compare"]
+    for key, values in params.items():
+        at.query_params[key] = values[-1]
+    at.switch_page(PAGES["compare"]).run()
+    no_exception(at)
+    assert [at.session_state["a"], at.session_state["b"]] == [params["a"][-1], params["b"][-1]]
 
 
 # ---------------------------------------------------------------- safe.py and row layout

@@ -249,3 +249,45 @@ def test_facets_offer_values_most_articles_first():
     assert filters.column_facets(corpus, ["topic", "bias", "source"], max_values=2) == {
         "topic": ["energy", "security"]}  # bias has one value, source three
     assert "topic" in filters.columns(corpus) and "text" not in filters.columns(corpus)
+
+
+# ---------------------------------------------------------------- copies
+
+
+def test_copy_table_lists_every_group_with_its_earliest_article_as_the_original():
+    text = load_seed_corpus().articles[2].text
+    other = load_seed_corpus().articles[3].text
+    corpus = corpus_of(
+        {"text": text, "source": "Wire copy", "date": "2022-01-07", "url": "https://wire.example/a"},
+        {"text": other, "source": "Own story", "date": "2022-01-06"},
+        {"text": text + " Our correspondent adds nothing.", "source": "Agency", "date": "2022-01-05",
+         "url": "javascript:alert(1)"},
+        {"text": text, "source": "Undated reposter", "url": "http://re.example/x"},
+    )
+    a = analyze(corpus, Settings(unit="article"))
+    assert len(a.duplicate_groups) == 1  # the three versions of one text, not the other story
+    table = tables.copy_table(a)
+    assert sorted(table["id"]) == sorted(a.duplicate_groups[0])
+    assert table["source"].tolist() == ["Agency", "Wire copy", "Undated reposter"]  # earliest first, undated last
+    assert table["role"].tolist() == ["original", "copy", "copy"]
+    agency_id = table["id"][0]
+    assert set(table["original"]) == {agency_id}  # each copy names the pair to compare
+    assert table["url"].tolist() == ["", "https://wire.example/a", "http://re.example/x"]  # never a script link
+    assert table["date"].tolist() == ["2022-01-05", "2022-01-07", ""]
+    assert (table["group"] == a.documents.set_index("id").loc[table["id"], "dup_group"].to_numpy()).all()
+
+
+def test_copy_table_of_a_corpus_without_copies_is_empty_with_its_columns():
+    corpus = corpus_of(*({"text": a.text, "source": f"S{i}"} for i, a in enumerate(load_seed_corpus().articles[2:])))
+    table = tables.copy_table(analyze(corpus, Settings(unit="article")))
+    assert table.empty and list(table.columns) == tables.COPY_COLUMNS
+
+
+@pytest.mark.parametrize("url,shown", [
+    ("https://example.org/a?b=1", "https://example.org/a?b=1"), ("HTTP://Example.org", "HTTP://Example.org"),
+    ("javascript:alert(1)", ""), ("data:text/html,<script>x</script>", ""), ("//example.org/x", ""),
+    ("http://", ""), ("https://exa mple.org", ""), ("ftp://example.org/f", ""), ("", ""), (None, ""),
+    (float("nan"), ""), ("http://example.org/\nx", ""),
+])
+def test_link_url_keeps_only_web_addresses(url, shown):
+    assert tables.link_url(url) == shown

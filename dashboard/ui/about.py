@@ -29,7 +29,8 @@ what they leave out. Everything is computed from the words of the articles; noth
 5. **Syndicated copies.** Texts published more than once (agency copy, reprints) are found by overlapping
    word sequences. They are grouped, and by default only one copy takes part in clustering and key terms,
    so one text printed five times does not look five times as important. *Originality* is the share of an
-   article's word sequences found in no other article.
+   article's word sequences found in no other article. The Copies page lists every group, its original (the
+   earliest-dated article) and its copies, each one click away from being read beside its original.
 6. **Clusters.** Units are grouped by k-means (or agglomerative clustering with cosine distance, up to
    4,000 units) in a space made of the words they share and their frame profile (the frame scores below),
    so passages that frame the event alike come together even when their wording differs; Settings sets how

@@ -15,6 +15,7 @@ from dashboard.ui import safe, state, views, workspace
 
 UPLOAD_TYPES = [ext.lstrip(".") for ext in EXTENSIONS] + ["gz"]  # what the loader reads
 MAX_TIMELINE_SOURCES = 12
+COPIES_PAGE = "dashboard/ui/copies.py"
 
 
 def corpus_controls() -> None:
@@ -205,7 +206,10 @@ c1, c2, c3, c4 = st.columns(4)
 c1.metric("Articles", f"{len(a.documents):,}")
 c2.metric("Sources", f"{a.documents['source'].nunique():,}")
 c3.metric("Clusters", f"{len(a.clusters):,}")
-c4.metric("Duplicate groups", f"{len(a.duplicate_groups):,}")
+c4.metric("Duplicate groups", f"{len(a.duplicate_groups):,}",
+          help="Texts published more than once (wire copy, re-posts); each counts once in the analysis.")
+if a.duplicate_groups:
+    c4.page_link(COPIES_PAGE, label="See every copy and its original", icon=":material/content_copy:")
 st.caption(f"Unit of analysis: {a.unit}s ({len(a.units):,}); clustering: {a.method}.")
 
 st.subheader("Articles")

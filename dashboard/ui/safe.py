@@ -191,3 +191,34 @@ def kwic_table(lines, max_height: int = 420, context_chars: int = 70) -> str:
         )
     return (f'<div style="max-height:{int(max_height)}px;overflow-y:auto">'
             f'<table style="width:100%;border-collapse:collapse;table-layout:fixed">{"".join(rows)}</table></div>')
+
+
+def link(url: str, text: str) -> str:
+    """A link that opens in a new tab; `url` must already be a web address (tables.link_url), else plain text."""
+    if not url.lower().startswith(("http://", "https://")):
+        return esc(text)
+    return f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">{esc(text)}</a>'
+
+
+def copy_group_table(members: pd.DataFrame) -> str:
+    """One duplicate group: role, outlet, date, title (wrapped, never cut), originality, link to the article.
+
+    `members` holds tables.copy_table's columns for one group (role may be
+    renumbered by the page); the link shows the address's host.
+    """
+    head = "".join(f'<th style="{CELL};text-align:left;width:{width}">{esc(name)}</th>'
+                   for name, width in (("role", "8%"), ("outlet", "15%"), ("date", "11%"), ("title", "40%"),
+                                       ("originality", "10%"), ("link", "16%")))
+    body = []
+    for row in members.itertuples(index=False):
+        host = row.url.split("//", 1)[-1].split("/", 1)[0].removeprefix("www.") if row.url else ""
+        body.append(
+            f'<tr><td style="{CELL}">{esc(row.role)}</td><td style="{CELL}">{esc(row.source)}</td>'
+            f'<td style="{CELL};white-space:nowrap">{esc(row.date or "no date")}</td>'
+            f'<td style="{CELL}">{esc(row.title)}</td>'
+            f'<td style="{CELL}">{float(row.originality):.2f}</td>'
+            f'<td style="{CELL};overflow-wrap:anywhere">{link(row.url, host) if row.url else ""}</td></tr>'
+        )
+    return (f'<table style="width:100%;border-collapse:collapse;table-layout:fixed"><tr>{head}</tr>'
+            f'{"".join(body)}</table>')
+
