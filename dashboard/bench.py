@@ -26,7 +26,7 @@ NAMED = {
     "allsides": CORPORA / "allsides.jsonl.gz",
 }
 STAGE_ORDER = (
-    "load", "clean", "aliases", "tokens", "duplicates", "vectors", "clusters",
+    "load", "clean", "languages", "aliases", "tokens", "duplicates", "vectors", "clusters",
     "frames", "layout", "tables", "analysis", "key_terms", "alignment", "tfidf_reference",
 )
 

@@ -503,7 +503,8 @@ def clean_text(text: str) -> tuple[str, list[Removal]]:
         stripped = line.strip()
         if stripped and gallery_in_article:
             stripped = _cut_gallery(stripped, removed)
-        if stripped:
+        if stripped and (stripped[:2].isupper() or stripped.startswith(_LABEL_STARTS)
+                         or (len(kept) < _DATELINE_LINES and stripped.find("(", 0, 120) >= 0)):
             stripped = _cut_prefix(stripped, removed, near_start=len(kept) < _DATELINE_LINES)
         if not stripped:
             kept.append("")

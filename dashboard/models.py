@@ -123,7 +123,7 @@ class ClusterInfo:
 class Analysis:
     """The whole result. DataFrames are keyed by plain columns, not indexes.
 
-    documents: id, source, title, date, url, origin, length, duplicate_of,
+    documents: id, source, title, date, url, language (ISO 639-1, "" if unknown), origin, length, duplicate_of,
         dup_group, originality, cluster (majority cluster of its units),
         frame (dominant), frames (carried), plus one column per frame score ("frame:<name>").
     units: unit (row number), doc_id, index, text, is_quote, cluster, frame,
@@ -158,15 +158,28 @@ class Analysis:
     lexicon_toml: str = ""  # the lexicon's TOML text as used, for export
     alias_merges: list["AliasMerge"] = field(default_factory=list)  # detected merges with their reasons
     term_counter: "object" = None  # keyterms.NgramCounter: every n-gram of every unit, for key terms
+    language_stop_words: dict[str, frozenset[str]] = field(default_factory=dict)  # language -> its stop words used
 
     @property
     def stop_words(self) -> frozenset[str]:
-        """The stop words this analysis dropped: the built-in list plus the user's extra words.
+        """The stop words this analysis dropped: its language's list plus the user's extra words.
 
         Keyword in context, alignment and highlighting tokenise with these (and
-        `aliases`), so a word the user removed is gone from every view.
+        `aliases`), so a word the user removed is gone from every view. In a
+        corpus of several languages these are its most common language's;
+        `stop_words_of` gives each article's own.
         """
-        return stop_words_with(self.settings.extra_stop_words)
+        if not self.language_stop_words or "language" not in self.documents:
+            return stop_words_with(self.settings.extra_stop_words)
+        main = self.documents["language"].value_counts().index[0]
+        return self.language_stop_words.get(main, stop_words_with(self.settings.extra_stop_words))
+
+    def stop_words_of(self, doc_id: str) -> frozenset[str]:
+        """The stop words an article's units were tokenised with: those of its language."""
+        if not self.language_stop_words or "language" not in self.documents:
+            return self.stop_words
+        language = self.documents.loc[self.documents["id"] == doc_id, "language"]
+        return self.language_stop_words.get(language.iat[0], self.stop_words) if len(language) else self.stop_words
 
     @property
     def ngram_max(self) -> int:

@@ -24,17 +24,18 @@ from . import aliases as alias_mod
 from . import clusters as cl
 from . import frame_model as fm
 from . import frames as fr
+from . import languages as lang_mod
 from . import lexicons
 from .cleaning import clean_corpus
 from .duplicates import DuplicateReport, find_duplicates, find_passage_duplicates
 from .errors import FramelensError
 from .keyterms import NgramCounter
 from .models import Analysis, Article, CleanedArticle, ClusterInfo, Corpus, Settings
-from .tokens import TokenTable, stop_words_with, tokenize_many
+from .tokens import TokenTable, language_stop_words, stop_words_with, tokenize_many
 from .vectors import EmptyVocabularyError, Vectors, build_vectors, pooled_tfidf
 
 PASSAGE_UNIT_MAX_ARTICLES = 300  # "auto" analyses passages up to this many articles
-STAGES = ("clean", "aliases", "tokens", "duplicates", "vectors", "frames", "clusters", "layout", "tables")
+STAGES = ("clean", "languages", "aliases", "tokens", "duplicates", "vectors", "frames", "clusters", "layout", "tables")
 
 Progress = Callable[[str, float], None]
 
@@ -121,6 +122,21 @@ def clean_stage(articles: Sequence[Article], unit: str) -> list[CleanedArticle]:
     return clean_corpus(articles, passages=unit == "passage")
 
 
+@dataclass(frozen=True)
+class Languages:
+    codes: list[str]  # per article: ISO 639-1, "" when it cannot be told
+    stop_words: dict[str, frozenset[str]]  # language -> the stop words its articles are tokenised with
+    notices: list[str]
+
+
+def language_stage(articles: Sequence[Article], cleaned: Sequence[CleanedArticle], extra: Sequence[str]) -> Languages:
+    """Each article's language (its own column, else detected on the cleaned text) and its stop words."""
+    codes, notices = lang_mod.article_languages([c.text for c in cleaned], [a.extra.get("language") for a in articles])
+    stop_words = {code: stop_words_with(extra, code) for code in sorted(set(codes))}  # one set object per language
+    without_list = {code for code in stop_words if code and language_stop_words(code) is None}
+    return Languages(codes, stop_words, notices + lang_mod.language_notices(codes, without_list))
+
+
 def alias_stage(cleaned: Sequence[CleanedArticle], user_aliases: Sequence[tuple[str, str]]) -> AliasTable:
     """Fold spellings of one name before tokenising, so every later count sees one term.
 
@@ -135,9 +151,13 @@ def alias_stage(cleaned: Sequence[CleanedArticle], user_aliases: Sequence[tuple[
 
 
 def unit_stage(
-    cleaned: Sequence[CleanedArticle], unit: str, aliases: dict[str, str], stop_words: frozenset[str]
+    cleaned: Sequence[CleanedArticle], unit: str, aliases: dict[str, str],
+    stop_words: frozenset[str] | Sequence[frozenset[str]],
 ) -> Units:
-    """Cut articles into units and tokenise each unit once; every later stage reuses these token ids."""
+    """Cut articles into units and tokenise each unit once; every later stage reuses these token ids.
+
+    `stop_words`: one set, or one per article (its language's).
+    """
     rows: list[UnitRow] = []
     for pos, c in enumerate(cleaned):
         if unit == "article":
@@ -147,6 +167,8 @@ def unit_stage(
     if not rows:
         raise AnalysisError("No passages with text were found in the corpus.")
     # A section heading ("Doubts about legitimacy") frames the passage under it.
+    if not isinstance(stop_words, (frozenset, set)):
+        stop_words = [stop_words[r.doc_pos] for r in rows]
     table = tokenize_many([f"{r.heading}\n{r.text}" if r.heading else r.text for r in rows], aliases, stop_words)
     if len(table.ids) == 0:
         raise AnalysisError("The articles contain no words to analyse (only numbers, punctuation or stop words).")
@@ -253,6 +275,7 @@ def table_stage(
     scores: FrameScores,
     result: cl.ClusterResult,
     coords: np.ndarray,
+    languages: Sequence[str] = (),
 ) -> Tables:
     """The units and documents tables and the cluster cards every view and the CLI read."""
     doc_ids = [a.id for a in articles]
@@ -287,6 +310,7 @@ def table_stage(
             "title": [a.title for a in articles],
             "date": [a.date for a in articles],
             "url": [a.url for a in articles],
+            "language": list(languages) if languages else [""] * len(articles),  # a corpus' own column, read
             "origin": [a.origin for a in articles],
             "length": [len(c.text) for c in cleaned],
             "duplicate_of": [dup.duplicate_of.get(d) for d in doc_ids],
@@ -323,10 +347,12 @@ def analyze(corpus: Corpus, settings: Settings = Settings(), progress: Progress 
 
     with stage("clean"):
         cleaned = clean_stage(articles, unit)
+    with stage("languages"):
+        langs = language_stage(articles, cleaned, settings.extra_stop_words)
     with stage("aliases"):
         aliases = alias_stage(cleaned, settings.aliases)
     with stage("tokens"):
-        units = unit_stage(cleaned, unit, aliases.table, stop_words_with(settings.extra_stop_words))
+        units = unit_stage(cleaned, unit, aliases.table, [langs.stop_words[code] for code in langs.codes])
     with stage("duplicates"):
         copies = duplicate_stage(doc_ids, units, unit)
     with stage("vectors"):
@@ -338,7 +364,7 @@ def analyze(corpus: Corpus, settings: Settings = Settings(), progress: Progress 
     with stage("layout"):
         coords = layout_stage(result, settings.seed)
     with stage("tables"):
-        tables = table_stage(articles, cleaned, units, copies, fitted, scores, result, coords)
+        tables = table_stage(articles, cleaned, units, copies, fitted, scores, result, coords, langs.codes)
 
     return Analysis(
         settings=settings,
@@ -351,7 +377,7 @@ def analyze(corpus: Corpus, settings: Settings = Settings(), progress: Progress 
         frame_names=[f.name for f in scores.frames],
         frame_labels={f.name: f.label for f in scores.frames},
         removed={c.doc_id: list(c.removed) for c in cleaned if c.removed},
-        notices=aliases.notices + scores.notices + result.notices,
+        notices=langs.notices + aliases.notices + scores.notices + result.notices,
         vectors=fitted.vectors,
         timings=timings,
         corpus=corpus,
@@ -368,6 +394,7 @@ def analyze(corpus: Corpus, settings: Settings = Settings(), progress: Progress 
         lexicon_toml=scores.lexicon.toml,
         alias_merges=aliases.detected,
         term_counter=NgramCounter(units.tokens, settings.ngram_max, fitted.fit_mask),
+        language_stop_words=langs.stop_words,
     )
 
 

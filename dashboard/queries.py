@@ -120,11 +120,12 @@ def article_sentences(analysis: Analysis, doc_id: str) -> list[str]:
 def align(analysis: Analysis, a_id: str, b_id: str) -> Alignment:
     if a_id == b_id:
         raise SpecError("choose two different articles to compare")
+    stop_words = analysis.stop_words_of(a_id) | analysis.stop_words_of(b_id)  # one set unless languages differ
     return align_sentences(
         article_sentences(analysis, a_id),
         article_sentences(analysis, b_id),
         aliases=analysis.aliases,
-        stop_words=analysis.stop_words,
+        stop_words=stop_words,
         ngram_max=analysis.ngram_max,
     )
 
@@ -207,7 +208,7 @@ def analysis_to_dict(analysis: Analysis) -> dict:
     """The `analyze` JSON: the same shape for the CLI and the dashboard download."""
     docs = analysis.documents
     frame_cols = [f"frame:{n}" for n in analysis.frame_names]  # one per frame of the lexicon in use, hit or not
-    doc_cols = ["id", "source", "title", "date", "url", "length", "duplicate_of", "dup_group", "originality", "cluster",
+    doc_cols = ["id", "source", "title", "date", "url", "language", "length", "duplicate_of", "dup_group", "originality", "cluster",
                 "frame", *frame_cols]
     documents = [{c: _clean(row[c]) for c in doc_cols} for row in docs[doc_cols].to_dict("records")]
     for doc, carried in zip(documents, docs["frames"]):

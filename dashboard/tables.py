@@ -73,13 +73,14 @@ def frame_mask(analysis: Analysis, frame: str, level: Level = "units") -> np.nda
 
 
 def article_table(analysis: Analysis) -> pd.DataFrame:
-    """One row per article, in corpus order: outlet, date, title, cleaned length, cluster, frame, copies."""
+    """One row per article, in corpus order: outlet, date, title, language, cleaned length, cluster, frame, copies."""
     docs = analysis.documents
     cluster_label = {c.id: c.label for c in analysis.clusters}
     return pd.DataFrame({
         "source": docs["source"].astype(str),
         "date": docs["date"].astype("string").fillna(""),
         "title": docs["title"].astype(str),
+        "language": docs["language"].astype(str) if "language" in docs else "",
         "length": docs["length"],
         "cluster": docs["cluster"],
         "cluster label": docs["cluster"].map(cluster_label),
@@ -121,7 +122,7 @@ def frame_evidence(analysis: Analysis, doc_id: str) -> pd.DataFrame:
     tables = []
     for index, heading, text in zip(parts["index"], parts["heading"], parts["text"]):
         sentences = ([heading] if heading else []) + split_sentences(text)
-        found = frames_mod.frame_evidence("", analysis.frames, analysis.aliases, sentences, analysis.stop_words)
+        found = frames_mod.frame_evidence("", analysis.frames, analysis.aliases, sentences, analysis.stop_words_of(doc_id))
         found.insert(0, "passage", int(index) + 1)
         tables.append(found)
     columns = ["passage", "frame", "term", "matched", "sentence"]

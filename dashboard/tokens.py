@@ -8,7 +8,9 @@ Text is tokenised once per unit and the token lists are reused everywhere.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import chain
 from typing import Iterable, Mapping, Sequence
 
@@ -16,9 +18,30 @@ import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-# Words kept whole: letters/digits, with inner hyphens or apostrophes
-# ("kassym-jomart", "anti-government", "don't").
-TOKEN_RE = re.compile(r"\w+(?:[-'’]\w+)*")  # greedy \w runs: word boundaries are implied
+
+
+def _combining_marks() -> str:
+    """A regex class body of the combining marks of the Basic Multilingual Plane.
+
+    Python's \\w leaves them out, so without them "हिन्दी" splits into
+    letters and Arabic with vowel signs or Thai into pieces.
+    """
+    runs, start = [], None
+    for cp in range(0x10000):
+        mark = unicodedata.category(chr(cp))[0] == "M"
+        if mark and start is None:
+            start = cp
+        elif not mark and start is not None:
+            runs.append((start, cp - 1))
+            start = None
+    return "".join(f"\\u{a:04x}" if a == b else f"\\u{a:04x}-\\u{b:04x}" for a, b in runs)
+
+
+_LETTER = rf"[\w{_combining_marks()}]"
+# Words kept whole: letters/digits of any script with their combining marks, with inner hyphens
+# or apostrophes ("kassym-jomart", "anti-government", "don't", "हिन्दी"). Scripts written without
+# spaces (Chinese, Japanese, Thai) come out as whole runs of text, not words: a known limit.
+TOKEN_RE = re.compile(rf"{_LETTER}+(?:[-'’]{_LETTER}+)*")  # greedy runs: word boundaries are implied
 
 # Words that fill news copy without carrying framing.
 NEWS_FILLER = frozenset(
@@ -36,6 +59,34 @@ NEWS_FILLER = frozenset(
 )
 
 STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | NEWS_FILLER
+
+# The same kind of filler in other languages: verbs of saying, dates, units. Russian: "заявил" is "said".
+NEWS_FILLER_BY_LANGUAGE = {
+    "en": NEWS_FILLER,
+    "ru": frozenset(
+        """
+        заявил заявила заявили заявило заявляет заявляют заявив сообщил сообщила сообщили сообщило сообщает
+        сообщают сообщается сказал сказала сказали отметил отметила отметили отмечает подчеркнул подчеркнула
+        подчеркнули добавил добавила добавили рассказал рассказала рассказали пояснил пояснила пояснили
+        уточнил уточнила уточнили заметил заметила говорится передает передаёт пишет пишут словам данным
+        также ранее году года год лет месяца неделе среду пятницу субботу понедельник вторник четверг
+        воскресенье понедельника вторника среды четверга пятницы субботы воскресенья
+        января февраля марта апреля мая июня июля августа сентября октября ноября декабря
+        январе феврале марте апреле мае июне июле августе сентябре октябре ноябре декабре
+        процента процентов млн млрд тыс руб из-за из-под по-прежнему
+        """.split()
+    ),
+    "uk": frozenset(
+        """
+        заявив заявила заявили повідомив повідомила повідомили повідомляє сказав сказала сказали зазначив
+        зазначила зазначили додав додала додали розповів розповіла також раніше році року
+        січня лютого березня квітня травня червня липня серпня вересня жовтня листопада грудня
+        відсотків млн млрд тис
+        """.split()
+    ),
+}
+# stop-words' names for the languages it has under another code.
+_STOP_LIST_CODE = {"no": "nb"}
 
 MAX_NGRAM = 3  # n-gram codes are packed into int64: vocab**3 still fits
 
@@ -125,23 +176,38 @@ TOKENIZE_CHUNK = 500  # units per vectorised batch: bounds the memory of raw tok
 def tokenize_many(
     texts: Sequence[str],
     aliases: Mapping[str, str] | None = None,
-    stop_words: frozenset[str] = STOP_WORDS,
+    stop_words: frozenset[str] | Sequence[frozenset[str]] = STOP_WORDS,
 ) -> TokenTable:
-    """`tokenize` over many texts, normalising each distinct raw token only once."""
+    """`tokenize` over many texts, normalising each distinct raw token only once.
+
+    `stop_words` is one set for every text, or one set per text (each article's
+    language's): the texts of each set are mapped through that set's own cache,
+    into one shared vocabulary.
+    """
+    if isinstance(stop_words, (frozenset, set)):
+        per_text = None
+    else:
+        per_text = list(stop_words)
+        if len(per_text) != len(texts):
+            raise ValueError(f"{len(per_text)} stop-word sets for {len(texts)} texts")
+        if all(sw is per_text[0] for sw in per_text):
+            stop_words, per_text = (per_text[0] if per_text else STOP_WORDS), None
     id_of: dict[str, int] = {}
     vocab: list[str] = []
-    raw_to_id: dict[str, int] = {}  # raw token -> content id, or -1 when dropped
+    caches: dict[int, dict[str, int]] = {}  # per stop-word set: raw token -> content id, or -1 when dropped
     id_chunks: list[np.ndarray] = []
     lengths = np.zeros(len(texts), dtype=np.int64)
-    for start in range(0, len(texts), TOKENIZE_CHUNK):
-        raw = [TOKEN_RE.findall(t.lower()) for t in texts[start : start + TOKENIZE_CHUNK]]
+
+    def content_ids(raw: list[list[str]], words_to_drop: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The kept ids of the texts' raw tokens, back to back, and how many each text keeps."""
+        raw_to_id = caches.setdefault(id(words_to_drop), {})
         flat = np.fromiter(chain.from_iterable(raw), dtype=object, count=sum(map(len, raw)))
         codes, uniques = pd.factorize(flat)
         mapped = np.empty(len(uniques), dtype=np.int32)
         for j, w in enumerate(uniques):
             cid = raw_to_id.get(w)
             if cid is None:
-                norm = _normalise_token(w, aliases, stop_words)
+                norm = _normalise_token(w, aliases, words_to_drop)
                 if norm is None:
                     cid = -1
                 else:
@@ -154,8 +220,26 @@ def tokenize_many(
         chunk_ids = mapped[codes] if len(codes) else np.zeros(0, dtype=np.int32)
         unit_of = np.repeat(np.arange(len(raw)), [len(r) for r in raw])
         keep = chunk_ids >= 0
-        lengths[start : start + len(raw)] = np.bincount(unit_of[keep], minlength=len(raw))
-        id_chunks.append(chunk_ids[keep])
+        return chunk_ids[keep], np.bincount(unit_of[keep], minlength=len(raw))
+
+    for start in range(0, len(texts), TOKENIZE_CHUNK):
+        raw = [TOKEN_RE.findall(t.lower()) for t in texts[start : start + TOKENIZE_CHUNK]]
+        if per_text is None:
+            ids, counts = content_ids(raw, stop_words)
+        else:
+            sets = per_text[start : start + len(raw)]
+            pieces: list[np.ndarray | None] = [None] * len(raw)
+            counts = np.zeros(len(raw), dtype=np.int64)
+            for key in dict.fromkeys(id(sw) for sw in sets):
+                members = [i for i, sw in enumerate(sets) if id(sw) == key]
+                group_ids, group_counts = content_ids([raw[i] for i in members], sets[members[0]])
+                ends = np.cumsum(group_counts)
+                for i, end, n in zip(members, ends, group_counts):
+                    pieces[i] = group_ids[end - n : end]
+                counts[members] = group_counts
+            ids = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int32)
+        lengths[start : start + len(raw)] = counts
+        id_chunks.append(ids)
     ids = np.concatenate(id_chunks) if id_chunks else np.zeros(0, dtype=np.int32)
     offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
     return TokenTable(ids.astype(np.int32), offsets, np.array(vocab, dtype=object))
@@ -181,6 +265,30 @@ def ngram_order(requested: int) -> int:
     return max(1, min(int(requested), MAX_NGRAM))
 
 
-def stop_words_with(extra: Iterable[str]) -> frozenset[str]:
+@lru_cache(maxsize=None)
+def language_stop_words(language: str) -> frozenset[str] | None:
+    """A language's stop words, or None when no list for it is at hand.
+
+    English (and an undetermined language, ""): the project's list, scikit-learn's
+    English words plus news filler. Other languages: the list of the `stop-words`
+    package (python-stop-words, 33 languages, read from its own files) plus the
+    news filler above. `stop-words` rather than stopwords-iso: the latter's Russian
+    list drops "война", "россия", "москва", "народ", the very words framing turns on.
+    """
+    if language in ("", "en"):
+        return STOP_WORDS
+    from stop_words import LANGUAGE_MAPPING, get_stop_words
+
+    code = _STOP_LIST_CODE.get(language, language)
+    if code not in LANGUAGE_MAPPING:
+        filler = NEWS_FILLER_BY_LANGUAGE.get(language)
+        return filler or None
+    listed = {w.strip().lower() for w in get_stop_words(code)}
+    return frozenset(listed) | NEWS_FILLER_BY_LANGUAGE.get(language, frozenset())
+
+
+def stop_words_with(extra: Iterable[str], language: str = "en") -> frozenset[str]:
+    """The stop words of a language (none if it has no list) plus a user's extra words."""
+    base = language_stop_words(language) or frozenset()
     extra = {w.strip().lower() for w in extra if w.strip()}
-    return STOP_WORDS | extra if extra else STOP_WORDS
+    return base | extra if extra else base

@@ -21,9 +21,16 @@ what they leave out. Everything is computed from the words of the articles; noth
    every skipped file and every guess (date, outlet, encoding) is listed in the load report.
 2. **Units.** An article can mix framings, so up to 300 articles the analysis works on **passages**
    (paragraphs, long ones split); larger corpora are analysed article by article. You can choose in the sidebar.
-3. **Words.** Text is lower-cased and split into words; common words ("the", "said") are dropped and
-   spelling variants of one name are merged (Settings shows which). Single words and two-word phrases are counted
-   (Settings: longest phrase counted; your extra stop words and aliases apply in every view).
+3. **Words.** Each article's language is detected from its first 500 characters (py3langid, offline) and
+   shown in the articles table. Text is lower-cased and split into words of any script; the common words of
+   the article's language ("the", "said"; "что", "заявил") are dropped, from the `stop-words` package's
+   list for that language plus news filler such as verbs of saying, and spelling variants of one name are
+   merged (Settings shows which). A corpus in several languages is analysed with each article's own list
+   and says so; terms are not translated, so groups in different languages share no words. A language
+   without a list (Kazakh, for one) keeps its common words, with a notice. Chinese, Japanese and Thai,
+   written without spaces, come out as runs of text rather than words: they cannot be analysed yet.
+   Single words and two-word phrases are counted (Settings: longest phrase counted; your extra stop words
+   and aliases apply in every view).
 4. **TF-IDF.** Each unit becomes a vector of term weights: a term counts more the more the unit uses it
    and the fewer units use it at all, so "troops" says more than "country".
 5. **Syndicated copies.** Texts published more than once (agency copy, reprints) are found by overlapping

@@ -137,6 +137,8 @@ def articles_table(app: state.App) -> None:
             "date": st.column_config.TextColumn("date", help="Edit to correct the date (e.g. 2022-01-07)"),
             "originality": st.column_config.ProgressColumn("originality", min_value=0.0, max_value=1.0, format="%.2f"),
             "length": st.column_config.NumberColumn("length", help="characters after cleaning"),
+            "language": st.column_config.TextColumn(
+                "language", help="ISO 639-1 code, detected from the text (blank: too short to tell)"),
         },
         on_change=_apply_edits, args=(editor_key, ids),
     )
