@@ -485,6 +485,156 @@ def measure_limits(runs: int) -> dict:
     return out
 
 
+ALIGN_NEAR_DAYS = 7  # "near" pairs: other events of the same topic published at most this many days apart
+ALIGN_TARGETS = {"same_event_median_at_least": 0.30, "other_event_median_at_most": 0.05}
+
+
+def alignment_pairs(documents, n_pairs: int, seed: int) -> dict[str, list[tuple[str, str]]]:
+    """Article pairs from different outlets, n_pairs of each kind, drawn with a fixed seed.
+
+    same_event: both on one event (the corpus's event_id). near_other_event:
+    different events of the same topic at most ALIGN_NEAR_DAYS apart, the
+    hard case (same people, same words, another fact). random_other_event:
+    any two articles of different events.
+    """
+    import itertools
+
+    import pandas as pd
+
+    missing = [c for c in ("event_id", "topic", "date", "source") if c not in documents.columns]
+    if missing:
+        raise SystemExit(f"--align needs a corpus with {', '.join(missing)} columns (e.g. events)")
+    docs = documents[["id", "event_id", "topic", "date", "source"]].copy()
+    docs["day"] = pd.to_datetime(docs["date"], errors="coerce")
+    event, source = dict(zip(docs["id"], docs["event_id"])), dict(zip(docs["id"], docs["source"]))
+    rng = random.Random(seed)
+    same = sorted(
+        (a, b)
+        for _, group in docs.dropna(subset=["event_id"]).groupby("event_id", sort=True)
+        for a, b in itertools.combinations(sorted(group["id"]), 2)
+        if source[a] != source[b]
+    )
+    near = []
+    for _, group in docs.dropna(subset=["day", "topic"]).groupby("topic", sort=True):
+        rows = list(group.sort_values(["day", "id"])[["id", "day"]].itertuples(index=False))
+        for k, (a, day_a) in enumerate(rows):
+            for b, day_b in rows[k + 1:]:
+                if (day_b - day_a).days > ALIGN_NEAR_DAYS:
+                    break
+                if event[a] != event[b] and source[a] != source[b]:
+                    near.append((a, b))
+    ids = sorted(docs["id"])
+    far: list[tuple[str, str]] = []
+    while len(far) < n_pairs:
+        a, b = rng.sample(ids, 2)
+        if event[a] != event[b] and source[a] != source[b]:
+            far.append((a, b))
+    near.sort()
+    return {
+        "same_event": rng.sample(same, min(n_pairs, len(same))),
+        "near_other_event": rng.sample(near, min(n_pairs, len(near))),
+        "random_other_event": far,
+    }
+
+
+def measure_alignment(corpus_arg: str, n_pairs: int, seed: int, vary: float, show: int) -> dict:
+    """Side by side on pairs of articles: the share of A's sentences matched, per kind of pair.
+
+    Share of sentences matched = A's sentences with a partner in B / A's
+    sentences. Articles come from the corpus analysed as the CLI's align
+    does (unit article); whether a pair shares a story is the corpus's
+    event_id, as queries.align decides. The same pairs are also aligned as
+    if the story were unknown (same-event pairs without the same-story
+    threshold) and as if it were shared (near pairs with it), and with
+    each threshold varied by `vary`.
+    """
+    import numpy as np
+
+    from .alignment import DEFAULT_THRESHOLD, SAME_FACT, SAME_STORY_FACTOR, match_sentences
+    from .loading import load_corpus
+    from .models import Settings
+    from .pipeline import analyze
+    from .queries import align, article_sentences, pair_stop_words, word_rarity
+
+    analysis = analyze(load_corpus([NAMED.get(corpus_arg, Path(corpus_arg))]), Settings(unit="article"))
+    pairs = alignment_pairs(analysis.documents, n_pairs, seed)
+    sentences = {d: article_sentences(analysis, d) for d in sorted({d for ps in pairs.values() for p in ps for d in p})}
+    rarity = word_rarity(analysis)
+
+    def share(al) -> float:  # Alignment or SentenceMatching; A has sentences (see usable)
+        return 1.0 - len(al.unique_a) / len(al.a_best)
+
+    def aligned(a, b, same_story, threshold=DEFAULT_THRESHOLD, factor=SAME_STORY_FACTOR):
+        """The matching alone (no vocabulary comparison), with the inputs queries.align gives."""
+        return match_sentences(sentences[a], sentences[b], threshold=threshold, same_story=same_story, rarity=rarity,
+                               aliases=analysis.aliases, stop_words=pair_stop_words(analysis, a, b),
+                               same_story_factor=factor)
+
+    usable = {kind: [p for p in ps if sentences[p[0]]] for kind, ps in pairs.items()}
+    shares: dict[str, list[float]] = {}
+    kinds = {"copy": 0, SAME_FACT: 0}
+    examples, times = [], []
+    for kind, ps in usable.items():
+        shares[kind] = []
+        for a, b in ps:
+            t0 = time.perf_counter()
+            al = align(analysis, a, b)  # the path the CLI and the page take
+            times.append(time.perf_counter() - t0)
+            shares[kind].append(share(al))
+            if kind == "same_event":
+                for m in al.matches:
+                    kinds[m.kind] += 1
+                    examples.append((a, b, m, al.a_sentences[m.a], al.b_sentences[m.b]))
+
+    def medians(values: dict[str, list[float]]) -> dict[str, float]:
+        return {k: round(statistics.median(v), 4) if v else None for k, v in values.items()}
+
+    median = medians(shares)
+    crossed = medians({
+        "same_event_without_same_story": [share(aligned(a, b, False)) for a, b in usable["same_event"]],
+        "near_other_event_as_if_same_story": [share(aligned(a, b, True)) for a, b in usable["near_other_event"]],
+    })
+    robustness = {}
+    if vary:
+        for scale in (1 - vary, 1 + vary):
+            threshold = min(1.0, DEFAULT_THRESHOLD * scale)
+            robustness[f"threshold={threshold:.3g}"] = medians({
+                kind: [share(aligned(a, b, kind == "same_event", threshold=threshold)) for a, b in ps]
+                for kind, ps in usable.items()
+            })
+            factor = min(1.0, SAME_STORY_FACTOR * scale)
+            robustness[f"same_story_factor={factor:.3g}"] = medians({
+                "same_event": [share(aligned(a, b, True, factor=factor)) for a, b in usable["same_event"]],
+            })
+    source = dict(zip(analysis.documents["id"], analysis.documents["source"]))
+    picked = random.Random(seed).sample(examples, min(show, len(examples)))
+    other = [v for k, v in median.items() if k != "same_event"]
+    return {
+        "corpus": corpus_arg,
+        "articles": len(analysis.documents),
+        "seed": seed,
+        "pairs": {k: len(v) for k, v in usable.items()},
+        "pairs_without_sentences_in_a": {k: len(pairs[k]) - len(usable[k]) for k in pairs},
+        "share": "sentences of A with a partner in B / sentences of A",
+        "threshold": DEFAULT_THRESHOLD,
+        "same_story_factor": SAME_STORY_FACTOR,
+        "median_share": median,
+        "mean_share": {k: round(float(np.mean(v)), 4) if v else None for k, v in shares.items()},
+        "targets": {**ALIGN_TARGETS, "met": bool(
+            median["same_event"] is not None and median["same_event"] >= ALIGN_TARGETS["same_event_median_at_least"]
+            and all(v is not None and v <= ALIGN_TARGETS["other_event_median_at_most"] for v in other))},
+        "median_share_crossed": crossed,
+        "median_share_varied": robustness,
+        "same_event_matches": kinds,
+        "align_median_ms": round(1000 * statistics.median(times), 1) if times else None,
+        "examples": [
+            {"a_source": source[a], "b_source": source[b], "kind": m.kind, "score": round(m.score, 3),
+             "a": text_a, "b": text_b, "only_a": list(m.only_a), "only_b": list(m.only_b)}
+            for a, b, m, text_a, text_b in picked
+        ],
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m dashboard.bench", description=__doc__.splitlines()[0])
     p.add_argument("corpora", nargs="*", default=["seeds", "events", "allsides"],
@@ -504,13 +654,28 @@ def main(argv: list[str] | None = None) -> int:
                    help="time automatic stories alone (after cleaning and tokenising) and give their NMI "
                         "against the corpus's story column")
     p.add_argument("--vary", type=float, default=0.0,
-                   help="with --stories: also vary each story parameter by this fraction (e.g. 0.3) and give the NMI")
+                   help="with --stories: also vary each story parameter by this fraction (e.g. 0.3) and give the NMI; "
+                        "with --align: vary each threshold by it (e.g. 0.2)")
+    p.add_argument("--align", action="store_true",
+                   help="side by side on article pairs of the named corpus (default events): median share of "
+                        "sentences matched for same-event pairs and for pairs of other events; exit 1 when a "
+                        "target is missed")
+    p.add_argument("--pairs", type=int, default=300, help="with --align: pairs of each kind")
+    p.add_argument("--seed", type=int, default=0, help="with --align: seed of the pair sample")
+    p.add_argument("--show", type=int, default=0, help="with --align: also list this many same-event matches to read")
     p.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.app:
         result = measure_app(args.runs, args.chromium)
         print(json.dumps(result, indent=1))
         return 0
+    if args.align:
+        corpus = args.corpora[0] if args.corpora != p.get_default("corpora") else "events"
+        result = measure_alignment(corpus, args.pairs, args.seed, args.vary, args.show)
+        print(json.dumps(result, indent=1, ensure_ascii=False))
+        if args.json:
+            args.json.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        return 0 if result["targets"]["met"] else 1
     if args.limits:
         result = measure_limits(args.runs)
         print(json.dumps(result, indent=1))

@@ -7,6 +7,8 @@ Groups are named by group specs (`cluster:2`, `bias:left`, `doc:ID,ID`,
 from __future__ import annotations
 
 import math
+import threading
+import weakref
 from typing import Any, Sequence
 
 import numpy as np
@@ -14,12 +16,13 @@ import pandas as pd
 import scipy.sparse as sp
 
 from . import keyterms, tokens
-from .alignment import Alignment, align_sentences
+from .alignment import DEFAULT_THRESHOLD, SAME_STORY_FACTOR, Alignment, WordRarity, align_sentences
 from .cleaning import clean_article
 from .errors import SpecError
 from .frame_model import learned_words
 from .groups import GroupSpec
 from .models import Analysis
+from .stories import STORY_COLUMNS
 
 
 def _spec(spec: str | GroupSpec) -> GroupSpec:
@@ -117,16 +120,69 @@ def article_sentences(analysis: Analysis, doc_id: str) -> list[str]:
     return [s for p in cleaned.passages for s in p.sentences]
 
 
-def align(analysis: Analysis, a_id: str, b_id: str) -> Alignment:
+_RARITY: "weakref.WeakKeyDictionary[object, WordRarity]" = weakref.WeakKeyDictionary()
+_RARITY_LOCK = threading.Lock()
+
+
+def word_rarity(analysis: Analysis) -> WordRarity:
+    """Document frequencies of the analysis' words over its units (syndicated copies counted once).
+
+    Counted once per analysis from the token table key terms already keep,
+    and kept while the analysis lives, so aligning many pairs pays for it once.
+    """
+    counter = analysis.term_counter
+    if counter is None:
+        return WordRarity.none()
+    with _RARITY_LOCK:
+        rarity = _RARITY.get(counter)
+        if rarity is None:
+            rarity = _RARITY[counter] = WordRarity.from_tokens(counter.table, counter.background_rows)
+    return rarity
+
+
+def share_a_story(analysis: Analysis, a_id: str, b_id: str) -> bool:
+    """Whether two articles share a story: the analysis' `story` column, else the corpus's `event_id` or `event`.
+
+    The first of those columns in which both articles have a value decides.
+    """
+    docs = analysis.documents.set_index("id")
+    for name in ("story", *[c for c in STORY_COLUMNS if c != "story"]):
+        if name in docs.columns:
+            a, b = docs.at[a_id, name], docs.at[b_id, name]
+            if not (pd.isna(a) or pd.isna(b) or str(a).strip() == "" or str(b).strip() == ""):
+                return str(a).strip() == str(b).strip()
+    return False
+
+
+def pair_stop_words(analysis: Analysis, a_id: str, b_id: str) -> frozenset[str]:
+    """The stop words two articles are read with side by side: both articles' own (one set unless languages differ)."""
+    return analysis.stop_words_of(a_id) | analysis.stop_words_of(b_id)
+
+
+def align(
+    analysis: Analysis, a_id: str, b_id: str, same_story: bool | None = None,
+    threshold: float = DEFAULT_THRESHOLD, same_story_factor: float = SAME_STORY_FACTOR,
+) -> Alignment:
+    """Two articles sentence by sentence, weighing words by their rarity in the analysis' corpus.
+
+    same_story: whether the two share a story (lowers the threshold a
+    same-fact match needs); None asks the analysis (see share_a_story).
+    """
     if a_id == b_id:
         raise SpecError("choose two different articles to compare")
-    stop_words = analysis.stop_words_of(a_id) | analysis.stop_words_of(b_id)  # one set unless languages differ
+    a_sentences, b_sentences = article_sentences(analysis, a_id), article_sentences(analysis, b_id)
+    if same_story is None:
+        same_story = share_a_story(analysis, a_id, b_id)
     return align_sentences(
-        article_sentences(analysis, a_id),
-        article_sentences(analysis, b_id),
+        a_sentences,
+        b_sentences,
+        threshold=threshold,
+        same_story=same_story,
+        rarity=word_rarity(analysis),
         aliases=analysis.aliases,
-        stop_words=stop_words,
+        stop_words=pair_stop_words(analysis, a_id, b_id),
         ngram_max=analysis.ngram_max,
+        same_story_factor=same_story_factor,
     )
 
 

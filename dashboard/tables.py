@@ -282,7 +282,8 @@ def alias_table(analysis: Analysis) -> pd.DataFrame:
 # ---------------------------------------------------------------- side by side
 
 
-SIDE_BY_SIDE_COLUMNS = ["a_sentence", "b_sentence", "a_number", "b_number", "score", "kind", "label"]
+SIDE_BY_SIDE_COLUMNS = ["a_sentence", "b_sentence", "a_number", "b_number", "score", "kind", "label", "match",
+                        "only_a", "only_b"]
 
 
 def side_by_side_rows(al: Alignment) -> pd.DataFrame:
@@ -290,30 +291,39 @@ def side_by_side_rows(al: Alignment) -> pd.DataFrame:
 
     A's sentences in order; a matched B sentence sits beside its A sentence,
     and B sentences no A sentence points at are placed before the next match
-    that follows them. kind: "match" (label: the score), "unique" (label
-    "only A" / "only B") or "echo" (a B sentence whose best A sentence prefers
-    another partner; label "≈ A<n>"). Numbers are 1-based sentence positions.
+    that follows them. kind: "match" (label: what kind of match and its
+    score, "copy 0.97" or "same fact 0.31"), "unique" (label "only A" /
+    "only B") or "echo" (a B sentence whose best A sentence prefers another
+    partner; label "≈ A<n>"). Numbers are 1-based sentence positions. For a
+    matched pair, match is "copy" or "same fact" and only_a / only_b the
+    content words one sentence has and the other lacks, joined by ", ".
     """
     rows: list[tuple] = []
     a_target = {i: j for i, (j, _score) in enumerate(al.a_best) if j is not None}
     targets = set(a_target.values())
     unique_b = set(al.unique_b)
 
+    def differences(a: int, b: int) -> tuple:
+        found = al.match(a, b)
+        return (None, None, None) if found is None else (found.kind, ", ".join(found.only_a), ", ".join(found.only_b))
+
     def b_only(b: int) -> tuple:
         if b in unique_b:
-            return (None, al.b_sentences[b], None, b + 1, None, "unique", "only B")
+            return (None, al.b_sentences[b], None, b + 1, None, "unique", "only B", None, None, None)
         a, score = al.b_best[b]
-        return (None, al.b_sentences[b], None, b + 1, score, "echo", f"≈ A{a + 1}")
+        return (None, al.b_sentences[b], None, b + 1, score, "echo", f"≈ A{a + 1}", *differences(a, b))
 
     next_b = 0
     for i, sentence in enumerate(al.a_sentences):
         j = a_target.get(i)
         if j is None:
-            rows.append((sentence, None, i + 1, None, None, "unique", "only A"))
+            rows.append((sentence, None, i + 1, None, None, "unique", "only A", None, None, None))
             continue
         rows.extend(b_only(b) for b in range(next_b, j) if b not in targets)
         score = al.a_best[i][1]
-        rows.append((sentence, al.b_sentences[j], i + 1, j + 1, score, "match", f"{score:.2f}"))
+        kind, only_a, only_b = differences(i, j)
+        rows.append((sentence, al.b_sentences[j], i + 1, j + 1, score, "match", f"{kind} {score:.2f}", kind, only_a,
+                     only_b))
         next_b = max(next_b, j + 1)
     rows.extend(b_only(b) for b in range(next_b, len(al.b_sentences)) if b not in targets)
     table = pd.DataFrame(rows, columns=SIDE_BY_SIDE_COLUMNS, dtype=object)  # object: a missing side stays None

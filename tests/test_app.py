@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import tokens
+from dashboard import alignment, tokens
 from dashboard.loading import load_seed_corpus
 from dashboard.ui import safe, state
 
@@ -162,6 +162,19 @@ def test_compare_page_shows_both_articles_aligned():
         words = [w for w in seeds[doc_id].text.split() if w.isalpha() and len(w) > 6][:20]
         assert sum(w in table for w in words) >= 10
     assert {m.label for m in at.metric} >= {"Shared text", "Matched sentence pairs"}
+
+
+def test_compare_page_marks_what_a_matched_sentence_lacks():
+    # The first two seed articles are two translations of one report: their sentences report the same facts
+    # in other words, and the words each translation has alone are marked.
+    at = run("compare", {"a": SEED_IDS[0], "b": SEED_IDS[1]})
+    no_exception(at)
+    table = next(h.value for h in at.html if "<table" in h.value)
+    assert "same fact" in table
+    assert f'<span style="{safe.STYLES["differs"]}">' in table
+    legend = next(h.value for h in at.html if "word its matched sentence lacks" in h.value)
+    assert safe.STYLES["differs"] in legend
+    assert any(f"a score of at least {alignment.DEFAULT_THRESHOLD:.2f}" in c.value for c in at.caption)
 
 
 def test_same_article_twice_asks_for_two():

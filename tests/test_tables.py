@@ -170,12 +170,18 @@ def test_alias_table_marks_the_users_merges_and_leaves_out_cancelled_ones(seeds)
 
 
 def fake_alignment():
-    # A0<->B1, A1 unique, A2<->B3; B0 unique; B2 matched to A0 but A0 prefers B1.
+    # A0<->B1 (a copy), A1 unique, A2<->B3 (the same fact); B0 unique; B2 matched to A0 but A0 prefers B1.
+    matches = {
+        (0, 1): SimpleNamespace(kind="copy", only_a=(), only_b=()),
+        (0, 2): SimpleNamespace(kind="same fact", only_a=("troops",), only_b=("peacekeepers", "sent")),
+        (2, 3): SimpleNamespace(kind="same fact", only_a=("gangs",), only_b=("protesters",)),
+    }
     return SimpleNamespace(
         a_sentences=["a0", "a1", "a2"], b_sentences=["b0", "b1", "b2", "b3"],
         a_best=[(1, 0.9), (None, 0.1), (3, 0.7)],
         b_best=[(None, 0.0), (0, 0.9), (0, 0.6), (2, 0.7)],
         unique_a=[1], unique_b=[0],
+        match=lambda a, b: matches.get((a, b)),
     )
 
 
@@ -183,12 +189,23 @@ def test_side_by_side_rows_keep_the_reading_order_of_both_articles():
     rows = tables.side_by_side_rows(fake_alignment())
     assert [(r.a_sentence, r.b_sentence, r.label, r.kind) for r in rows.itertuples()] == [
         (None, "b0", "only B", "unique"),
-        ("a0", "b1", "0.90", "match"),
+        ("a0", "b1", "copy 0.90", "match"),
         ("a1", None, "only A", "unique"),
         (None, "b2", "≈ A1", "echo"),
-        ("a2", "b3", "0.70", "match"),
+        ("a2", "b3", "same fact 0.70", "match"),
     ]
     assert rows["a_number"].tolist() == [pd.NA, 1, 2, pd.NA, 3]
+
+
+def test_side_by_side_rows_say_what_each_matched_sentence_adds():
+    rows = tables.side_by_side_rows(fake_alignment())
+    matched = rows[rows["match"].notna()]
+    assert matched[["a_number", "b_number", "match", "only_a", "only_b"]].astype(object).values.tolist() == [
+        [1, 2, "copy", "", ""],
+        [pd.NA, 3, "same fact", "troops", "peacekeepers, sent"],  # the echo keeps what its pair differs in
+        [3, 4, "same fact", "gangs", "protesters"],
+    ]
+    assert rows.loc[rows["kind"] == "unique", ["match", "only_a", "only_b"]].isna().all().all()
 
 
 def test_side_by_side_of_two_seed_articles_shows_every_sentence_once_in_order(seeds):

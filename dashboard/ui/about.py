@@ -81,8 +81,12 @@ what they leave out. Everything is computed from the words of the articles; noth
    just a word used once. A group is a cluster, a frame, an outlet, a value of any column the corpus carries
    (bias, topic, country, …), a date range or articles you choose; the same groups work on the command line
    (`python -m dashboard terms --a bias:left --b bias:right`).
-9. **Side by side.** Each sentence of one article is matched with the most similar sentence of the other
-   (cosine of TF-IDF). Sentences without a match above the threshold are what one article says and the other does not.
+9. **Side by side.** Each sentence of one article is matched with the sentence of the other that copies it
+   (nearly the same words) or reports the same fact in other words: shared words count by how rare they are in
+   the corpus and how few sentences of the two articles use them, names count double and numbers count however
+   they are written ("1,200" = "1200"). Two articles on the same story need less evidence per sentence pair.
+   Inside a matched pair, the words one sentence has and the other lacks show how each outlet tells the fact;
+   sentences without a match are what one article says and the other does not.
 
 ### What it cannot tell you
 - **Frames start from word lists.** They count words, not meaning: "we reject claims of terrorism"

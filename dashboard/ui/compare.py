@@ -5,15 +5,17 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import keyterms, tables
+from dashboard import keyterms, queries, tables
 from dashboard.errors import FramelensError
 from dashboard.ui import safe, shell, state, views
 
 HIGHLIGHT_PER_SIDE = 15
 
 st.title("Side by side")
-st.caption("Each sentence of one article is matched to the most similar sentence of the other. Sentences without "
-           "a match are where the two framings part ways.")
+st.caption("Each sentence of one article is matched with the sentence of the other that copies it or reports the "
+           "same fact, weighing shared words, names and numbers by how rare they are. Inside a matched pair, the "
+           "words one sentence has and the other lacks are marked: how each outlet tells the shared fact. "
+           "Sentences without a match are where the two articles part ways.")
 app = state.app()
 a = app.analysis
 docs = a.documents.set_index("id", drop=False)
@@ -39,8 +41,13 @@ row_a, row_b = docs.loc[a_id], docs.loc[b_id]
 m1, m2, m3, m4 = st.columns(4)
 m1.metric("Shared text", f"{al.similarity:.0%}", help="Share of both articles' characters in matched sentences.")
 m2.metric("Vocabulary cosine", f"{al.cosine:.2f}", help="How alike their words are, ignoring sentence order.")
-m3.metric("Matched sentence pairs", f"{len(al.pairs):,}")
+copies = sum(m.kind == "copy" for m in al.matches)
+m3.metric("Matched sentence pairs", f"{len(al.matches):,}",
+          help=f"{copies:,} copies (nearly the same words) and {len(al.matches) - copies:,} reporting the same fact.")
 m4.metric("Sentences only in A / only in B", f"{len(al.unique_a)} / {len(al.unique_b)}")
+st.caption(("Both articles are on the same story, so a same-fact match needs less: " if al.same_story else
+            "The articles are not on one story, so a same-fact match needs more: ")
+           + f"a score of at least {al.threshold:.2f}.")
 group_a, group_b = row_a["dup_group"], row_b["dup_group"]
 if pd.notna(group_a) and group_a == group_b:
     safe.render(safe.badge(f"Duplicate group {int(group_a)}: one text published more than once"))
@@ -53,16 +60,22 @@ for where, row, tag in ((h1, row_a, "A"), (h2, row_b, "B")):
 
 # Highlights: the pair's most distinctive terms per side over the frame lexicon's matches.
 marks = tables.side_by_side_marks(a, al, HIGHLIGHT_PER_SIDE)
+pair_stop_words = queries.pair_stop_words(a, a_id, b_id)  # the words the alignment read the pair with
 rows = tables.side_by_side_rows(al)
 
 
-def cell(text: str | None) -> str | None:
-    return None if text is None else safe.highlight(text, marks, a.aliases, a.stop_words)
+def cell(text: str | None, differs: str | None) -> str | None:
+    """A sentence with the page's marks, and the words its matched sentence lacks marked over them."""
+    if text is None:
+        return None
+    own = {word: "differs" for word in differs.split(", ")} if differs else {}
+    return safe.highlight(text, {**marks, **own}, a.aliases, pair_stop_words)
 
 
 safe.render(safe.legend())
 safe.render(safe.aligned_table(
-    [(cell(r.a_sentence), cell(r.b_sentence), r.label, r.kind) for r in rows.itertuples(index=False)],
+    [(cell(r.a_sentence, r.only_a), cell(r.b_sentence, r.only_b), r.label, r.kind)
+     for r in rows.itertuples(index=False)],
     f"A: {safe.truncate(row_a['source'], 40)}", f"B: {safe.truncate(row_b['source'], 40)}"))
 views.download(rows, "alignment.csv", "Download the alignment (CSV)", key="dl_alignment")
 

@@ -24,6 +24,7 @@ STYLES = {
     "a": "background:#dbeafe;border-radius:3px;padding:0 2px",  # distinctive of article A
     "b": "background:#fde68a;border-radius:3px;padding:0 2px",  # distinctive of article B
     "frame": "text-decoration:underline 2px #7c3aed;text-underline-offset:3px",  # frame lexicon term
+    "differs": "font-weight:600;color:#b91c1c",  # in this sentence, not in the sentence matched with it
 }
 UNIQUE_BG = "#fff7ed"  # a sentence the other article has no match for
 MATCH_BG = "#f0fdf4"
@@ -144,6 +145,7 @@ def legend() -> str:
         (STYLES["a"], "distinctive of A"),
         (STYLES["b"], "distinctive of B"),
         (STYLES["frame"], "frame lexicon term"),
+        (STYLES["differs"], "word its matched sentence lacks"),
         (f"background:{MATCH_BG};padding:0 4px", "shared sentence"),
         (f"background:{UNIQUE_BG};padding:0 4px", "sentence only one article has"),
     ]
