@@ -50,7 +50,11 @@ weighted information shared, which sentences of articles on different
 events seldom reach. Two articles on the same story make the same fact
 likelier before any word is read, so less evidence is asked of their
 sentences: the threshold is multiplied by SAME_STORY_FACTOR = 0.5. Measured
-by `python -m dashboard.bench --align` on the AllSides event corpus.
+by `python -m dashboard.bench --align` on the AllSides event corpus (median
+share of A's sentences matched: 0.35 for same-event pairs, 0.015 for other
+events of the same topic within a week). Read, the matches between 0.2 and
+0.4 are mostly other statements on the same point of the story rather than
+the same fact: words alone do not tell them apart.
 
 For each match, the content words found only in A's sentence and only in
 B's are kept (compared by stem, shown as the tokenizer writes them): how
