@@ -123,6 +123,15 @@ def test_an_uploaded_corpus_cannot_run_fetch_or_cover_anything(overview, tmp_pat
             # The opened article's line shows the title exactly as written.
             opened_line = body.get_by_test_id("stText").filter(has_text=f"{SCRIPT} · 2022-01-05 · {IMG}")
             expect(opened_line).to_be_visible()
+            # Cleaning takes the markup out of the article's text; its list shows each piece as written.
+            removed = body.get_by_test_id("stExpander").filter(has_text="Removed by cleaning")
+            removed.locator("summary").click()
+            grid = removed.get_by_test_id("stDataFrame")
+            expect(grid.locator("td").first).to_be_attached()  # glide-data-grid's accessible table
+            cells = [t.strip() for t in grid.locator("td").all_inner_texts()]
+            for tag in (SCRIPT, IMG, OVERLAY.removesuffix("covered</div>")):
+                assert tag in cells, (tag, cells)
+            assert_inert(page)
         if title == "Side by side":
             labels = options(page, body, "Article A")
             assert any(label.startswith(f"{MD_IMG} — Third") for label in labels), labels  # an outlet as written
@@ -132,8 +141,10 @@ def test_an_uploaded_corpus_cannot_run_fetch_or_cover_anything(overview, tmp_pat
             assert value(body, "Article A").startswith("Evil <script>")
             aligned = body.get_by_test_id("stHtml").filter(has=page.locator("table")).first
             text = aligned.inner_text()
-            for payload in (SCRIPT, IMG, OVERLAY):  # (cleaning takes bare URLs out of article text)
-                assert payload in text, payload  # readable, as the outlet wrote it
+            # What cleaning leaves of the payload (it takes HTML tags and bare URLs out of article text) reads
+            # as written: a markdown link to script stays text, the words inside tags stay.
+            for leftover in ("click me [click](javascript:window.__pwned=1)", "covered"):
+                assert leftover in text, (leftover, text)
     assert_local(requests)
 
 
