@@ -54,6 +54,10 @@ NGRAMS_PER_SLICE = 2_000_000  # n-grams sorted at once when counting: bounds the
 # leaving out the one-off typos and phrases keeps the table readable.
 MIN_TERM_COUNT = 3
 
+# |z| at which a term is marked significant: a two-sided 5% test for one term (not corrected for the
+# number of terms compared).
+Z_CRITICAL = 1.96
+
 KEYTERM_COLUMNS = ["term", "z", "delta", "count_a", "count_b", "rate_a", "rate_b", "significant", "favours"]
 
 
@@ -63,7 +67,7 @@ def log_odds(
     background: np.ndarray,
     terms: Sequence[str],
     prior_scale: float | None = None,
-    z_crit: float = 1.96,
+    z_crit: float = Z_CRITICAL,
     token_totals: tuple[float, float] | None = None,
     background_total: float | None = None,
 ) -> pd.DataFrame:

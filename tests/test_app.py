@@ -198,6 +198,13 @@ def test_key_terms_from_url_groups_give_term_tables_and_contexts():
     assert any("<table" in h.value for h in at.html)
 
 
+def test_key_terms_offer_the_evidence_pack_in_markdown_and_html():
+    at = run("terms", {"group_a": "source:Dnevnik", "group_b": "rest"})
+    no_exception(at)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Evidence pack (Markdown)" in labels and "Evidence pack (HTML)" in labels
+
+
 def term_tables(at: AppTest) -> list[pd.DataFrame]:
     return [d.value for d in at.dataframe if "term" in d.value.columns and "z" in d.value.columns]
 

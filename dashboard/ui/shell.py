@@ -302,11 +302,16 @@ def view_url(page_path: str) -> str:
     return f"{url}?{urlencode(pairs, safe=':,()')}" if pairs else url
 
 
+def current_link(page_path: str) -> str:
+    """The link to this view, its workspace saved first; call it after the page's controls have run."""
+    sync_param(workspace.PARAM, workspace.sync(state.current_corpus()))  # saves what changed; the link carries the key
+    return view_url(page_path)
+
+
 def share_link(page) -> None:
     """The copyable link, drawn last so every control has registered its value."""
-    cs = state.current_corpus()
-    sync_param(workspace.PARAM, workspace.sync(cs))  # saves what changed; the link carries only the key
+    link = current_link(page.url_path)
     with st.sidebar:
         st.subheader("Copy link to this view")
-        st.code(view_url(page.url_path), language=None, wrap_lines=True)
-        workspace.link_notes(cs)
+        st.code(link, language=None, wrap_lines=True)
+        workspace.link_notes(state.current_corpus())

@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import keyterms, queries
+from dashboard import evidence, keyterms, queries
 from dashboard.errors import FramelensError
 from dashboard.groups import GroupSpec
 from dashboard.ui import safe, shell, state, views
@@ -21,6 +21,7 @@ TERM_CHOICES_PER_SIDE = 100
 KWIC_LIMIT = 100
 CHOSEN_ARTICLES = "doc:"  # the picker entry that opens an article chooser
 LABEL_CHARS = 90  # a picker label; an uploaded outlet name can be any length
+PAGE_PATH = "terms"  # this page's url_path in app.py, for the evidence pack's link
 
 st.title("Key terms")
 st.caption("Which words one group of articles or passages uses more than another, weighed by how sure we can be "
@@ -91,6 +92,7 @@ except FramelensError as exc:
     state.halt()
 if nothing is not None:
     st.info(nothing)
+evidence_slot = st.container()  # the evidence pack's downloads, filled at the end when the view's link is known
 if keyterms.top_terms(df, 1, "a").empty and keyterms.top_terms(df, 1, "b").empty:
     state.halt()  # no term leans either way: no scatter, tables or contexts to show
 
@@ -170,3 +172,28 @@ for title, side, file_name in (("In group A", "a", "kwic_a.csv"), ("In group B",
     if len(lines) >= KWIC_LIMIT:
         st.caption(f"The first {KWIC_LIMIT} occurrences.")
     views.download(lines, file_name, "Download these lines (CSV)", key=f"dl_{file_name}")
+
+# ---------------------------------------------------------------- evidence pack
+view_link = shell.current_link(PAGE_PATH)  # every control of this view has run
+
+
+def evidence_pack():
+    """Built once, on the first click of either download (a term's context is looked up for each term)."""
+    if "pack" not in built:
+        built["pack"] = evidence.build(a, spec_a, spec_b, df, view_link)
+    return built["pack"]
+
+
+built: dict[str, evidence.Evidence] = {}
+with evidence_slot:
+    e1, e2, _ = st.columns([1, 1, 2])
+    e1.download_button("Evidence pack (Markdown)", data=lambda: evidence.to_markdown(evidence_pack()),
+                       file_name="framelens_evidence.md", mime="text/markdown", on_click="ignore", key="dl_evidence_md",
+                       icon=":material/download:",
+                       help="The two groups, the top terms with z and counts, a line in context per term with its "
+                            "outlet, date and link, the frame shares, the method and settings, and this view's link.")
+    e2.download_button("Evidence pack (HTML)", data=lambda: evidence.to_html(evidence_pack()),
+                       file_name="framelens_evidence.html", mime="text/html", on_click="ignore", key="dl_evidence_html",
+                       icon=":material/download:",
+                       help="The same as one self-contained web page: it loads nothing and runs no script.")
+
