@@ -203,14 +203,15 @@ def fit_frame_model(
     """One calibrated context model per frame, seeded by the lexicon (see the module docstring)."""
     k = len(names)
     labels = seed_labels(hits, n_tokens, train_mask)
-    columns, loadings = context_space(tfidf, np.flatnonzero(train_mask), seed)
+    with threadpool_limits(limits=1, user_api="blas"):  # small dense algebra: threads only contend
+        columns, loadings = context_space(tfidf, np.flatnonzero(train_mask), seed)
     latent = tfidf[:, columns] @ loadings.T  # units x dims
     fitted = np.zeros(k, dtype=bool)
     coef = np.zeros((k, len(columns)))
     latent_weights = np.zeros((k, latent.shape[1]))
     intercept, slope, offset = np.zeros(k), np.ones(k), np.zeros(k)
     too_few, untold = [], []
-    with threadpool_limits(limits=1, user_api="blas"):  # small dense fits: threads only contend
+    with threadpool_limits(limits=1, user_api="blas"):
         for j, name in enumerate(names):
             result = _fit_frame(latent, labels[:, j])
             if result == "too few":

@@ -192,15 +192,13 @@ def read_lexicon(path: str | Path) -> str:
     return text
 
 
-def _entry_word_ids(entries: Sequence[_Entry], vocab: np.ndarray) -> list[list[np.ndarray]]:
+def _entry_word_ids(entries: Sequence[_Entry], table: TokenTable) -> list[list[np.ndarray]]:
     """For each entry, the token ids each of its words may take (empty when a word never occurs).
 
     A whole word takes one id; a wildcard's last word takes every id that
     starts with the prefix, found by binary search on the sorted vocabulary.
     """
-    words = np.asarray(vocab, dtype=str)
-    order = np.argsort(words, kind="stable")
-    ordered = words[order]
+    order, ordered = table.sorted_vocab()
 
     def ids_from(lo: int, hi: int) -> np.ndarray:
         return np.sort(order[lo:hi]).astype(np.int64)
@@ -232,7 +230,7 @@ class _Coded:
 def _coded(table: TokenTable, entries: Sequence[_Entry]) -> _Coded | None:
     if not entries or len(table.ids) == 0:
         return None
-    word_ids = _entry_word_ids(entries, table.vocab)
+    word_ids = _entry_word_ids(entries, table)
     used = np.unique(np.concatenate([ids for slots in word_ids for ids in slots]))
     if len(used) == 0:
         return None

@@ -108,12 +108,15 @@ class Settings:
 @dataclass
 class ClusterInfo:
     id: int  # canonical: 1 = largest, ties by first appearance
-    label: str  # readable: "Terrorism claims: terrorist, gangs, militants"
-    frame: str  # dominant frame of its units or "none"
+    label: str  # readable: "Terrorism claims: terrorist, gangs, militants", or its key terms alone
+    frame: str  # the frame it earned its name from (frame_lift), or "none"
     size: int  # units in it
     top_terms: list[str]
     sources: dict[str, int]  # outlet -> units
     representatives: list[int]  # unit row numbers closest to the centroid
+    # The test behind `frame`, for the frame that earned the name or else the closest candidate:
+    # frame, units, group_units, share, corpus_share, lift, p, alpha, earned (see frame_lift).
+    frame_test: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -22,6 +22,7 @@ import scipy.sparse as sp
 
 from . import aliases as alias_mod
 from . import clusters as cl
+from . import frame_lift as lift_mod
 from . import frame_model as fm
 from . import frames as fr
 from . import languages as lang_mod
@@ -438,27 +439,31 @@ def _group_numbers(doc_ids: list[str], groups: list[list[str]]) -> list[int | No
 
 
 def _cluster_infos(units, documents, embedding, vectors, labels, scores: FrameScores) -> list[ClusterInfo]:
-    """Cards for clusters; a cluster's frame is the dominant frame of its pooled text by the lexicon.
+    """Cards for clusters; a cluster is named after a frame only when it earns it (frame_lift), else by its key terms.
 
-    Pooling the units' hits applies the lexicon's rule as for one passage, so a
-    cluster where a few passages argue legitimacy and the rest carry no frame
-    is labelled by that argument rather than called mixed.
+    Earned: most of the cluster's units carry the frame, at least
+    EARNED_MIN_LIFT times the corpus share, and a one-sided Fisher test
+    significant after a Bonferroni bound over every cluster and frame.
+    Syndicated copies are not counted, as they take no part in clustering.
     """
     frame_labels = {f.name: f.label for f in scores.frames}
+    names = [f.name for f in scores.frames]
     source_of = dict(zip(documents["id"], documents["source"]))
     k = int(labels.max())
-    pooled_hits = _sum_rows(scores.unit_hits, labels - 1, k)
-    pooled_tokens = _sum_rows(vectors.n_tokens, labels - 1, k)
-    _, pooled_frame = fr.score_frames(pooled_hits, pooled_tokens, scores.frames)
+    carried = scores.unit_scores[names].to_numpy() >= fm.SCORE_THRESHOLD
+    lifts = lift_mod.frame_lifts(carried, labels, names, counted=units["in_fit"].to_numpy())
+    best = lift_mod.best_frames(lifts)
+    alpha = lift_mod.ALPHA / max(len(lifts), 1)
     infos = []
     for c in range(1, k + 1):
         rows = units[units["cluster"] == c]
         if rows.empty:
             continue
-        frame = str(pooled_frame.iloc[c - 1])
         top_terms = cl.distinctive_terms(vectors.tfidf, vectors.terms, labels, c)
         head = ", ".join(top_terms[:3]) or "no distinctive terms"
-        label = f"{frame_labels[frame]}: {head}" if frame != "none" else f"Mixed framing: {head}"
+        test = best.loc[c].to_dict() if c in best.index else {}
+        frame = str(test["frame"]) if test.get("earned") else fr.NO_FRAME
+        label = f"{frame_labels[frame]}: {head}" if frame != fr.NO_FRAME else head
         sources = Counter(source_of[d] for d in rows["doc_id"])
         infos.append(
             ClusterInfo(
@@ -469,6 +474,25 @@ def _cluster_infos(units, documents, embedding, vectors, labels, scores: FrameSc
                 top_terms=top_terms,
                 sources=dict(sorted(sources.items(), key=lambda kv: (-kv[1], kv[0]))),
                 representatives=cl.representatives(embedding, labels, c),
+                frame_test=_frame_test_record(test, alpha),
             )
         )
     return infos
+
+
+def _frame_test_record(test: dict, alpha: float) -> dict:
+    """A cluster's frame test as plain JSON-ready values (numbers rounded for reading, p kept small)."""
+    if not test:
+        return {}
+    lift = test["lift"]
+    return {
+        "frame": str(test["frame"]),
+        "units": int(test["units"]),
+        "group_units": int(test["group_units"]),
+        "share": round(float(test["share"]), 4),
+        "corpus_share": round(float(test["corpus_share"]), 4),
+        "lift": None if lift != lift else round(float(lift), 3),  # NaN: the frame is carried nowhere
+        "p": float(f"{float(test['p']):.3g}"),
+        "alpha": float(f"{alpha:.3g}"),
+        "earned": bool(test["earned"]),
+    }

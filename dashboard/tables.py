@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from . import frames as frames_mod
-from . import keyterms, queries
+from . import frame_lift, keyterms, queries
 from .alignment import Alignment
 from .models import Analysis
 from .queries import SpecError
@@ -166,6 +166,70 @@ def source_frame_shares(analysis: Analysis, unit_mask: np.ndarray | None = None)
     return frames_mod.source_frame_table(table, analysis.frame_names, "source")
 
 
+THIN_CELL_UNITS = 5  # a source's frame shares resting on fewer units than this are flagged
+
+
+def source_frame_cells(analysis: Analysis, unit_mask: np.ndarray | None = None) -> pd.DataFrame:
+    """The source x frame table in long form: one row per (source, frame or "none") with its counts.
+
+    Columns: source, frame, units (its units with that dominant frame),
+    source_units, share (units / source_units) and thin (True when the share
+    rests on fewer than THIN_CELL_UNITS units of the source, so a reader does
+    not take 2 of 2 for a finding). Sources in the order of
+    `source_frame_shares`, frames in lexicon order then "none".
+    """
+    wide = source_frame_shares(analysis, unit_mask)
+    frames = [c for c in wide.columns if c not in ("source", "units")]
+    long = wide.melt(id_vars=["source", "units"], value_vars=frames, var_name="frame", value_name="share")
+    long = long.rename(columns={"units": "source_units"})
+    long["units"] = (long["share"] * long["source_units"]).round().astype(int)
+    long["thin"] = long["source_units"] < THIN_CELL_UNITS
+    order = {s: i for i, s in enumerate(wide["source"])}
+    long = long.sort_values(["source", "frame"], key=lambda col: col.map(order) if col.name == "source"
+                            else col.map({f: i for i, f in enumerate(frames)}), kind="stable")
+    return long[["source", "frame", "units", "source_units", "share", "thin"]].reset_index(drop=True)
+
+
+def lexicon_advice(analysis: Analysis) -> str | None:
+    """A warning for the Overview when the lexicon in use frames this corpus poorly, naming a better one.
+
+    Poorly: most units (more than MOSTLY_NONE) get no frame, or more than
+    SINGLE_FRAME_SHARE of them the same dominant frame, which then tells
+    nothing apart. The suggestion is the bundled lexicon, other than the one
+    in use, whose words give a clear frame to the most units (its coverage,
+    measured when the analysis ran); None when the framing is not poor.
+    """
+    frames = analysis.units["frame"]
+    if len(frames) == 0:
+        return None
+    none_share = float((frames == frames_mod.NO_FRAME).mean())
+    counts = frames[frames != frames_mod.NO_FRAME].value_counts()
+    top, top_share = (str(counts.index[0]), float(counts.iloc[0] / len(frames))) if len(counts) else ("", 0.0)
+    in_use = "your own lexicon" if analysis.lexicon == "custom" else f"the {analysis.lexicon} lexicon"
+    units = f"{analysis.unit}s"
+    if none_share > MOSTLY_NONE:
+        problem = f"{none_share:.0%} of {units} get no frame with {in_use}."
+    elif top_share > SINGLE_FRAME_SHARE:
+        problem = (f"{top_share:.0%} of {units} get the same frame, {frame_label(analysis, top)}, with {in_use}: "
+                   "frames tell little apart here.")
+    else:
+        return None
+    others = {n: c for n, c in analysis.lexicon_coverage.items() if n != analysis.lexicon}
+    if not others:
+        return problem
+    best = max(others, key=lambda n: (others[n], -list(others).index(n)))
+    mine = analysis.lexicon_coverage.get(analysis.lexicon)
+    if mine is not None and others[best] <= mine:
+        return problem + f" No bundled lexicon covers this corpus better (the best other, {best}: {others[best]:.0%})."
+    rest = ", ".join(f"{n}: {c:.0%}" for n, c in others.items() if n != best)
+    return (problem + f" The {best} lexicon's words give a clear frame to {others[best]:.0%} of {units}"
+            + (f" ({rest})" if rest else "") + "; choose it on the Settings page.")
+
+
+MOSTLY_NONE = 0.5  # more than this share of units without a frame: the lexicon misses the corpus
+SINGLE_FRAME_SHARE = 0.6  # more than this share of units with one dominant frame: it tells nothing apart
+
+
 # ---------------------------------------------------------------- dates
 
 
@@ -202,11 +266,40 @@ def timeline(analysis: Analysis, max_sources: int = 12) -> Timeline:
 
 
 def cluster_table(analysis: Analysis) -> pd.DataFrame:
-    """One row per cluster, as on its card: label, frame, size, distinctive terms, outlets."""
+    """One row per cluster, as on its card: label, frame, size, the frame test, distinctive terms, outlets.
+
+    "tested frame" is the frame that earned the name or, when none did, the
+    closest candidate; its share of the cluster's units, its share of the
+    corpus, lift and one-sided Fisher p (frame_lift).
+    """
+    columns = ["cluster", "label", "frame", "size", "tested frame", "share", "corpus share", "lift", "p",
+               "top terms", "sources"]
     return pd.DataFrame([{
         "cluster": c.id, "label": c.label, "frame": c.frame, "size": c.size,
+        "tested frame": c.frame_test.get("frame"), "share": c.frame_test.get("share"),
+        "corpus share": c.frame_test.get("corpus_share"), "lift": c.frame_test.get("lift"), "p": c.frame_test.get("p"),
         "top terms": ", ".join(c.top_terms), "sources": "; ".join(f"{s}: {n}" for s, n in c.sources.items()),
-    } for c in analysis.clusters], columns=["cluster", "label", "frame", "size", "top terms", "sources"])
+    } for c in analysis.clusters], columns=columns)
+
+
+def cluster_frame_note(analysis: Analysis, cluster_id: int) -> str:
+    """One sentence for a cluster card: which frame named it and on what evidence, or why none did."""
+    info = next((c for c in analysis.clusters if c.id == cluster_id), None)
+    if info is None:
+        raise ValueError(f"no cluster {cluster_id}")
+    t = info.frame_test
+    if not t:
+        return "No frame was tested: the lexicon has no frames."
+    label = frame_label(analysis, t["frame"])
+    lift = "n/a" if t["lift"] is None else f"{t['lift']:.2f}"
+    evidence = (f"{t['units']:,} of its {t['group_units']:,} {analysis.unit}s (copies not counted) carry {label} "
+                f"({t['share']:.0%}), "
+                f"against {t['corpus_share']:.0%} of the corpus: lift {lift}, p = {t['p']:.2g}")
+    rule = (f"a name needs at least {frame_lift.EARNED_MIN_SHARE:.0%} of its {analysis.unit}s, "
+            f"lift >= {frame_lift.EARNED_MIN_LIFT} and p < {t['alpha']:.2g}")
+    if t["earned"]:
+        return f"Named after {label}: {evidence} ({rule})."
+    return f"No frame earns this cluster a name, so its key terms name it. Closest: {evidence} ({rule})."
 
 
 def representative_units(analysis: Analysis, cluster_id: int, n: int = 3) -> pd.DataFrame:

@@ -163,6 +163,15 @@ class TokenTable:
         take = np.arange(offsets[-1], dtype=np.int64) + np.repeat(starts - offsets[:-1], lengths)
         return TokenTable(self.ids[take], offsets, self.vocab)
 
+    def sorted_vocab(self) -> tuple[np.ndarray, np.ndarray]:
+        """(order, vocab[order] as str): the vocabulary sorted, for prefix search; computed once per table."""
+        cached = getattr(self, "_sorted_vocab", None)
+        if cached is None or len(cached[0]) != len(self.vocab):
+            words = np.asarray(self.vocab, dtype=str)
+            order = np.argsort(words, kind="stable")
+            cached = self._sorted_vocab = (order, words[order])
+        return cached
+
     def regroup(self, groups: np.ndarray, n_groups: int) -> "TokenTable":
         """Concatenate units per group (e.g. passages into articles); groups must be non-decreasing."""
         counts = np.bincount(groups, weights=self.lengths(), minlength=n_groups).astype(np.int64)

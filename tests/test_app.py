@@ -959,3 +959,19 @@ def load_seed_corpus_labels():
     from dashboard.lexicons import bundled_frames
 
     return [f.label for f in bundled_frames("crisis")]
+
+
+def test_the_overview_suggests_another_lexicon_when_most_units_get_no_frame():
+    at = run("overview", {"lexicon": "news"})
+    no_exception(at)
+    advice = [html.unescape(h.proto.body) for h in at.get("html") if "The frame lexicon and this corpus" in h.proto.body]
+    assert len(advice) == 1 and "no frame with the news lexicon" in advice[0] and "The crisis lexicon" in advice[0]
+    plain = run("overview")
+    assert not any("The frame lexicon and this corpus" in h.proto.body for h in plain.get("html"))
+
+
+def test_cluster_cards_say_how_their_names_were_earned():
+    at = run("clusters")
+    no_exception(at)
+    notes = [t.value for t in at.text if "lift" in t.value and "p = " in t.value]
+    assert notes and any(n.startswith("Named after") for n in notes)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import frame_model, frames
+from dashboard import frame_lift, frame_model, frames, tables
 from dashboard.keyterms import MIN_TERM_COUNT
 
 st.title("How it works")
@@ -44,6 +44,12 @@ what they leave out. Everything is computed from the words of the articles; noth
    much the frame profile weighs (0 gives plain TF-IDF clustering). Large corpora are first reduced to 50
    dimensions (truncated SVD). The number of clusters is chosen by the silhouette score, up to about
    √(units/2), unless you set it. Clusters are numbered by size, so cluster 1 is the largest. The map places similar units near each other.
+   **A cluster is named after a frame only when it earns it**: at least {frame_lift.EARNED_MIN_SHARE:.0%} of its
+   units carry the frame, at least {frame_lift.EARNED_MIN_LIFT} times the frame's share in the whole corpus (the
+   *lift*), and a one-sided Fisher exact test finds that excess unlikely to be chance: p below
+   {frame_lift.ALPHA} divided by the number of cluster-and-frame pairs tested (a Bonferroni bound, so the chance
+   of naming even one cluster by luck stays below {frame_lift.ALPHA}). Syndicated copies are not counted. Otherwise
+   the cluster is named by its three most distinctive terms. Each card gives the shares, the lift and p.
 7. **Frames: lexicon evidence, corpus context.** A frame is a list of words and phrases (a lexicon). A unit
    whose words clearly use a frame's lexicon (at least {frames.MIN_HITS} hits and {frames.MIN_SCORE} per 100 words) is an
    example of it; a unit of {frame_model.MIN_NEGATIVE_TOKENS} words or more with none of its words is a counter-example. From these
@@ -57,7 +63,11 @@ what they leave out. Everything is computed from the words of the articles; noth
    or "none" when no score reaches {frame_model.SCORE_THRESHOLD}. A frame with fewer than {frame_model.MIN_SEEDS} clear examples gets no model
    and is scored by its lexicon alone (a note says so). "Why these frames" (Framing clusters, under an opened
    article) lists, for each passage, the lexicon terms found and the words the model weighed, with their
-   weights. An article's *framing profile* is the share of its passages with each dominant frame.
+   weights. An article's *framing profile* is the share of its passages with each dominant frame. The Overview's
+   sources × frames table gives each outlet's share of units with each dominant frame and their number, and
+   marks outlets with fewer than {tables.THIN_CELL_UNITS} units, whose shares say little. When more than
+   {tables.MOSTLY_NONE:.0%} of the units get no frame, or more than {tables.SINGLE_FRAME_SHARE:.0%} the same one,
+   the Overview says so and names the bundled lexicon whose words frame the most of this corpus.
    Three lexicons are bundled (Settings chooses one, or takes your own TOML; `--frames` on the command line):
    - **crisis**: the framings of one crisis, unrest or foreign intervention (sovereignty and security,
      terrorism claims, legitimacy doubts, protests, public order, military deployment, power struggle,

@@ -107,10 +107,10 @@ shown_clusters = [c for c in a.clusters if focus == "all" or str(c.id) == focus]
 cols = st.columns(2)
 for i, c in enumerate(shown_clusters):
     with cols[i % 2].container(border=True):
-        st.markdown(f"**Cluster {c.id}** · {c.size:,} {a.unit}s · frame: {a.frame_labels.get(c.frame, c.frame)}"
-                    if c.frame in a.frame_labels else f"**Cluster {c.id}** · {c.size:,} {a.unit}s")
+        st.markdown(f"**Cluster {c.id}** · {c.size:,} {a.unit}s")
         safe.render(f'<div style="font-weight:600">{safe.esc(c.label)}</div>'
                     f'<div style="margin-top:4px">{safe.chips(c.top_terms)}</div>')
+        st.text(tables.cluster_frame_note(a, c.id))  # text: a user's lexicon labels are not markdown
         st.caption("Sources (units):")
         st.text(", ".join(f"{s} ({n})" for s, n in list(c.sources.items())[:8])
                 + (f", … {len(c.sources) - 8} more" if len(c.sources) > 8 else ""))

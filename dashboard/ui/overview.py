@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import plotly.express as px
 import streamlit as st
@@ -176,24 +177,37 @@ def heatmap(app: state.App) -> None:
     if not a.frame_names:
         st.info("The frame lexicon has no frames.")
         return
-    table = tables.source_frame_shares(a, app.unit_mask())
-    if table.empty:
+    cells = tables.source_frame_cells(a, app.unit_mask())
+    if cells.empty:
         st.info("No units to show.")
         return
-    matrix = table.set_index("source").drop(columns="units").head(30)
+    sources = list(dict.fromkeys(cells["source"]))[:30]
+    frames = list(dict.fromkeys(cells["frame"]))
+    grid = cells[cells["source"].isin(sources)].set_index(["source", "frame"])
+    shares = grid["share"].unstack("frame").reindex(index=sources, columns=frames)
+    units = grid["units"].unstack("frame").reindex(index=sources, columns=frames)
+    base = grid["source_units"].unstack("frame").reindex(index=sources, columns=frames)
+    thin = grid["thin"].unstack("frame").reindex(index=sources, columns=frames)
+    # Each cell shows its share and count; a share resting on too few units is marked with an asterisk.
+    text = (shares.map(lambda v: f"{v:.0%}") + " (" + units.astype(int).astype(str) + ")"
+            + thin.map(lambda t: "*" if t else ""))
     fig = px.imshow(
-        matrix.to_numpy(dtype=float),
-        x=[safe.plot_label(a.frame_labels.get(f, f), 30) for f in matrix.columns],  # "none" has no label
-        y=[safe.plot_label(s, 30) for s in matrix.index],
-        color_continuous_scale="Blues", aspect="auto",
+        shares.to_numpy(dtype=float),
+        x=[safe.plot_label(a.frame_labels.get(f, f), 30) for f in frames],  # "none" has no label
+        y=[safe.plot_label(s, 30) for s in sources],
+        color_continuous_scale="Blues", aspect="auto", zmin=0, zmax=1,
         labels=dict(color="share"),
     )
-    fig.update_traces(hovertemplate="%{y}<br>%{x}: %{z:.2f}<extra></extra>")
-    fig.update_layout(height=max(260, 40 + 28 * len(matrix)), margin=dict(l=10, r=10, t=10, b=10))
+    fig.update_traces(text=text.to_numpy(), texttemplate="%{text}", textfont=dict(size=10),
+                      customdata=np.dstack([units.to_numpy(dtype=float), base.to_numpy(dtype=float)]),
+                      hovertemplate="%{y}<br>%{x}: %{z:.0%} (%{customdata[0]:.0f} of %{customdata[1]:.0f})"
+                                    "<extra></extra>")
+    fig.update_layout(height=max(260, 40 + 28 * len(sources)), margin=dict(l=10, r=10, t=10, b=10))
     st.plotly_chart(fig, width="stretch", key="frame_heatmap")
-    st.caption("Each cell: the share of the source's units whose dominant frame is that frame (\"none\": no clear "
-               "frame). At most 30 sources, the largest first.")
-    views.download(table, "source_frames.csv", "Download sources x frames (CSV)", key="dl_heat")
+    st.caption("Each cell: the share of the source's units whose dominant frame is that frame (\"none\": no "
+               f"frame), with the number of units. * marks a source with fewer than {tables.THIN_CELL_UNITS} units: "
+               "its shares say little. At most 30 sources, the largest first.")
+    views.download(cells, "source_frames.csv", "Download sources x frames (CSV)", key="dl_heat")
 
 
 st.title("Overview")
@@ -202,6 +216,9 @@ corpus_controls()
 app = state.app()
 load_report(app.corpus_state)
 views.analysis_notices(app.analysis)
+advice = tables.lexicon_advice(app.analysis)
+if advice:
+    safe.render(safe.note_box([advice], "The frame lexicon and this corpus"))
 
 a = app.analysis
 c1, c2, c3, c4 = st.columns(4)
