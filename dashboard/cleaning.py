@@ -133,7 +133,7 @@ _CREDIT_LINE_RE = re.compile(
     r"[-–—•⦁*\s]*(?:"
     r"[^\n]{1,250}?\b(?:contributed|contributes) (?:reporting )?to this (?:report|story|article)"
     r"|[^\n]{1,200}?\bcontributed reporting(?: (?:from|in) [^\n]{1,100})?"
-    r"|(?:The )?(?:Associated Press|AP|Reuters|AFP) contributed"
+    r"|(?:The )?(?:Associated Press|AP|Reuters|AFP) contributed|" + _NAMES + r" contributed"
     r"|Contributing:\s*[^\n]{1,200}"
     r"|This (?:report|article|story) (?:includes|contains) (?:material|reporting|information) from [^\n]{1,120}"
     r"|This (?:report|article|story) is based (?:in part )?on [^\n]{0,40}\breports"
@@ -211,6 +211,8 @@ _INLINE_PATTERNS = (  # (cues, pattern, kind); cues None: the bracket cue; "shor
     (_CREDIT_CUES, re.compile(r"\((?:Photo|Image|Picture|Photograph|Credit)s?\s*:\s*[^()\n]{1,60}\)"), "image credit"),
     (None, re.compile(r"\((?:SOUNDBITE|SOUND BITE|CROSSTALK|LAUGHTER|APPLAUSE|BEGIN VIDEO CLIP|END VIDEO CLIP)"
                       r"[^()\n]{0,80}\)"), "transcript cue"),
+    (("archived recording",), re.compile(r"archived recording(?: \([^()\n]{1,60}\))?"), "speaker label"),
+    (("[",), re.compile(r"\[[A-Z][A-Z ,'’-]{2,40}\]"), "transcript cue"),  # "[CROWD MURMURING]"
     (None, re.compile(r"\(\s*(?:PHOTOS?|VIDEOS?|TIMELINE|POLL|MAP|QUIZ|SLIDESHOW|READ|WATCH|MORE|RELATED|INFOGRAPHIC"
                       r"|LISTEN)\s*:[^()\n]{1,150}\)"), "promotion"),
 )
@@ -323,6 +325,24 @@ def _strip_dateline(line: str, removed: list[Removal]) -> str:
         after = after[len(" ".join(name_words)) :].lstrip()
     removed.append(Removal("dateline", dateline))
     return after
+
+
+_LABEL_MAX_CHARS = 40
+_LABEL_REPEATS = 3
+
+
+def _repeated_labels(lines: list[str]) -> set[str]:
+    """Short lines without sentence punctuation that recur in one article: a transcript's speaker names
+    ("michael barbaro" before each turn of a podcast transcript)."""
+    counts: dict[str, int] = {}
+    for line in lines:
+        if 0 < len(line) <= _LABEL_MAX_CHARS + 2:
+            line = line.strip()
+            if line:
+                counts[line] = counts.get(line, 0) + 1
+    return {line for line, n in counts.items()
+            if n >= _LABEL_REPEATS and len(line.split()) <= 4 and not line.endswith((".", "?", "!", ":", ","))
+            and any(ch.isalpha() for ch in line)}
 
 
 def _cut_gallery(line: str, removed: list[Removal]) -> str:
@@ -497,6 +517,7 @@ def clean_text(text: str) -> tuple[str, list[Removal]]:
     credit_cues = tuple(cue for cue in _CREDIT_LINE_CUES if cue in short_lines)  # per line, only those the article has
     click_cues = tuple(cue for cue in _CLICK_HERE if cue in short_lines)
     gallery_in_article = "Hide Caption" in text or "Photos: " in text
+    speakers = _repeated_labels(lines)
     kept: list[str] = []
     previous_credit = False  # the line just before was a standalone photo credit
     for line in lines:
@@ -510,7 +531,8 @@ def clean_text(text: str) -> tuple[str, list[Removal]]:
             kept.append("")
             previous_credit = False
             continue
-        kind = _whole_line_kind(stripped, cues_in_article, credit_cues, click_cues)
+        kind = "speaker label" if stripped in speakers else _whole_line_kind(
+            stripped, cues_in_article, credit_cues, click_cues)
         if kind is None and previous_credit and _is_caption(stripped):
             kind = "photo caption"
         if kind is None:

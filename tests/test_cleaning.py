@@ -150,6 +150,7 @@ def test_is_social_post():
         ("• Stephen Dinan contributed to this report.", "credit line"),
         ("Reporting by Steve Holland and Jeff Mason in Washington; Editing by Peter Cooney", "credit line"),
         ("Peter Baker contributed reporting from Washington.", "credit line"),
+        ("Jordain Carney contributed.", "credit line"),
         ("Contributing: The Associated Press", "credit line"),
         ("This article is based in part on wire service reports.", "credit line"),
         ("By JULIE PACE, Associated Press", "byline"),
@@ -256,6 +257,10 @@ def test_real_corpus_sample_keeps_most_text_and_records_cuts(shared_corpus):
          "Photos: Title One caption. Hide Caption 1 of 2 Photos: Title Two. Hide Caption 2 of 2"),
         ("Chief of staff John Kelly John Francis KellyMORE told reporters.", "Chief of staff John Kelly told reporters.",
          "hover card", "John Francis KellyMORE"),
+        ("Thank you. archived recording (lester holt) Mayor, your answer?", "Thank you. Mayor, your answer?",
+         "speaker label", "archived recording (lester holt)"),
+        ("What did I miss? [CROWD MURMURING] Well, nothing.", "What did I miss? Well, nothing.", "transcript cue",
+         "[CROWD MURMURING]"),
     ],
 )
 def test_furniture_inside_a_line_goes_and_the_article_text_stays(line, kept, kind, cut):
@@ -412,3 +417,16 @@ def test_real_corpus_outlet_pass_cuts_little_and_never_empties_an_article(shared
     # What goes is short furniture, not paragraphs of reporting.
     lengths = sorted(len(t) for lines in cut.values() for t in lines)
     assert lengths[len(lengths) // 2] < 80
+
+
+def test_a_short_line_repeated_through_one_article_is_a_transcript_speaker():
+    turns = ["Welcome to the show, it is Monday.", "Thanks for having me on today.", "Let us begin with Iowa.",
+             "The count is still going on there.", "Who is ahead?", "Two candidates, nearly tied."]
+    names = ["michael barbaro", "alex burns"] * 3
+    text = "\n\n".join(f"{name}\n\n{turn}" for name, turn in zip(names, turns))
+    cleaned, removed = clean_text(text)
+    assert [line for line in cleaned.split("\n") if line] == turns
+    assert kinds(removed)["speaker label"] == names
+    # Said twice is not a transcript; a repeated sentence is not a name.
+    text = "Breaking news\n\nThe vote passed.\n\nBreaking news\n\nNo, it did not.\n\nNo, it did not."
+    assert clean_text(text) == (text.replace("\n\n", "\n\n"), [])
