@@ -97,12 +97,13 @@ _WHOLE_LINE_RE = re.compile(
     r"|(?:Photo|Image|Picture|Photograph|Photo credit|Image credit|Credit)s?\s*[:|]\s*.{1,80}"
     r"|\((?:Photo|Image|Picture|Photograph|Credit)s?\s*:\s*[^()]{1,60}\)\.?"
     r"|\((?:Pixabay|Getty Images|Photo by [^()]{1,60}|AP Photo[^()]{0,60}|Reuters|AFP|EPA)\)"
-    r"|Image (?:copyright|caption) .*|Enlarge this image toggle caption.*|toggle caption .{1,120}"
+    r"|Image (?:copyright|caption) .*|Enlarge this image.{0,200}|toggle caption .{1,120}"
     r"|Slideshow \(\d+ Images?\)|(?:next|prev) Image \d+ of \d+"
     r"|(?:AP|AFP|EPA|Reuters) Photo(?:/[\w .'’-]{1,40})?"
     r")"
     r"|(?P<photo_caption>Hide caption .*|Facebook Twitter Pinterest .*|(?:FILE PHOTO|FILE)\s*(?::|[-–—])\s.{1,600})"
-    r"|(?P<correction>(?:CORRECTION|CLARIFICATION|Correction|Clarification)\s*:\s*.{1,600})"
+    r"|(?P<correction>(?:CORRECTION|CLARIFICATION|Correction|Clarification)\s*:\s*.{1,600}"
+    r"|[\[{(]?(?:Editor['’]s [Nn]ote|EDITOR['’]S NOTE)\s*:\s*.{1,600})"
     r"|(?P<video_widget>(?:JUST WATCHED|MUST WATCH) .*|Watch the latest video at .*|Play Video \d+:\d\d.*)"
     r"|(?P<update_stamp>\[?(?:Updated|UPDATED|Update|UPDATE|Last updated)(?: (?:at|on))?:?[^.\n]{0,40}(?:\d|noon|midnight)"
     r"[^\n]{0,25}\]?\.?)"
@@ -190,7 +191,7 @@ _SENTENCE_BREAK_RE = re.compile(r"[.!?]\s+[A-Z]")
 
 # --- pieces inside a line -----------------------------------------------------
 # A photo agency after a photographer's name: "Jeff Roberson/AP", "Khaled Desouki/AFP/Getty Images".
-_AGENCY = (r"(?:Getty Images|AFP|AP|Reuters|EPA(?:-EFE)?|Landov|Bloomberg|Pool|NurPhoto|Sipa(?: USA)?|Corbis|POLITICO"
+_AGENCY = (r"(?:Getty Images|AFP|AP|Reuters|EPA(?:-EFE)?|Landov|Bloomberg|Pool|NurPhoto|Sipa(?: USA)?|Corbis|POLITICO|Staff"
            r"|ZUMA(?: Press| Wire)?|Shutterstock|Redux|Polaris|TASS|Xinhua|Anadolu(?: Agency)?|LightRocket)")
 _PHOTO_BY = r"(?:(?:Pool )?(?:Photo|Photograph|Image|Picture)s?(?: [Bb]y)?:?\s*)"
 # Each pattern starts with a literal (a fast scan) and runs only when its cue is in the article;
@@ -213,13 +214,14 @@ _INLINE_PATTERNS = (  # (cues, pattern, kind); cues None: the bracket cue; "shor
                       r"[^()\n]{0,80}\)"), "transcript cue"),
     (("archived recording",), re.compile(r"archived recording(?: \([^()\n]{1,60}\))?"), "speaker label"),
     (("[",), re.compile(r"\[[A-Z][A-Z ,'’-]{2,40}\]"), "transcript cue"),  # "[CROWD MURMURING]"
+    (("Story Highlights", "Story highlights"), re.compile(r"(?<=[.!?\"”] )Story [Hh]ighlights(?= )"), "section label"),
     (None, re.compile(r"\(\s*(?:PHOTOS?|VIDEOS?|TIMELINE|POLL|MAP|QUIZ|SLIDESHOW|READ|WATCH|MORE|RELATED|INFOGRAPHIC"
                       r"|LISTEN)\s*:[^()\n]{1,150}\)"), "promotion"),
 )
 
 # Photo agency credits, found by the agency (a cheap literal search) and checked backwards:
 # "Jeff Roberson/AP", "Photo by Dan Kitwood/Getty Images", "| Drew Angerer | Getty Images", "(via Getty Images)".
-_AGENCY = (r"(?:Getty Images|AFP|AP|Reuters|EPA(?:-EFE)?|Landov|Bloomberg|Pool|NurPhoto|Sipa(?: USA)?|Corbis|POLITICO"
+_AGENCY = (r"(?:Getty Images|AFP|AP|Reuters|EPA(?:-EFE)?|Landov|Bloomberg|Pool|NurPhoto|Sipa(?: USA)?|Corbis|POLITICO|Staff"
            r"|ZUMA(?: Press| Wire)?|Shutterstock|Redux|Polaris|TASS|Xinhua|Anadolu(?: Agency)?|LightRocket)")
 _CREDIT_WORD = r"[A-Z](?:[\w'’-]{0,2}\.|[\w'’-]*)"  # "Drew", "J.", "St." but not "Florida."
 _CREDIT_NAME = r"(?<![\w.'’-])" + _CREDIT_WORD + r"(?: " + _CREDIT_WORD + r"){0,3}"
@@ -235,8 +237,9 @@ _AGENCY_CREDIT_RES = (
     ("REUTERS", re.compile(r"REUTERS ?/ ?[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}")),
 )
 _LEADLESS = frozenset(pattern for _, pattern in _AGENCY_CREDIT_RES)
+_CREDIT_NAMES = _CREDIT_NAME + r"(?:,? and " + _CREDIT_NAME + r")?"  # "Jacob Turcotte and Noah Robertson"
 _CREDIT_BEFORE_SLASH_RE = re.compile(
-    r"(?:[|—(]\s*)?(?:" + _PHOTO_BY + r"\s*)?(?:" + _CREDIT_NAME + r" ?/ ?){0,2}" + _CREDIT_NAME + r" ?\Z"
+    r"(?:[|—(]\s*)?(?:" + _PHOTO_BY + r"\s*)?(?:" + _CREDIT_NAMES + r" ?/ ?){0,2}" + _CREDIT_NAMES + r" ?\Z"
 )
 _CREDIT_BEFORE_GETTY_RE = re.compile(
     r"(?:(?:[|—(]|--|(?<!\S)-)\s*(?:" + _PHOTO_BY + r"\s*)?|(?<![\w.'’-])" + _PHOTO_BY + r"\s*"

@@ -170,6 +170,9 @@ def test_is_social_post():
         ("From the NPR Newscast: Jim Hawk reports Listen · 0:36 0:36", "audio widget"),
         ("Updated at 8:18 p.m. ET on 7/16", "update stamp"),
         ("CORRECTION: This story was updated to correct the congressman's home state.", "correction notice"),
+        ("[Editor’s note: As a public service, all our coronavirus coverage is free. There is no paywall.]",
+         "correction notice"),
+        ("Enlarge this image Ken Rudin collection Ken Rudin collection", "image credit"),
     ],
 )
 def test_boilerplate_lines(line, kind):
@@ -261,6 +264,10 @@ def test_real_corpus_sample_keeps_most_text_and_records_cuts(shared_corpus):
          "speaker label", "archived recording (lester holt)"),
         ("What did I miss? [CROWD MURMURING] Well, nothing.", "What did I miss? Well, nothing.", "transcript cue",
          "[CROWD MURMURING]"),
+        ("A soldier destroys weapons. Story Highlights Declaration meets the deadline",
+         "A soldier destroys weapons. Declaration meets the deadline", "section label", "Story Highlights"),
+        ("Sources: Ballotpedia | Jacob Turcotte and Noah Robertson/Staff", "Sources: Ballotpedia", "image credit",
+         "| Jacob Turcotte and Noah Robertson/Staff"),
     ],
 )
 def test_furniture_inside_a_line_goes_and_the_article_text_stays(line, kept, kind, cut):
