@@ -534,8 +534,9 @@ def clean_text(text: str) -> tuple[str, list[Removal]]:
             kept.append("")
             previous_credit = False
             continue
-        kind = "speaker label" if stripped in speakers else _whole_line_kind(
-            stripped, cues_in_article, credit_cues, click_cues)
+        kind = _whole_line_kind(stripped, cues_in_article, credit_cues, click_cues)
+        if kind is None and stripped in speakers:  # "Advertisement" three times is still an advertisement marker
+            kind = "speaker label"
         if kind is None and previous_credit and _is_caption(stripped):
             kind = "photo caption"
         if kind is None:

@@ -434,6 +434,9 @@ def test_a_short_line_repeated_through_one_article_is_a_transcript_speaker():
     cleaned, removed = clean_text(text)
     assert [line for line in cleaned.split("\n") if line] == turns
     assert kinds(removed)["speaker label"] == names
+    # Furniture that repeats keeps its own kind.
+    assert kinds(clean_text("Advertisement\n\nA.\n\nAdvertisement\n\nB.\n\nAdvertisement\n\nC.")[1]) == {
+        "advertisement marker": ["Advertisement"] * 3}
     # Said twice is not a transcript; a repeated sentence is not a name.
     text = "Breaking news\n\nThe vote passed.\n\nBreaking news\n\nNo, it did not.\n\nNo, it did not."
     assert clean_text(text) == (text.replace("\n\n", "\n\n"), [])
