@@ -256,13 +256,112 @@ def timeline(analysis: Analysis, max_sources: int = 12) -> Timeline:
     source = dated["source"].where(dated["source"].isin(top), "other sources")
     when = pd.to_datetime(dated["date"])
     span_days = (when.max() - when.min()).days
-    code, period = ("D", "day") if span_days <= 92 else ("W", "week") if span_days <= 730 else ("M", "month")
+    period = _period_for(span_days)
+    code = PERIOD_CODES[period]
     bucket = when.dt.to_period(code).dt.start_time
     counts = pd.DataFrame({"date": bucket, "source": source}).groupby(["date", "source"]).size()
     return Timeline(counts.reset_index(name="articles"), period, undated)
 
 
+PERIOD_CODES = {"day": "D", "week": "W", "month": "M", "quarter": "Q", "year": "Y"}
+# Frames over time, period "auto": the finest period whose bars rest, half of them or more, on at least this many
+# units; a share of 100% from one passage is noise, not a trend.
+MIN_UNITS_PER_BAR = 8
+
+
+def _period_for(span_days: int) -> Literal["day", "week", "month"]:
+    """Days up to three months, weeks up to two years, months beyond: a readable number of bars."""
+    return "day" if span_days <= 92 else "week" if span_days <= 730 else "month"
+
+
+@dataclass
+class FrameTimeline:
+    shares: pd.DataFrame  # group, date (start of the period), frame (name), units, share (of the group's units then)
+    period: str  # day, week, month, quarter or year
+    groups: list[str]  # the groups shown, most units first
+    left_out: int  # groups beyond max_groups, not shown
+    undated: int  # units of undated articles (not counted)
+
+
+def frame_timeline(analysis: Analysis, by: str = "source", period: str = "auto", max_groups: int = 6,
+                   unit_mask: np.ndarray | None = None) -> FrameTimeline:
+    """Per group (an outlet, a rating, ...) and period: the share of its units with each dominant frame.
+
+    `by` is a document column (source, bias, ...) or "all" (one group: every
+    article). Shares of one group and period add up to 1 over the frames and
+    "none", and `units` says how many units they rest on, so a share of 1.0
+    from one passage reads as what it is. Only the `max_groups` groups with
+    the most units are kept. `period` is day, week, month, quarter, year or
+    auto: the finest period whose bars mostly rest on MIN_UNITS_PER_BAR units
+    or more. `unit_mask` limits the units counted.
+    """
+    if period != "auto" and period not in PERIOD_CODES:
+        raise SpecError(f"period must be auto, {', '.join(PERIOD_CODES)}, got {period!r}")
+    docs = analysis.documents
+    if by != "all" and by not in docs.columns:
+        raise SpecError(f"no document column {by!r}")
+    units = analysis.units if unit_mask is None else analysis.units[unit_mask]
+    date_of = dict(zip(docs["id"], docs["date"]))
+    group_of = (dict.fromkeys(docs["id"], "all articles") if by == "all"
+                else dict(zip(docs["id"], docs[by].astype(object).where(docs[by].notna(), "unknown").astype(str))))
+    table = pd.DataFrame({"group": units["doc_id"].map(group_of), "date": units["doc_id"].map(date_of),
+                          "frame": units["frame"].astype(str)})
+    dated = table[table["date"].notna()]
+    undated = int(len(table) - len(dated))
+    columns = ["group", "date", "frame", "units", "share"]
+    if dated.empty:
+        return FrameTimeline(pd.DataFrame(columns=columns), "day", [], 0, undated)
+    sizes = dated["group"].value_counts()
+    ranked = sorted(sizes.index, key=lambda g: (-sizes[g], g))
+    kept = ranked[:max_groups]
+    dated = dated[dated["group"].isin(kept)]
+    when = pd.to_datetime(dated["date"])
+    chosen = period
+    if period == "auto":
+        for chosen in PERIOD_CODES:
+            bars = pd.DataFrame({"g": dated["group"], "p": when.dt.to_period(PERIOD_CODES[chosen])}).value_counts()
+            if bars.median() >= MIN_UNITS_PER_BAR:
+                break
+    bucket = when.dt.to_period(PERIOD_CODES[chosen]).dt.start_time
+    counts = (pd.DataFrame({"group": dated["group"], "date": bucket, "frame": dated["frame"]})
+              .groupby(["group", "date", "frame"]).size().rename("units").reset_index())
+    totals = counts.groupby(["group", "date"])["units"].transform("sum")
+    order = {name: i for i, name in enumerate([*analysis.frame_names, frames_mod.NO_FRAME])}
+    counts = counts.assign(share=counts["units"] / totals, _g=counts["group"].map(kept.index),
+                           _f=counts["frame"].map(order))
+    counts = counts.sort_values(["_g", "date", "_f"], kind="stable").drop(columns=["_g", "_f"]).reset_index(drop=True)
+    return FrameTimeline(counts[columns], chosen, kept, len(ranked) - len(kept), undated)
+
+
 # ---------------------------------------------------------------- clusters
+
+
+MAP_GRID = 400  # the map is cut into this many cells a side; units in one cell are drawn as one point
+
+
+def map_stacks(analysis: Analysis, grid: int = MAP_GRID) -> pd.DataFrame:
+    """Units that sit on one spot of the map, so the map can draw each spot once, sized by how many are there.
+
+    Copies and near-copies get the same layout position, and on a large
+    corpus many units fall within a pixel of each other: drawn one over
+    the other they look like one. Per unit: `spot` (the first unit of its
+    spot, in unit order: the one drawn, whose article a click opens),
+    `stacked` (units at that spot) and `clusters` (distinct clusters there,
+    so a spot mixing clusters can say so). A spot is a cell of a `grid` x
+    `grid` grid over the layout's extent.
+    """
+    units = analysis.units
+    if units.empty:
+        return pd.DataFrame(columns=["spot", "stacked", "clusters"])
+    xy = units[["x", "y"]].to_numpy(dtype=float)
+    low, span = xy.min(axis=0), np.ptp(xy, axis=0)
+    cells = np.floor((xy - low) / np.where(span > 0, span, 1.0) * (grid - 1) + 0.5).astype(np.int64)
+    order = pd.DataFrame({"key": cells[:, 0] * grid + cells[:, 1], "unit": np.arange(len(units)), "cluster": units["cluster"].to_numpy()})
+    grouped = order.groupby("key")
+    spot = grouped["unit"].transform("min").to_numpy()
+    stacked = grouped["unit"].transform("size").to_numpy()
+    clusters = grouped["cluster"].transform("nunique").to_numpy()
+    return pd.DataFrame({"spot": spot, "stacked": stacked, "clusters": clusters}, index=units.index)
 
 
 def cluster_table(analysis: Analysis) -> pd.DataFrame:
@@ -370,6 +469,138 @@ def alias_table(analysis: Analysis) -> pd.DataFrame:
         })
     columns = ["variant", "canonical", "from", "why", "variant count", "canonical count"]
     return pd.DataFrame(rows, columns=columns).astype({"variant count": "Int64", "canonical count": "Int64"})
+
+
+# ---------------------------------------------------------------- key terms
+
+
+@dataclass(frozen=True)
+class TermComparison:
+    """What the Key terms page shows of one comparison, without the whole table.
+
+    "A vs the rest" over a large corpus compares about a million terms; a
+    page shows a few thousand of them, and keeping whole tables for every
+    comparison a session has made is what fills a server's memory.
+    """
+
+    shown: pd.DataFrame  # keyterms.KEYTERM_COLUMNS rows in the key-terms order (most A-ish first)
+    n_terms: int  # terms compared in all
+    n_significant: tuple[int, int]  # significant terms favouring A, favouring B
+    notice: str | None  # why no term is distinctive (queries.why_no_term_is_distinctive), or None
+
+
+def term_comparison(analysis: Analysis, spec_a: str, spec_b: str, per_side: int = 100,
+                    frequent: int = 2_500) -> TermComparison:
+    """The `per_side` most distinctive terms of each side and the `frequent` most used ones (for the scatter).
+
+    The notice is decided on the whole table; it reads the same from `shown`
+    (the most extreme terms and the most used ones are in it), so the
+    evidence pack and the page say the same.
+    """
+    terms = queries.key_terms(analysis, spec_a, spec_b)
+    notice = queries.why_no_term_is_distinctive(analysis, spec_a, spec_b, terms)
+    keep = np.zeros(len(terms), dtype=bool)
+    z = terms["z"].to_numpy()
+    a_rows, b_rows = np.flatnonzero(z > 0), np.flatnonzero(z < 0)
+    keep[a_rows[:per_side]] = True
+    keep[b_rows[::-1][:per_side]] = True
+    total = (terms["count_a"] + terms["count_b"]).to_numpy()
+    keep[np.argsort(-total, kind="stable")[:frequent]] = True
+    significant = terms["significant"].to_numpy()
+    return TermComparison(terms[keep].reset_index(drop=True), len(terms),
+                          (int(significant[a_rows].sum()), int(significant[b_rows].sum())), notice)
+
+
+@dataclass(frozen=True)
+class TermScatter:
+    """The key-term scatter: rates in B (x) against rates in A (y), per 1,000 words, on log axes.
+
+    points: terms that share their counts are one point (no jitter): x, y,
+        n (terms there), terms (their names, most distinctive first), term
+        (the most distinctive: what a click on the point chooses), z (that
+        term's), count_a, count_b.
+    labels: the terms drawn with their names: term, side ("a"/"b"), rank,
+        x, y, z, count_a, count_b and the label's box in plot pixels (left,
+        right, bottom, top), no two of which overlap.
+    unlabelled: the top terms whose label would have covered another, most
+        distinctive first (listed beside the chart instead).
+    floor: where a zero rate sits (below every positive rate); ticks: the
+        powers of ten from the floor to the largest rate; span: the axes'
+        range, the same on both so the diagonal (equal rates) runs corner to
+        corner.
+    """
+
+    points: pd.DataFrame
+    labels: pd.DataFrame
+    unlabelled: list[str]
+    floor: float
+    ticks: list[float]
+    span: tuple[float, float]
+
+
+LABEL_FONT_PX = 11.0  # the scatter's label size; a character is about 0.6 of it wide
+LABEL_GAP_PX = 4.0  # between a label's box and its point, and between boxes
+
+
+def _label_box(px: float, py: float, text: str) -> tuple[float, float, float, float]:
+    """(left, right, bottom, top) in pixels of a label drawn centred above its point."""
+    half = len(text) * LABEL_FONT_PX * 0.6 / 2 + LABEL_GAP_PX / 2
+    bottom = py + LABEL_GAP_PX
+    return px - half, px + half, bottom, bottom + LABEL_FONT_PX + LABEL_GAP_PX
+
+
+def term_scatter(shown: pd.DataFrame, per_side: int = 8, width_px: float = 900.0,
+                 height_px: float = 480.0) -> TermScatter:
+    """The scatter of `shown` (a TermComparison's rows) with up to `per_side` labels per side that never overlap.
+
+    Candidates are the `per_side` most distinctive terms of each side, taken
+    in turn by rank (A's first, B's first, A's second, ...); a label is drawn
+    when its box, in a plot of `width_px` by `height_px`, clears every label
+    already placed. Only terms with a significant z are labelled: a label
+    says "this term sets the group apart".
+    """
+    rate_a, rate_b = shown["rate_a"].to_numpy(dtype=float), shown["rate_b"].to_numpy(dtype=float)
+    positive = np.concatenate([rate_a[rate_a > 0], rate_b[rate_b > 0]])
+    smallest = float(positive.min()) if len(positive) else 1.0
+    floor = 10 ** (np.floor(np.log10(smallest)) - 0.5)  # half a decade below the smallest rate's decade
+    top = float(positive.max()) if len(positive) else 10.0
+    span = (floor / 1.6, top * 1.6)
+    ticks = [10.0 ** k for k in range(int(np.ceil(np.log10(floor))), int(np.floor(np.log10(span[1]))) + 1)]
+    x, y = np.where(rate_b > 0, rate_b, floor), np.where(rate_a > 0, rate_a, floor)
+    lo, hi = np.log10(span[0]), np.log10(span[1])
+
+    def pixels(vx: float, vy: float) -> tuple[float, float]:
+        return ((np.log10(vx) - lo) / (hi - lo) * width_px, (np.log10(vy) - lo) / (hi - lo) * height_px)
+
+    table = shown.assign(x=x, y=y)
+    ranked = {side: keyterms.top_terms(table, per_side, side) for side in ("a", "b")}
+    ranked = {side: rows[rows["significant"]] for side, rows in ranked.items()}
+    placed: list[dict] = []
+    unlabelled: list[str] = []
+    for rank in range(per_side):
+        for side in ("a", "b"):
+            if rank >= len(ranked[side]):
+                continue
+            row = ranked[side].iloc[rank]
+            box = _label_box(*pixels(row["x"], row["y"]), str(row["term"]))
+            clear = all(box[1] + LABEL_GAP_PX <= p["left"] or p["right"] + LABEL_GAP_PX <= box[0]
+                        or box[3] <= p["bottom"] or p["top"] <= box[2] for p in placed)
+            if clear:
+                placed.append({"term": row["term"], "side": side, "rank": rank + 1, "x": row["x"], "y": row["y"],
+                               "z": row["z"], "count_a": row["count_a"], "count_b": row["count_b"],
+                               "left": box[0], "right": box[1], "bottom": box[2], "top": box[3]})
+            else:
+                unlabelled.append(str(row["term"]))
+    labels = pd.DataFrame(placed, columns=["term", "side", "rank", "x", "y", "z", "count_a", "count_b", "left",
+                                           "right", "bottom", "top"])
+    rest = table[~table["term"].isin(set(labels["term"]))]
+    rest = rest.assign(strength=rest["z"].abs()).sort_values("strength", ascending=False, kind="stable")
+    points = (rest.groupby(["count_a", "count_b"], sort=False)
+              .agg(x=("x", "first"), y=("y", "first"), n=("term", "size"), terms=("term", list),
+                   term=("term", "first"), z=("z", "first"))
+              .reset_index())
+    return TermScatter(points[["x", "y", "n", "terms", "term", "z", "count_a", "count_b"]], labels, unlabelled,
+                       float(floor), ticks, span)
 
 
 # ---------------------------------------------------------------- side by side

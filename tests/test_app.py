@@ -7,6 +7,7 @@ checked through the widgets and session state that the parameters seed.
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import random
@@ -15,12 +16,14 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import numpy as np
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import alignment, tokens
+from dashboard import alignment, keyterms, queries, tokens
 from dashboard.loading import load_seed_corpus
+from dashboard.pipeline import analyze
 from dashboard.ui import safe, state
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -83,7 +86,25 @@ def test_overview_shows_metrics_table_and_charts():
     assert metrics["Articles"] == str(len(SEED_IDS))
     assert int(metrics["Clusters"]) >= 1
     assert len(at.get("arrow_data_frame")) + len(at.dataframe) >= 1  # the articles table (a data editor)
-    assert len(at.get("plotly_chart")) == 2  # timeline and sources x frames
+    assert len(at.get("plotly_chart")) == 3  # timeline, sources x frames, frames over time
+
+
+def plotted(values) -> list[float]:
+    """A plotly trace's numbers as sent to the browser (plotly 7 sends arrays as base64 typed arrays)."""
+    if isinstance(values, dict) and "bdata" in values:
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
+    return list(values)
+
+
+def test_frames_over_time_split_and_period_come_from_the_url():
+    at = run(params={"frames_by": "all articles", "period": "week"})
+    no_exception(at)
+    assert (at.session_state["frames_by"], at.session_state["period"]) == ("all articles", "week")
+    spec = json.loads(at.get("plotly_chart")[2].proto.spec)
+    assert {trace["type"] for trace in spec["data"]} == {"bar"}
+    assert all(0 < max(plotted(trace["y"])) <= 1.0 for trace in spec["data"])  # shares, not counts
+    link = at.sidebar.code[0].value
+    assert "period=week" in link and "frames_by=" in link
 
 
 def test_analysis_controls_come_from_the_url():
@@ -106,6 +127,7 @@ def test_share_link_carries_the_non_default_controls():
 
 @pytest.mark.parametrize("key,value", [
     ("k", "999999999"), ("k", "two"), ("unit", "paragraph"), ("method", "<b>x</b>"), ("frame", "no-such-frame"),
+    ("period", "fortnight"),
 ])
 def test_a_bad_sidebar_parameter_falls_back_with_a_notice(key, value):
     at = run(params={key: value})
@@ -203,6 +225,21 @@ def test_key_terms_offer_the_evidence_pack_in_markdown_and_html():
     no_exception(at)
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Evidence pack (Markdown)" in labels and "Evidence pack (HTML)" in labels
+
+
+def test_keyword_in_context_follows_the_groups():
+    at = run("terms", {"group_a": "source:Dnevnik", "group_b": "rest"})
+    no_exception(at)
+    first = at.session_state["term"]
+    other = next(o for o in at.selectbox(key="term").options if o != first)
+    at.selectbox(key="term").set_value(other).run()
+    assert at.session_state["term"] == other  # the reader's choice stays while the groups do
+    at.selectbox(key="group_a").set_value("cluster:1").run()
+    no_exception(at)
+    analysis = analyze(load_seed_corpus())  # the sample with the default settings, as the app has it
+    top = keyterms.top_terms(queries.key_terms(analysis, "cluster:1", "rest"), 1, "a")["term"].iloc[0]
+    assert at.session_state["term"] == top  # a new comparison starts from its own most distinctive term
+    assert any(t.value.startswith(f"{top}:") for t in at.text)
 
 
 def term_tables(at: AppTest) -> list[pd.DataFrame]:

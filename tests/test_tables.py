@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import filters, queries, tables
+from dashboard import filters, keyterms, queries, tables
 from dashboard.loading import article_id, corpus_hash, load_seed_corpus
 from dashboard.models import Article, Corpus, Settings
 from dashboard.pipeline import analyze
@@ -308,3 +308,140 @@ def test_copy_table_of_a_corpus_without_copies_is_empty_with_its_columns():
 ])
 def test_link_url_keeps_only_web_addresses(url, shown):
     assert tables.link_url(url) == shown
+
+
+# ---------------------------------------------------------------- key terms
+
+
+def synthetic_terms(n_a: int = 4_000, n_b: int = 5_000) -> pd.DataFrame:
+    """A key-terms table over made-up counts: many terms share counts, some lean hard each way, some never occur."""
+    rng = np.random.default_rng(7)
+    n = 600
+    counts_a = rng.poisson(rng.gamma(0.6, 4.0, n))
+    counts_b = rng.poisson(rng.gamma(0.6, 5.0, n))
+    counts_a[:12] += rng.integers(30, 80, 12)  # A's own words
+    counts_b[12:24] += rng.integers(30, 80, 12)  # B's
+    counts_a[24:40] = 0  # words A never uses
+    background = counts_a + counts_b + 1
+    terms = [f"term{i}" for i in range(n)]
+    terms[0] = "a-rather-long-distinctive-phrase"
+    return keyterms.log_odds(counts_a, counts_b, background, terms, token_totals=(n_a, n_b))
+
+
+def test_term_comparison_keeps_each_sides_top_and_the_most_used_terms_in_key_terms_order(seeds):
+    full = queries.key_terms(seeds, "source:Dnevnik", "rest")
+    kept = tables.term_comparison(seeds, "source:Dnevnik", "rest", per_side=5, frequent=10)
+    assert kept.n_terms == len(full)
+    for side in ("a", "b"):
+        assert keyterms.top_terms(kept.shown, 5, side)["term"].tolist() == \
+            keyterms.top_terms(full, 5, side)["term"].tolist()
+    most_used = full.assign(n=full["count_a"] + full["count_b"]).nlargest(10, "n", keep="first")["term"]
+    assert set(most_used) <= set(kept.shown["term"])
+    assert len(kept.shown) <= 20
+    order = full["term"].tolist()
+    positions = [order.index(t) for t in kept.shown["term"]]
+    assert positions == sorted(positions)  # the key-terms order, so top_terms reads it the same way
+    assert kept.notice == queries.why_no_term_is_distinctive(seeds, "source:Dnevnik", "rest", full)
+    assert kept.notice == queries.why_no_term_is_distinctive(seeds, "source:Dnevnik", "rest", kept.shown)
+    assert kept.n_significant == (int(full.loc[full["z"] > 0, "significant"].sum()),
+                                  int(full.loc[full["z"] < 0, "significant"].sum()))
+
+
+def test_term_scatter_puts_terms_with_the_same_counts_on_one_point_without_jitter():
+    terms = synthetic_terms()
+    scatter = tables.term_scatter(terms, per_side=8)
+    points, labels = scatter.points, scatter.labels
+    assert points["n"].sum() + len(labels) == len(terms)  # every term is drawn once
+    assert not points.duplicated(["x", "y"]).any()
+    for row in points.itertuples(index=False):
+        same = terms[(terms["count_a"] == row.count_a) & (terms["count_b"] == row.count_b)
+                     & ~terms["term"].isin(set(labels["term"]))]
+        assert sorted(row.terms) == sorted(same["term"]) and row.n == len(same)
+        assert row.term == same.loc[same["z"].abs().idxmax(), "term"]  # a click chooses the most distinctive
+        expected_x = row.count_b * 1000 / 5_000 if row.count_b else scatter.floor
+        assert row.x == pytest.approx(expected_x)  # a rate per 1,000, exactly; zero sits on the floor
+
+
+def test_term_scatter_floor_sits_below_every_rate_and_the_ticks_are_powers_of_ten():
+    terms = synthetic_terms()
+    scatter = tables.term_scatter(terms)
+    positive = pd.concat([terms.loc[terms["rate_a"] > 0, "rate_a"], terms.loc[terms["rate_b"] > 0, "rate_b"]])
+    assert scatter.floor < positive.min()
+    assert scatter.span[0] < scatter.floor and scatter.span[1] > positive.max()
+    assert scatter.ticks and all(np.log10(t) == round(np.log10(t)) for t in scatter.ticks)
+    assert all(scatter.floor < t < scatter.span[1] for t in scatter.ticks)
+
+
+def test_term_scatter_labels_never_overlap_and_the_rest_of_the_top_is_listed():
+    terms = synthetic_terms()
+    scatter = tables.term_scatter(terms, per_side=8, width_px=300, height_px=200)  # cramped: some cannot fit
+    labels = scatter.labels
+    boxes = list(zip(labels["left"], labels["right"], labels["bottom"], labels["top"]))
+    for i, (l1, r1, b1, t1) in enumerate(boxes):
+        for l2, r2, b2, t2 in boxes[i + 1:]:
+            assert r1 <= l2 or r2 <= l1 or t1 <= b2 or t2 <= b1, (boxes[i], (l2, r2, b2, t2))
+    assert scatter.unlabelled  # the cramped plot had to leave some out ...
+    top = set()
+    for side in ("a", "b"):
+        best = keyterms.top_terms(terms, 8, side)
+        top |= set(best.loc[best["significant"], "term"])
+    assert set(labels["term"]) | set(scatter.unlabelled) == top  # ... and lists them: none is dropped
+    assert not set(labels["term"]) & set(scatter.unlabelled)
+    assert (labels.loc[labels["side"] == "a", "z"] > 0).all() and (labels.loc[labels["side"] == "b", "z"] < 0).all()
+    roomy = tables.term_scatter(terms, per_side=8, width_px=4000, height_px=3000)
+    assert len(roomy.labels) > len(labels)  # more room, more names
+
+
+# ---------------------------------------------------------------- frames over time
+
+
+def test_frame_timeline_shares_add_up_per_outlet_and_period_and_count_every_dated_unit(seeds):
+    line = tables.frame_timeline(seeds, "source")
+    assert line.period == "day"  # two days of news
+    sums = line.shares.groupby(["group", "date"])["share"].sum()
+    assert np.allclose(sums, 1.0)
+    docs = seeds.documents.set_index("id")
+    dated_units = seeds.units[seeds.units["doc_id"].map(docs["date"]).notna()]
+    assert line.shares["units"].sum() == len(dated_units)
+    assert line.undated == len(seeds.units) - len(dated_units)
+    for (group, date), rows in line.shares.groupby(["group", "date"]):
+        ids = docs.index[(docs["source"] == group) & (pd.to_datetime(docs["date"]) == date)]
+        frames = seeds.units.loc[seeds.units["doc_id"].isin(ids), "frame"].value_counts()
+        assert dict(zip(rows["frame"], rows["units"])) == frames.to_dict()
+
+
+def test_frame_timeline_by_any_column_keeps_the_largest_groups_and_says_how_many_are_left_out(seeds):
+    with_rating = dataclasses.replace(seeds, documents=seeds.documents.assign(
+        bias=["left", "right", "center", "center", "right"]))  # the dated articles: one of each
+    line = tables.frame_timeline(with_rating, "bias", max_groups=2, period="week")
+    assert line.period == "week" and line.left_out == 1 and len(line.groups) == 2
+    assert set(line.shares["group"]) == set(line.groups)
+    everything = tables.frame_timeline(with_rating, "all", period="month")
+    assert everything.groups == ["all articles"] and everything.left_out == 0
+    with pytest.raises(queries.SpecError, match="no document column"):
+        tables.frame_timeline(seeds, "nope")
+    with pytest.raises(queries.SpecError, match="period"):
+        tables.frame_timeline(seeds, "source", period="fortnight")
+
+
+# ---------------------------------------------------------------- the map
+
+
+def test_map_stacks_count_units_drawn_on_one_spot_and_name_the_one_drawn(seeds):
+    units = seeds.units.copy()
+    units.loc[3:7, ["x", "y"]] = units.loc[3, ["x", "y"]].to_numpy()  # five units on one spot (copies do this)
+    stacked = dataclasses.replace(seeds, units=units)
+    stacks = tables.map_stacks(stacked)
+    assert stacks.loc[3:7, "stacked"].tolist() == [5] * 5
+    assert stacks.loc[3:7, "spot"].tolist() == [3] * 5  # the first of them is drawn
+    assert stacks.loc[3:7, "clusters"].iloc[0] == units.loc[3:7, "cluster"].nunique()
+    alone = stacks.drop(index=range(3, 8))
+    assert (alone["stacked"] == 1).all() and (alone["spot"] == alone.index).all()
+
+
+def test_frame_timeline_auto_period_is_the_finest_whose_bars_rest_on_enough_units(seeds):
+    assert tables.frame_timeline(seeds, "all").period == "day"  # 30-odd passages a day
+    articles = analyze(load_seed_corpus(), Settings(unit="article"))
+    line = tables.frame_timeline(articles, "all")  # one or two articles a day, a week, a month ...
+    assert line.period == "year"
+    assert tables.frame_timeline(articles, "all", period="day").period == "day"  # asked for, given

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import frame_model, queries, tables
-from dashboard.ui import safe, shell, state, views
+from dashboard.ui import palette, safe, shell, state, views
 
 MAP_MAX_POINTS = 15_000  # more points make the browser slow; every n-th is drawn
 PROFILE_MAX = 60
@@ -24,8 +24,9 @@ views.analysis_notices(a)
 labels = state.doc_labels(app.key, app.settings, a)
 cluster_label = {c.id: c.label for c in a.clusters}
 
-focus = shell.bound_selectbox(
-    "Cluster", ["all"] + [str(c.id) for c in a.clusters], "cluster",
+focus = shell.url_select(
+    "Cluster", ["all"] + [str(c.id) for c in a.clusters], "cluster", default="all",
+    format_func=lambda c: "all clusters" if c == "all" else f"{c} · {safe.truncate(cluster_label[int(c)], 80)}",
     help="Pick one cluster to see only its card and its points on the map.",
 )
 st.caption(f"{len(a.clusters)} clusters of {a.unit}s, numbered by size (1 = largest). Method: {a.method}.")
@@ -37,30 +38,33 @@ points = state.map_points(app.key, app.settings, a)[mask]
 if points.empty:
     st.info("No units match the sidebar's frame filter.")
 else:
-    step = max(1, int(np.ceil(len(points) / MAP_MAX_POINTS)))
-    frame = points.iloc[::step].copy()
+    spots = points[points["drawn"]] if mask.all() else points  # a frame filter breaks the stacks: draw each unit
+    step = max(1, int(np.ceil(len(spots) / MAP_MAX_POINTS)))
+    frame = spots.iloc[::step].copy()
     if step > 1:
-        st.caption(f"Showing every {step}th of {len(points):,} units to keep the map responsive.")
+        st.caption(f"Showing every {step}th of {len(spots):,} points to keep the map responsive.")
     if focus != "all":
         frame["cluster"] = frame["cluster"].where(frame["cluster_id"] == int(focus), "other clusters")
     frame["cluster"] = frame["cluster"].map(lambda s: safe.plot_label(s, 60))
-    order = [safe.plot_label(f"{c.id} · {safe.truncate(c.label, 50)}", 60) for c in a.clusters]
-    fig = px.scatter(frame, x="x", y="y", color="cluster", custom_data=["doc_id", "unit", "hover"],
-                     render_mode="webgl" if len(frame) > 3000 else "svg",
-                     color_discrete_map={"other clusters": "#d1d5db"},
-                     color_discrete_sequence=px.colors.qualitative.Dark24,
-                     category_orders={"cluster": order})
+    names = {c.id: safe.plot_label(f"{c.id} · {safe.truncate(c.label, 50)}", 60) for c in a.clusters}
+    colours = {names[c.id]: palette.cluster_colour(c.id) for c in a.clusters} | {"other clusters": palette.OTHER}
+    base = 8 if len(frame) <= 1000 else 5
+    stacked = frame["stacked"] if mask.all() else pd.Series(1, index=frame.index)
+    frame["size"] = base * np.sqrt(np.minimum(stacked.to_numpy(), 25))  # area grows with the units on a spot
+    fig = px.scatter(frame, x="x", y="y", color="cluster", size="size", size_max=base * 5,
+                     custom_data=["doc_id", "unit", "hover"], render_mode="webgl" if len(frame) > 3000 else "svg",
+                     color_discrete_map=colours, category_orders={"cluster": [*names.values(), "other clusters"]})
     fig.update_traces(hovertemplate="%{customdata[2]}<extra></extra>",
-                      marker=dict(size=8 if len(frame) <= 1000 else 5, opacity=0.8))
-    fig.update_layout(height=520, margin=dict(l=10, r=10, t=10, b=10),
-                      legend=dict(title_text="cluster"), xaxis=dict(showticklabels=False, title=None),
-                      yaxis=dict(showticklabels=False, title=None))
+                      marker=dict(sizemode="diameter", sizeref=1, opacity=0.65, line=dict(width=0.5, color="white")))
+    fig.update_layout(height=560, margin=dict(l=10, r=10, t=10, b=10), legend=palette.BOTTOM_LEGEND,
+                      xaxis=dict(showticklabels=False, title=None), yaxis=dict(showticklabels=False, title=None))
     event = st.plotly_chart(fig, width="stretch", key="cluster_map", on_select="rerun", selection_mode=("points",))
     picked = views.first_selected(event, lambda doc_id: doc_id in docs.index)
     if picked is not None and st.session_state.get("_fl_map_pick") != picked:
         st.session_state["_fl_map_pick"] = picked
         st.session_state["doc"] = picked  # before the selectbox below is drawn
-    st.caption("Each point is a unit; nearby points use similar words. Click a point to open its article below.")
+    st.caption("Each point is a unit; nearby points use similar words. A larger point is several units on one "
+               "spot (copies, near-copies): its hover says how many. Click a point to open its article below.")
 
 # ---------------------------------------------------------------- opened article
 st.subheader("Open an article")
@@ -143,12 +147,16 @@ part_name = ((lambda c: f"{c} · {cluster_label.get(c, c)}") if profile_by == "c
 shares["part"] = shares["part"].map(lambda p: safe.plot_label(part_name(p), 50))
 shares["article"] = shares["doc_id"].map(short)
 if not shares.empty:
-    fig = px.bar(shares, x="share", y="article", color="part", orientation="h",
-                 category_orders={"article": [short[d] for d in profile_docs["id"]]})
+    if profile_by == "cluster":
+        parts = {c.id: safe.plot_label(part_name(c.id), 50) for c in a.clusters}
+        colours = {parts[c.id]: palette.cluster_colour(c.id) for c in a.clusters}  # as on the map
+    else:
+        colours = {safe.plot_label(label, 50): hue for label, hue in palette.frame_colours(a).items()}
+    fig = px.bar(shares, x="share", y="article", color="part", orientation="h", color_discrete_map=colours,
+                 category_orders={"article": [short[d] for d in profile_docs["id"]], "part": list(colours)})
     fig.update_traces(hovertemplate="%{y}<br>%{fullData.name}: %{x:.0%}<extra></extra>")
-    fig.update_layout(height=max(260, 40 + 24 * len(profile_docs)), margin=dict(l=10, r=10, t=10, b=10),
-                      xaxis=dict(tickformat=".0%", title=None), yaxis=dict(title=None),
-                      legend=dict(title_text=profile_by))
+    fig.update_layout(height=max(300, 120 + 24 * len(profile_docs)), margin=dict(l=10, r=10, t=10, b=10),
+                      xaxis=dict(tickformat=".0%", title=None), yaxis=dict(title=None), legend=palette.BOTTOM_LEGEND)
     st.plotly_chart(fig, width="stretch", key="profiles")
 
 # ---------------------------------------------------------------- similarity

@@ -12,11 +12,16 @@ import streamlit as st
 from dashboard import queries, tables
 from dashboard.errors import FramelensError
 from dashboard.loading import EXTENSIONS, article_from_paste
-from dashboard.ui import safe, state, views, workspace
+from dashboard import groups as groups_mod
+from dashboard.ui import palette, safe, shell, state, views, workspace
 
 UPLOAD_TYPES = [ext.lstrip(".") for ext in EXTENSIONS] + ["gz"]  # what the loader reads
 MAX_TIMELINE_SOURCES = 12
 COPIES_PAGE = "dashboard/ui/copies.py"
+HEATMAP_COUNTS_UP_TO = 6  # frames; with more, a cell is too narrow for "31% (116)"
+# The articles table's columns on screen (the CSV has them all, id and cleaned length too).
+ARTICLE_COLUMNS_SHOWN = ["source", "date", "title", "language", "cluster", "cluster label", "dominant frame",
+                         "duplicate group", "originality"]
 
 
 def corpus_controls() -> None:
@@ -126,6 +131,7 @@ def _correction_problems(cs: state.CorpusState) -> None:
 def articles_table(app: state.App) -> None:
     table = tables.article_table(app.analysis)
     shown = table[app.doc_mask()].reset_index(drop=True)
+    shown["duplicate group"] = shown["duplicate group"].map(lambda g: "" if pd.isna(g) else str(g))  # not "None"
     if app.frame_filter != "all":
         st.caption(f"Showing the {len(shown):,} articles whose dominant frame matches the sidebar's frame filter.")
     editor_key = f"fl_editor_{st.session_state.get('fl_editor_n', 0)}"
@@ -133,18 +139,27 @@ def articles_table(app: state.App) -> None:
     st.data_editor(
         shown, key=editor_key, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(shown)),
         disabled=[c for c in shown.columns if c not in ("source", "date")],
+        column_order=ARTICLE_COLUMNS_SHOWN,
+        # Pixel widths that add up to the main column of a 1,400-pixel window: no column is cut off.
         column_config={
-            "source": st.column_config.TextColumn("source", help="Edit to correct the outlet name"),
-            "date": st.column_config.TextColumn("date", help="Edit to correct the date (e.g. 2022-01-07)"),
-            "originality": st.column_config.ProgressColumn("originality", min_value=0.0, max_value=1.0, format="%.2f"),
-            "length": st.column_config.NumberColumn("length", help="characters after cleaning"),
+            "source": st.column_config.TextColumn("source", width=110, help="Edit to correct the outlet name"),
+            "date": st.column_config.TextColumn("date", width=90, help="Edit to correct the date (e.g. 2022-01-07)"),
+            "title": st.column_config.TextColumn("title", width=220),
             "language": st.column_config.TextColumn(
-                "language", help="ISO 639-1 code, detected from the text (blank: too short to tell)"),
+                "lang.", width=50, help="Language: ISO 639-1 code, detected from the text (blank: too short to tell)"),
+            "cluster": st.column_config.NumberColumn("cluster", width=58),
+            "cluster label": st.column_config.TextColumn("cluster label", width=120),
+            "dominant frame": st.column_config.TextColumn("dominant frame", width=115),
+            "duplicate group": st.column_config.TextColumn(
+                "copies", width=60, help="Duplicate group: articles with the same number publish one text (see Copies)"),
+            "originality": st.column_config.ProgressColumn("originality", min_value=0.0, max_value=1.0, format="%.2f",
+                                                           width=90),
         },
         on_change=_apply_edits, args=(editor_key, ids),
     )
     st.caption("Outlet and date cells can be edited: the analysis reruns with your corrections, which are saved "
-               "with your workspace like an upload. Article ids do not change.")
+               "with your workspace like an upload. Article ids do not change. The CSV also holds each article's "
+               "id and its length after cleaning.")
     _correction_problems(app.corpus_state)
     if st.session_state.get(state.OVERRIDES):
         if st.button("Undo all corrections"):
@@ -153,7 +168,8 @@ def articles_table(app: state.App) -> None:
     views.download(table, "articles.csv", "Download articles (CSV)", key="dl_articles")
 
 
-HOVER_DATES = {"day": "%Y-%m-%d", "week": "week of %Y-%m-%d", "month": "%b %Y"}
+HOVER_DATES = {"day": "%Y-%m-%d", "week": "week of %Y-%m-%d", "month": "%b %Y", "quarter": "quarter from %b %Y",
+               "year": "%Y"}
 
 
 def timeline(app: state.App) -> None:
@@ -162,14 +178,82 @@ def timeline(app: state.App) -> None:
         st.info("No article has a date, so there is no timeline.")
         return
     counts = line.counts.assign(source=line.counts["source"].map(lambda s: safe.plot_label(s, 30)))
-    fig = px.bar(counts, x="date", y="articles", color="source", title=None,
-                 color_discrete_sequence=px.colors.qualitative.Dark24)
-    fig.update_layout(height=320, margin=dict(l=10, r=10, t=10, b=10), legend_title_text="source", bargap=0.15,
-                      xaxis_title=f"date (per {line.period})")
+    totals = counts.groupby("source")["articles"].sum()
+    order = sorted(totals.index, key=lambda s: (s == "other sources", -totals[s], s))  # largest first, the rest last
+    fig = px.bar(counts, x="date", y="articles", color="source", title=None, category_orders={"source": order},
+                 color_discrete_map=palette.colour_map(order, other="other sources"))
+    fig.update_layout(height=420, margin=dict(l=10, r=10, t=10, b=10), bargap=0.15, legend=palette.BOTTOM_LEGEND,
+                      xaxis_title=None)
+    if counts.groupby("date")["articles"].sum().max() <= 10:
+        fig.update_yaxes(dtick=1)  # whole articles: no "1.5" tick
     fig.update_traces(hovertemplate=f"%{{x|{HOVER_DATES[line.period]}}}: %{{y}} articles<extra>%{{fullData.name}}</extra>")
     st.plotly_chart(fig, width="stretch", key="timeline")
+    st.caption(f"Articles per {line.period}." + (f" {line.undated:,} articles without a date are not on the timeline."
+                                                  if line.undated else ""))
+
+
+FRAMES_BY_MAX_VALUES = 12  # a column with more values than this is not offered as a split
+FRAMES_OVER_TIME_GROUPS = 6
+PERIODS = ["auto", "day", "week", "month", "quarter", "year"]
+ALL_ARTICLES = "all articles"  # the Split by choice of one panel
+
+
+def frames_over_time(app: state.App) -> None:
+    """Per outlet (or rating, or any short column): the share of each frame by day, week or month."""
+    a = app.analysis
+    docs = a.documents
+
+    def splits(column: str) -> bool:
+        """A column of a few plain values (bias, country), not one per article or a list (authors)."""
+        values = docs[column].dropna()
+        if column in ("source", "date", *groups_mod.NOT_OFFERED) or values.map(lambda v: isinstance(v, (list, dict))).any():
+            return False
+        return 2 <= values.nunique() <= min(FRAMES_BY_MAX_VALUES, len(docs) - 1)
+
+    columns = ["source"] + [c for c in groups_mod.metadata_columns(a) if splits(c)]
+    c1, c2 = st.columns([2, 1])
+    choice = shell.bound_selectbox("Split by", [*columns, ALL_ARTICLES], "frames_by", where=c1,
+                                   help="One panel per outlet (the largest), per value of another column, or one "
+                                        "for all articles.")
+    by = "all" if choice == ALL_ARTICLES else choice
+    period = shell.bound_selectbox("Period", PERIODS, "period", where=c2,
+                                   help=f"auto: the shortest period whose bars mostly rest on {tables.MIN_UNITS_PER_BAR} "
+                                        f"{a.unit}s or more.")
+    line = tables.frame_timeline(a, by, period, FRAMES_OVER_TIME_GROUPS, app.unit_mask())
+    if line.shares.empty:
+        st.info("No article has a date, so there is no timeline of frames.")
+        return
+    shares = line.shares.assign(
+        panel=line.shares["group"].map(lambda g: safe.plot_label(g, 40)),
+        frame_label=line.shares["frame"].map(lambda f: safe.plot_label(tables.frame_label(a, f), 40)))
+    colours = {safe.plot_label(k, 40): v for k, v in palette.frame_colours(a).items()}
+    panels = [safe.plot_label(g, 40) for g in line.groups]
+    fig = px.bar(shares, x="date", y="share", color="frame_label", facet_row="panel", custom_data=["units"],
+                 facet_row_spacing=min(0.06, 0.3 / len(panels)),
+                 color_discrete_map=colours, category_orders={"panel": panels, "frame_label": list(colours)})
+    fig.update_traces(hovertemplate=f"%{{x|{HOVER_DATES[line.period]}}}<br>%{{fullData.name}}: %{{y:.0%}} "
+                                    "(%{customdata[0]} units)<extra></extra>")
+    tops = [axis.domain[1] for axis in fig.select_yaxes()]
+
+    def title_above(note) -> None:  # a panel's name over its panel, not across its bars
+        top = min((t for t in tops if t >= note.y), default=note.y)
+        note.update(text=note.text.split("=", 1)[-1], textangle=0, x=0.0, y=top, xanchor="left", yanchor="bottom",
+                    font=dict(size=12))
+
+    fig.for_each_annotation(title_above)
+    fig.update_yaxes(tickformat=".0%", title=None, range=[0, 1], dtick=0.5)
+    fig.update_xaxes(title=None)
+    fig.update_layout(height=110 + 160 * len(panels), margin=dict(l=10, r=10, t=24, b=10), bargap=0.05,
+                      legend=palette.BOTTOM_LEGEND)
+    st.plotly_chart(fig, width="stretch", key="frames_over_time")
+    notes = [f"Each bar: the share of the {a.unit}s published that {line.period} whose dominant frame is each frame "
+             "(grey: no clear frame); hover for how many units a bar rests on."]
+    if line.left_out:
+        notes.append(f"{line.left_out:,} smaller group{'s are' if line.left_out != 1 else ' is'} not shown.")
     if line.undated:
-        st.caption(f"{line.undated:,} articles without a date are not on the timeline.")
+        notes.append(f"{line.undated:,} {a.unit}s of undated articles are not counted.")
+    st.caption(" ".join(notes))
+    views.download(line.shares, "frames_over_time.csv", "Download frames over time (CSV)", key="dl_frames_time")
 
 
 def heatmap(app: state.App) -> None:
@@ -189,7 +273,9 @@ def heatmap(app: state.App) -> None:
     base = grid["source_units"].unstack("frame").reindex(index=sources, columns=frames)
     thin = grid["thin"].unstack("frame").reindex(index=sources, columns=frames)
     # Each cell shows its share and count; a share resting on too few units is marked with an asterisk.
-    text = (shares.map(lambda v: f"{v:.0%}") + " (" + units.astype(int).astype(str) + ")"
+    # The count goes in the cell only while cells are wide enough to hold it (the hover always has it).
+    text = (shares.map(lambda v: f"{v:.0%}")
+            + ((" (" + units.astype(int).astype(str) + ")") if len(frames) <= HEATMAP_COUNTS_UP_TO else "")
             + thin.map(lambda t: "*" if t else ""))
     fig = px.imshow(
         shares.to_numpy(dtype=float),
@@ -205,7 +291,7 @@ def heatmap(app: state.App) -> None:
     fig.update_layout(height=max(260, 40 + 28 * len(sources)), margin=dict(l=10, r=10, t=10, b=10))
     st.plotly_chart(fig, width="stretch", key="frame_heatmap")
     st.caption("Each cell: the share of the source's units whose dominant frame is that frame (\"none\": no "
-               f"frame), with the number of units. * marks a source with fewer than {tables.THIN_CELL_UNITS} units: "
+               f"frame), with the number of units when the cell has room for it (the hover always has it). * marks a source with fewer than {tables.THIN_CELL_UNITS} units: "
                "its shares say little. At most 30 sources, the largest first.")
     views.download(cells, "source_frames.csv", "Download sources x frames (CSV)", key="dl_heat")
 
@@ -234,13 +320,13 @@ st.caption(f"Unit of analysis: {a.unit}s ({len(a.units):,}); clustering: {a.meth
 st.subheader("Articles")
 articles_table(app)
 
-left, right = st.columns(2)
-with left:
-    st.subheader("Articles by date and source")
-    timeline(app)
-with right:
-    st.subheader("Sources and frames")
-    heatmap(app)
+st.subheader("Articles by date and source")
+timeline(app)
+st.subheader("Sources and frames")
+heatmap(app)
+
+st.subheader("Frames over time")
+frames_over_time(app)
 
 st.subheader("Everything as JSON")
 st.download_button(

@@ -53,6 +53,8 @@ URL_KEYS = {
     "group_a": f"group A on Key terms, a group spec ({groups.short_syntax('a')})",
     "group_b": "group B on Key terms: the same kinds, or rest",
     "term": "term whose contexts Key terms shows",
+    "frames_by": "Frames over time on the Overview: split by source, another document column, or all",
+    "period": "Frames over time on the Overview: auto, day, week or month",
     "a": "article A on Side by side",
     "b": "article B on Side by side",
 }

@@ -45,6 +45,8 @@ TUNING = "fl_tuning"  # Settings fields chosen on the Settings page
 LEXICON = "lexicon"  # the frame lexicon choice (auto or a bundled name); also its URL parameter (see shell.py)
 USER_LEXICON = "fl_user_lexicon"  # the TOML text of the user's own lexicon, once applied (in use when TUNING has it)
 VIEW = "fl_view"  # the sidebar's View for this run
+TERM_CHOICES_PER_SIDE = 100  # Key terms keeps each side's most distinctive terms (its term picker) ...
+PLOT_MAX_TERMS = 2_500  # ... and the most used ones (its scatter)
 
 STAGE_TEXT = {
     "clean": "cleaning articles",
@@ -271,8 +273,10 @@ def analysis(corpus: Corpus, key: str, settings: Settings) -> Analysis:
 
 
 @st.cache_data(max_entries=32, show_spinner="Comparing the two groups…")
-def key_terms(corpus_key: str, settings: Settings, spec_a: str, spec_b: str, _analysis: Analysis) -> pd.DataFrame:
-    return queries.key_terms(_analysis, spec_a, spec_b)
+def key_terms(corpus_key: str, settings: Settings, spec_a: str, spec_b: str,
+              _analysis: Analysis) -> tables.TermComparison:
+    """Only what Key terms shows of a comparison (a few thousand rows): "A vs rest" compares ~1 M terms."""
+    return tables.term_comparison(_analysis, spec_a, spec_b, TERM_CHOICES_PER_SIDE, PLOT_MAX_TERMS)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -343,7 +347,11 @@ def doc_labels(corpus_key: str, settings: Settings, _analysis: Analysis) -> dict
 
 @st.cache_resource(max_entries=4, show_spinner="Preparing the map…")
 def map_points(corpus_key: str, settings: Settings, _analysis: Analysis) -> pd.DataFrame:
-    """Every unit's map position with escaped hover text, built once per analysis."""
+    """Every unit's map position with escaped hover text, built once per analysis.
+
+    `drawn` marks the one unit drawn for each spot of the map (tables.map_stacks), `stacked` how many units
+    are there: the map draws that point larger, and its hover says how many.
+    """
     units, docs = _analysis.units, _analysis.documents
     names = {c.id: f"{c.id} · {safe.truncate(c.label, 50)}" for c in _analysis.clusters}
     source = units["doc_id"].map(dict(zip(docs["id"], docs["source"].astype(str))))
@@ -353,10 +361,15 @@ def map_points(corpus_key: str, settings: Settings, _analysis: Analysis) -> pd.D
              + "<br>title: " + safe.esc_series(safe.truncate_series(title, 90))
              + "<br>cluster: " + safe.esc_series(cluster)
              + "<br>" + safe.esc_series(safe.truncate_series(units["text"], 160)))
+    stacks = tables.map_stacks(_analysis)
+    many = stacks["stacked"] > 1
+    hover = hover.where(~many, hover + "<br><b>" + stacks["stacked"].map("{:,}".format) + " units on this spot</b>"
+                        + stacks["clusters"].map(lambda n: f" ({n} clusters)" if n > 1 else ""))
     return pd.DataFrame({
         "x": units["x"], "y": units["y"], "cluster_id": units["cluster"], "cluster": cluster,
         "doc_id": units["doc_id"].astype(str), "unit": units["unit"].astype(str), "hover": hover,
-        "frame": units["frame"],
+        "frame": units["frame"], "drawn": (stacks["spot"] == np.arange(len(units))).to_numpy(),
+        "stacked": stacks["stacked"].to_numpy(),
     })
 
 

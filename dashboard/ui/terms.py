@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import zlib
-
 import numpy as np
-import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import evidence, keyterms, queries
+from dashboard import evidence, keyterms, queries, tables
 from dashboard.errors import FramelensError
 from dashboard.groups import GroupSpec
 from dashboard.ui import safe, shell, state, views
 
-LABELLED_PER_SIDE = 15
-PLOT_MAX_TERMS = 2_500  # the most frequent terms, plus every labelled one
+LABELLED_PER_SIDE = 8  # named on the scatter at most; the others of the top are listed under it
+PLOT_WIDTH_PX, PLOT_HEIGHT_PX = 900, 480  # the scatter's plot area on a 1,400-pixel window (label spacing)
+POINT_TERMS_SHOWN = 12  # names in the hover of a point many terms share
 TABLE_ROWS = 30
-TERM_CHOICES_PER_SIDE = 100
 KWIC_LIMIT = 100
 CHOSEN_ARTICLES = "doc:"  # the picker entry that opens an article chooser
 LABEL_CHARS = 90  # a picker label; an uploaded outlet name can be any length
@@ -84,74 +81,126 @@ if spec_a is None or spec_b is None:
     state.halt()
 
 try:
-    df = state.key_terms(app.key, app.settings, spec_a, spec_b, a)
-    nothing = queries.why_no_term_is_distinctive(a, spec_a, spec_b, df)
+    comparison = state.key_terms(app.key, app.settings, spec_a, spec_b, a)
 except FramelensError as exc:
     st.error("These two groups cannot be compared:")
     st.text(str(exc))
     state.halt()
-if nothing is not None:
-    st.info(nothing)
+df = comparison.shown  # the rows this page shows; the whole table only for the CSV download
 evidence_slot = st.container()  # the evidence pack's downloads, filled at the end when the view's link is known
 if keyterms.top_terms(df, 1, "a").empty and keyterms.top_terms(df, 1, "b").empty:
+    st.info(comparison.notice or "No term leans either way.")
     state.halt()  # no term leans either way: no scatter, tables or contexts to show
 
-top_a = keyterms.top_terms(df, LABELLED_PER_SIDE, "a")
-top_b = keyterms.top_terms(df, LABELLED_PER_SIDE, "b")
+# Keyword in context follows the groups: a new comparison starts from its own most distinctive term.
+groups_now = (spec_a, spec_b)
+if st.session_state.get("_fl_term_groups", groups_now) != groups_now and shell.incoming("term") is None:
+    st.session_state["term"] = (keyterms.top_terms(df, 1, "a")["term"].tolist()
+                                or keyterms.top_terms(df, 1, "b")["term"].tolist())[0]
+st.session_state["_fl_term_groups"] = groups_now
+
+if comparison.notice is not None:
+    st.info(comparison.notice)
 
 # ---------------------------------------------------------------- scatter
 st.subheader("Term rates in A and B")
-frequent = df.assign(total=df["count_a"] + df["count_b"]).nlargest(PLOT_MAX_TERMS, "total", keep="first")
-plot = pd.concat([frequent, df[df["term"].isin(set(top_a["term"]) | set(top_b["term"]))]]).drop_duplicates("term")
-positive = np.concatenate([plot["rate_a"][plot["rate_a"] > 0], plot["rate_b"][plot["rate_b"] > 0]])
-floor = float(positive.min()) / 2 if len(positive) else 0.01  # where a zero rate sits on the log axes
-labelled = set(top_a["term"]) | set(top_b["term"])
-# Counts are whole numbers, so many terms share a point: spread them a little,
-# along the diagonal (the ratio of A to B stays exact) by an amount fixed per term.
-spread = np.array([1.0 + 0.16 * ((zlib.crc32(t.encode("utf-8")) % 1000) / 1000 - 0.5) for t in plot["term"]])
-z_span = float(min(6.0, max(2.0, plot["z"].abs().max())))
-fig = go.Figure(go.Scatter(
-    x=np.maximum(plot["rate_b"], floor) * spread, y=np.maximum(plot["rate_a"], floor) * spread,
-    mode="markers+text",
-    text=[safe.plot_label(t, 25) if t in labelled else "" for t in plot["term"]],
-    textposition="top center", textfont=dict(size=11),
-    customdata=np.column_stack([plot["term"].astype(str), plot["z"].round(2).astype(str)]),
-    hovertext=[safe.hover([("term", t), ("z", f"{z:.2f}"), ("count in A", ca), ("count in B", cb),
-                           ("per 1,000 in A", f"{ra:.2f}"), ("per 1,000 in B", f"{rb:.2f}")])
-               for t, z, ca, cb, ra, rb in zip(plot["term"], plot["z"], plot["count_a"], plot["count_b"],
-                                               plot["rate_a"], plot["rate_b"])],
-    hovertemplate="%{hovertext}<extra></extra>",
-    marker=dict(size=7, color=plot["z"].clip(-z_span, z_span), colorscale="RdBu_r", cmin=-z_span, cmax=z_span,
-                colorbar=dict(title="z"), opacity=0.8),
+scatter = tables.term_scatter(df, LABELLED_PER_SIDE, PLOT_WIDTH_PX, PLOT_HEIGHT_PX)
+points, labels = scatter.points, scatter.labels
+z_span = float(min(6.0, max(2.0, df["z"].abs().max())))
+colours = dict(colorscale="RdBu_r", cmin=-z_span, cmax=z_span)
+
+
+def point_hover(row) -> str:
+    names = row.terms[:POINT_TERMS_SHOWN]
+    more = f" and {row.n - len(names):,} more" if row.n > len(names) else ""
+    head = [("term", row.term)] if row.n == 1 else [(f"{row.n:,} terms", ", ".join(names) + more)]
+    return safe.hover(head + [("count in A", row.count_a), ("count in B", row.count_b),
+                              ("per 1,000 in A", f"{row.y:.2f}" if row.count_a else "0"),
+                              ("per 1,000 in B", f"{row.x:.2f}" if row.count_b else "0")], limit=200)
+
+
+fig = go.Figure()
+fig.add_trace(go.Scatter(  # equal rates; drawn first, under the points, and not clickable
+    x=list(scatter.span), y=list(scatter.span), mode="lines", hoverinfo="skip", showlegend=False,
+    line=dict(color="#9ca3af", width=1, dash="dash")))
+fig.add_trace(go.Scatter(
+    x=points["x"], y=points["y"], mode="markers", showlegend=False,
+    customdata=np.column_stack([points["term"].astype(str), points["n"].astype(str)]),
+    hovertext=[point_hover(r) for r in points.itertuples(index=False)], hovertemplate="%{hovertext}<extra></extra>",
+    marker=dict(size=np.clip(6 + 3 * np.log2(points["n"].to_numpy()), 6, 22), color=points["z"].clip(-z_span, z_span),
+                opacity=0.55, line=dict(width=0), colorbar=dict(title="z", thickness=12, len=0.6), **colours),
 ))
-fig.update_layout(height=560, margin=dict(l=10, r=10, t=10, b=10),
-                  xaxis=dict(type="log", title="rate in B (per 1,000)"),
-                  yaxis=dict(type="log", title="rate in A (per 1,000)"))
-event = st.plotly_chart(fig, width="stretch", key="terms_scatter", on_select="rerun", selection_mode=("points",))
+fig.add_trace(go.Scatter(
+    x=labels["x"], y=labels["y"], mode="markers+text", showlegend=False,
+    text=[safe.plot_label(t, 40) for t in labels["term"]], textposition="top center",
+    textfont=dict(size=tables.LABEL_FONT_PX, shadow="auto"), cliponaxis=False,  # shadow: readable over points
+    customdata=np.column_stack([labels["term"].astype(str), np.ones(len(labels), dtype=int).astype(str)])
+    if len(labels) else None,
+    hovertext=[safe.hover([("term", r.term), ("z", f"{r.z:.2f}"), ("count in A", r.count_a),
+                           ("count in B", r.count_b)]) for r in labels.itertuples(index=False)],
+    hovertemplate="%{hovertext}<extra></extra>",
+    marker=dict(size=9, color=labels["z"].clip(-z_span, z_span), line=dict(width=1, color="#1f2937"), **colours),
+))
+tick_text = ["0"] + [f"{t:g}" for t in scatter.ticks]
+axis = dict(type="log", range=[np.log10(scatter.span[0]), np.log10(scatter.span[1])],
+            tickvals=[scatter.floor, *scatter.ticks], ticktext=tick_text, showgrid=True, gridcolor="#eef0f3",
+            zeroline=False)
+fig.update_layout(height=PLOT_HEIGHT_PX + 80, margin=dict(l=10, r=10, t=10, b=10), hovermode="closest",
+                  xaxis=dict(axis, title="per 1,000 words in B"), yaxis=dict(axis, title="per 1,000 words in A"))
+# One chart per comparison, so a point picked in the last comparison is not picked again in this one.
+event = st.plotly_chart(fig, width="stretch", key=f"terms_scatter:{spec_a}|{spec_b}", on_select="rerun",
+                        selection_mode=("points",))
 picked = views.first_selected(event, bool)
-st.caption("Above the diagonal: used more in A (red); below: more in B (blue). Terms one group never uses sit on "
-           "the edge. Labelled: the most distinctive terms of each side. Click a point to see its contexts.")
+st.caption("Each point: how often a term occurs per 1,000 words in B (across) and in A (up), on log scales. "
+           "On the dashed diagonal both groups use it equally; above it A uses it more (red), below it B does "
+           "(blue). \"0\": the group never uses it. Terms with the same counts share a point, larger when more "
+           "share it. Named: the most distinctive significant terms of each side whose names fit. "
+           "Click a point to see its contexts.")
+if scatter.unlabelled:
+    st.caption("Also among the most distinctive, not named on the chart to keep the names readable:")
+    st.text(", ".join(scatter.unlabelled))
 
 # ---------------------------------------------------------------- tables
-cols = ["term", "z", "count_a", "count_b", "rate_a", "rate_b", "significant"]
-config = {"z": st.column_config.NumberColumn("z", format="%.2f"),
-          "rate_a": st.column_config.NumberColumn("per 1,000 in A", format="%.2f"),
-          "rate_b": st.column_config.NumberColumn("per 1,000 in B", format="%.2f"),
-          "count_a": "count in A", "count_b": "count in B"}
-t1, t2 = st.columns(2)
-with t1:
-    st.subheader("Most distinctive of A")
-    st.dataframe(keyterms.top_terms(df, TABLE_ROWS, "a")[cols], hide_index=True, width="stretch", column_config=config)
-with t2:
-    st.subheader("Most distinctive of B")
-    st.dataframe(keyterms.top_terms(df, TABLE_ROWS, "b")[cols], hide_index=True, width="stretch", column_config=config)
-views.download(df, "key_terms.csv", "Download every term (CSV)", key="dl_terms")
+cols = ["term", "z", "count_a", "count_b", "rate_a", "rate_b"]
+# Pixel widths that fit half of the main column of a 1,400-pixel window; the headings say A and B first.
+config = {"term": st.column_config.TextColumn("term", width=140),
+          "z": st.column_config.NumberColumn("z", format="%.2f", width=54),
+          "count_a": st.column_config.NumberColumn("A count", width=60, help="times group A uses it"),
+          "count_b": st.column_config.NumberColumn("B count", width=60, help="times group B uses it"),
+          "rate_a": st.column_config.NumberColumn("A /1,000", format="%.2f", width=66,
+                                                  help="per 1,000 words of group A"),
+          "rate_b": st.column_config.NumberColumn("B /1,000", format="%.2f", width=66,
+                                                  help="per 1,000 words of group B")}
+
+
+def term_tables() -> None:
+    t1, t2 = st.columns(2)
+    for where, side, name, n_sig in ((t1, "a", "A", comparison.n_significant[0]),
+                                     (t2, "b", "B", comparison.n_significant[1])):
+        with where:
+            st.subheader(f"Most distinctive of {name}")
+            top = keyterms.top_terms(df, TABLE_ROWS, side)
+            if comparison.notice is None:  # a ranked list of significant terms only
+                top = top[top["significant"]]
+            st.caption(f"{n_sig:,} significant term{'s' if n_sig != 1 else ''} of {comparison.n_terms:,} compared"
+                       + (f"; the first {TABLE_ROWS}." if n_sig > TABLE_ROWS else "."))
+            st.dataframe(top[cols], hide_index=True, width="stretch", column_config=config)
+
+
+if comparison.notice is None:
+    term_tables()
+else:  # said above the chart; the ranked lists only on request, labelled for what they are
+    with st.expander("The terms that lean each way anyway (none is significant: read them as chance)"):
+        term_tables()
+st.download_button("Download every term (CSV)", data=lambda: queries.key_terms(a, spec_a, spec_b).to_csv(index=False),
+                   file_name="key_terms.csv", mime="text/csv", on_click="ignore", key="dl_terms",
+                   icon=":material/download:", help=f"All {comparison.n_terms:,} terms compared, with z and counts.")
 
 # ---------------------------------------------------------------- keyword in context
 st.subheader("Keyword in context")
-choices = list(keyterms.top_terms(df, TERM_CHOICES_PER_SIDE, "a")["term"]) + \
-    list(keyterms.top_terms(df, TERM_CHOICES_PER_SIDE, "b")["term"])
-vocabulary = set(df["term"])
+choices = list(keyterms.top_terms(df, state.TERM_CHOICES_PER_SIDE, "a")["term"]) + \
+    list(keyterms.top_terms(df, state.TERM_CHOICES_PER_SIDE, "b")["term"])
+vocabulary = set(df["term"])  # what this page keeps: the choices and the scatter's terms
 for extra in (picked, st.session_state.get("term"), (shell.incoming("term") or [None])[-1]):
     if extra and extra in vocabulary and extra not in choices:
         choices.append(extra)
@@ -180,7 +229,7 @@ view_link = shell.current_link(PAGE_PATH)  # every control of this view has run
 def evidence_pack():
     """Built once, on the first click of either download (a term's context is looked up for each term)."""
     if "pack" not in built:
-        built["pack"] = evidence.build(a, spec_a, spec_b, df, view_link)
+        built["pack"] = evidence.build(a, spec_a, spec_b, df, view_link)  # df holds each side's top terms
     return built["pack"]
 
 

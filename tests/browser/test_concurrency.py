@@ -30,7 +30,7 @@ VIEWS = [
     ("/", "Overview", "Duplicate groups"),  # this one uploads
     ("/clusters", "Framing clusters", "Map of the units"),
     ("/clusters?cluster=1&unit=article", "Framing clusters", "Open an article"),
-    ("/terms?group_a=source:Dnevnik", "Key terms", "Most distinctive of A"),
+    ("/terms?group_a=source:Dnevnik", "Key terms", "Term rates in A and B"),
     (f"/compare?a={SEED_IDS[1]}&b={SEED_IDS[3]}", "Side by side", "Words that set them apart"),
     (f"/compare?a={SEED_IDS[4]}&b={SEED_IDS[0]}", "Side by side", "Matched sentence pairs"),
     (f"/compare?a={SEED_IDS[2]}&b={SEED_IDS[2]}", "Side by side", "Choose two different articles"),
