@@ -97,6 +97,15 @@ def test_analysis_controls_come_from_the_url():
     assert not warnings(at)
 
 
+def test_how_stories_are_made_comes_from_the_url_and_goes_into_the_link():
+    at = run(params={"stories": "column"})
+    no_exception(at)
+    assert at.session_state["stories"] == "column"
+    assert "stories=column" in at.sidebar.code[0].value
+    # the sample has no event field: the analysis says its stories came from the text
+    assert any("story field" in h.value for h in at.html), "a notice about the missing story field"
+
+
 def test_share_link_carries_the_non_default_controls():
     at = run(params={"unit": "article", "k": "3"})
     link = at.sidebar.code[0].value
@@ -106,6 +115,7 @@ def test_share_link_carries_the_non_default_controls():
 
 @pytest.mark.parametrize("key,value", [
     ("k", "999999999"), ("k", "two"), ("unit", "paragraph"), ("method", "<b>x</b>"), ("frame", "no-such-frame"),
+    ("stories", "topics"),
 ])
 def test_a_bad_sidebar_parameter_falls_back_with_a_notice(key, value):
     at = run(params={key: value})
