@@ -407,11 +407,17 @@ def side_by_side_rows(al: Alignment) -> pd.DataFrame:
         return (None, al.b_sentences[b], None, b + 1, score, "echo", f"≈ A{a + 1}", *differences(a, b))
 
     next_b = 0
+    shown: set[int] = set()
     for i, sentence in enumerate(al.a_sentences):
         j = a_target.get(i)
         if j is None:
             rows.append((sentence, None, i + 1, None, None, "unique", "only A", None, None, None))
             continue
+        if j in shown:  # its B sentence already sits beside an earlier A sentence: shown once, pointed at here
+            score = al.a_best[i][1]
+            rows.append((sentence, None, i + 1, None, score, "echo", f"≈ B{j + 1}", *differences(i, j)))
+            continue
+        shown.add(j)
         rows.extend(b_only(b) for b in range(next_b, j) if b not in targets)
         score = al.a_best[i][1]
         kind, only_a, only_b = differences(i, j)
