@@ -105,6 +105,9 @@ class Settings:
     # How articles are grouped into stories: "column" follows the corpus's story field (event_id, event,
     # story), "text" finds them from titles, texts and dates, "auto" follows the field when there is one.
     stories: Literal["auto", "column", "text"] = "auto"
+    # Framing clusters group the ways stories are told: each story's shared content is taken out of its
+    # units before clustering (clusters.story_residuals). False clusters the plain words (topics, stories).
+    remove_story_content: bool = True
     seed: int = 0
 
 
@@ -115,11 +118,12 @@ class ClusterInfo:
     frame: str  # the frame it earned its name from (frame_lift), or "none"
     size: int  # units in it
     top_terms: list[str]
-    sources: dict[str, int]  # outlet -> units
+    sources: dict[str, int]  # outlet -> units, most first
     representatives: list[int]  # unit row numbers closest to the centroid
     # The test behind `frame`, for the frame that earned the name or else the closest candidate:
     # frame, units, group_units, share, corpus_share, lift, p, alpha, earned (see frame_lift).
     frame_test: dict = field(default_factory=dict)
+    stories: dict[int, int] = field(default_factory=dict)  # story id -> units, most first: one story or many
 
     def to_dict(self) -> dict:
         return asdict(self)

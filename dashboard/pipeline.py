@@ -298,14 +298,22 @@ def frame_stage(
     )
 
 
-def cluster_stage(fitted: FittedVectors, scores: FrameScores, settings: Settings) -> cl.ClusterResult:
-    """Clusters of units on their words plus the frames they carry (weighted by Settings.frame_weight)."""
+def cluster_stage(fitted: FittedVectors, scores: FrameScores, settings: Settings, unit_story: np.ndarray) -> cl.ClusterResult:
+    """Clusters of units on the ways they tell their stories plus the frames they carry.
+
+    With Settings.remove_story_content (the default) each story's shared
+    content is taken out of its units' words first (clusters.framing_features),
+    so on a corpus of many stories a cluster is a way of telling them, not one
+    of them; a corpus of one story is clustered as it would be without.
+    Frames weigh Settings.frame_weight.
+    """
     names = [f.name for f in scores.frames]
     carried = scores.unit_scores[names].to_numpy()
     # The frames a unit carries (scores below the threshold are no frame): normalised, a profile of
     # sub-threshold scores would point every unit without a frame the same arbitrary way.
     profile = np.where(carried >= fm.SCORE_THRESHOLD, carried, 0.0)
-    features = cl.framing_features(fitted.vectors.tfidf, profile, settings.frame_weight)
+    features = cl.framing_features(fitted.vectors.tfidf, profile, settings.frame_weight,
+                                   unit_story if settings.remove_story_content else None, settings.seed)
     return cl.fit_clusters(features, np.flatnonzero(fitted.fit_mask), settings.method, settings.k, settings.seed)
 
 
@@ -416,7 +424,7 @@ def analyze(corpus: Corpus, settings: Settings = Settings(), progress: Progress 
     with stage("frames"):
         scores = frame_stage(units, fitted, len(doc_ids), settings, aliases.table, unit)
     with stage("clusters"):
-        result = cluster_stage(fitted, scores, settings)
+        result = cluster_stage(fitted, scores, settings, stories.doc_story[units.doc_pos])
     with stage("layout"):
         coords = layout_stage(result, settings.seed)
     with stage("tables"):
@@ -522,6 +530,7 @@ def _cluster_infos(units, documents, embedding, vectors, labels, scores: FrameSc
         frame = str(test["frame"]) if test.get("earned") else fr.NO_FRAME
         label = f"{frame_labels[frame]}: {head}" if frame != fr.NO_FRAME else head
         sources = Counter(source_of[d] for d in rows["doc_id"])
+        stories = Counter(int(x) for x in rows["story"])
         infos.append(
             ClusterInfo(
                 id=c,
@@ -532,6 +541,7 @@ def _cluster_infos(units, documents, embedding, vectors, labels, scores: FrameSc
                 sources=dict(sorted(sources.items(), key=lambda kv: (-kv[1], kv[0]))),
                 representatives=cl.representatives(embedding, labels, c),
                 frame_test=_frame_test_record(test, alpha),
+                stories=dict(sorted(stories.items(), key=lambda kv: (-kv[1], kv[0]))),
             )
         )
     return infos

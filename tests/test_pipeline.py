@@ -289,8 +289,10 @@ def test_real_event_corpus_at_article_unit(shared_corpus):
     assert len(a.clusters) >= 2 and sum(c.size for c in a.clusters) == len(a.units)
     assert all(c.top_terms for c in a.clusters)
     assert a.documents["frame"].isin(a.frame_names + ["none"]).all()
-    # Articles on one event (one story, several outlets) share a cluster far more often than two
-    # articles drawn at random do: the clusters follow what the texts say.
+    # Articles on one event (one story, several outlets) share a cluster more often than two articles
+    # drawn at random do: the clusters follow what the texts say. Not far more: each story's own content
+    # is taken out before clustering (tests/test_framing_across_stories.py), what is left of one event's
+    # articles still shares its topic and frames.
     event = {art.id: art.extra["event_id"] for art in corpus.articles}
     clusters = a.units.assign(event=a.units["doc_id"].map(event))
     same = total = 0
@@ -299,7 +301,8 @@ def test_real_event_corpus_at_article_unit(shared_corpus):
         same += int((counts * (counts - 1) // 2).sum())
         total += len(members) * (len(members) - 1) // 2
     chance = float((clusters["cluster"].value_counts(normalize=True) ** 2).sum())
-    assert same / total > 2 * chance, (same / total, chance)
+    above_chance = (same / total - chance) / (1 - chance)  # 0: as random clusters, 1: every event in one cluster
+    assert above_chance > 0.3, (same / total, chance)
 
 
 def test_copied_passages_are_flagged_between_the_syndicated_copies_only(seeds):
