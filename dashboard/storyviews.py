@@ -26,7 +26,7 @@ from .alignment import align_sentences
 from .errors import SpecError
 from .groups import metadata_columns
 from .models import UNKNOWN, Analysis, StoryInfo
-from .queries import article_sentences
+from .queries import article_sentences, pair_stop_words, word_rarity
 
 STORY_SORTS = ("articles", "outlets", "spread", "newest", "oldest")
 STORY_SORT_LABELS = {
@@ -38,7 +38,7 @@ STORY_SORT_LABELS = {
 }
 # Values of a left-right rating in reading order; other values follow by number or by count.
 RATING_ORDER = ("far left", "left", "lean left", "center", "centre", "lean right", "right", "far right")
-STATEMENT_MAX_ARTICLES = 24  # articles of one story aligned pairwise for statements (pairs grow with the square)
+STATEMENT_MAX_ARTICLES = 12  # articles of one story aligned pairwise for statements: 66 pairs, a few seconds
 
 
 # ---------------------------------------------------------------- helpers
@@ -212,10 +212,16 @@ def _title_words(analysis: Analysis) -> list[frozenset[str]]:
     """Each article's title as the analysis tokenises it, computed once per analysis."""
     cache = analysis.__dict__.setdefault("_story_title_words", {})
     if "titles" not in cache:
-        cache["titles"] = [
-            frozenset(tokens.tokenize(str(t), analysis.aliases, analysis.stop_words)) if _present(t) else frozenset()
-            for t in analysis.documents["title"]
-        ]
+        docs = analysis.documents
+        titles = [str(t) if _present(t) else "" for t in docs["title"]]
+        main = analysis.stop_words
+        if analysis.language_stop_words and "language" in docs:
+            stop_words = [analysis.language_stop_words.get(code, main) for code in docs["language"]]
+        else:
+            stop_words = main
+        table = tokens.tokenize_many(titles, analysis.aliases, stop_words)
+        words = np.asarray(table.vocab, dtype=object)[table.ids]
+        cache["titles"] = [frozenset(words[table.offsets[i]:table.offsets[i + 1]]) for i in range(len(titles))]
     return cache["titles"]
 
 
@@ -357,7 +363,9 @@ def story_statements(analysis: Analysis, story_id: int) -> pd.DataFrame:
     """The statements of one story: those several outlets share, and those only one outlet carries.
 
     Sentences of every pair of articles from different outlets are matched
-    with alignment.align_sentences (the Side by side matching); matched
+    with alignment.align_sentences as Side by side matches two articles on one
+    story (words weighed by their rarity in the corpus, the same-story
+    threshold); matched
     sentences join into one statement, so a fact told by four outlets is one
     row. Columns: statement (the wording of its earliest article), sources
     (the outlets carrying it, "; "-joined), n_sources, shared (carried by two
@@ -369,6 +377,7 @@ def story_statements(analysis: Analysis, story_id: int) -> pd.DataFrame:
     """
     docs = _story_docs(analysis, story_id)
     chosen = _statement_articles(docs)
+    rarity = word_rarity(analysis)
     sentences = {d: article_sentences(analysis, d) for d in chosen["id"]}
     source_of = dict(zip(chosen["id"], chosen["source"].astype(str)))
     ids = list(chosen["id"])
@@ -388,8 +397,9 @@ def story_statements(analysis: Analysis, story_id: int) -> pd.DataFrame:
         for b in ids[a_pos + 1:]:
             if source_of[a] == source_of[b] or not sentences[a] or not sentences[b]:
                 continue
-            aligned = align_sentences(sentences[a], sentences[b], aliases=analysis.aliases,
-                                      stop_words=analysis.stop_words, ngram_max=analysis.ngram_max)
+            aligned = align_sentences(sentences[a], sentences[b], same_story=True, rarity=rarity,
+                                      aliases=analysis.aliases, stop_words=pair_stop_words(analysis, a, b),
+                                      ngram_max=analysis.ngram_max)
             for i, j, _score in aligned.pairs:
                 ra, rb = find(node[(a, i)]), find(node[(b, j)])
                 if ra != rb:
@@ -446,6 +456,7 @@ monday tuesday wednesday thursday friday saturday sunday today yesterday tonight
 january february march april may june july august september october november december
 """.split())
 _TITLE_RE = re.compile(rf"^(?:(?:{_TITLES})\s+)+")
+_FULL_NAME_RE = re.compile(r"\b(?:[A-Z][a-z'’-]+\s+){1,2}[A-Z][a-z'’-]+\b")  # two or three capitalised words
 
 
 def _speaker(raw: str) -> str | None:
@@ -490,7 +501,8 @@ def story_quotes(analysis: Analysis, story_id: int) -> pd.DataFrame:
     that speaker), example (one of them). A surname alone ("Trump") is
     counted with the full name ("Donald Trump") when the story names exactly
     one such person. Rows: the most quoted speakers first, then their most
-    quoting outlets.
+    quoting outlets. The full names are those quoted in the story or named
+    anywhere in its text (titles such as Justice or Sen. dropped).
     """
     docs = _story_docs(analysis, story_id)
     source_of = dict(zip(docs["id"], docs["source"].astype(str)))
@@ -503,6 +515,11 @@ def story_quotes(analysis: Analysis, story_id: int) -> pd.DataFrame:
     if not found:
         return pd.DataFrame(columns=columns)
     full_names = {name for name, _, _ in found if " " in name}
+    for text in units["text"]:  # "Justice Anthony Kennedy" named anywhere in the story names "Kennedy" quoted alone
+        for raw in _FULL_NAME_RE.findall(str(text)):
+            name = _speaker(raw)
+            if name and " " in name:
+                full_names.add(name)
     by_surname: dict[str, set[str]] = {}
     for name in full_names:
         by_surname.setdefault(name.split()[-1].casefold(), set()).add(name)
