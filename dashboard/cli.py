@@ -51,6 +51,12 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--method", choices=list(METHODS), default=DEFAULT_METHOD,
                        help="; ".join(f"{m.name}: {m.help}" for m in METHODS.values()))
         p.add_argument("--k", type=_positive_int, default=None, help="number of clusters (default: chosen by silhouette)")
+        p.add_argument("--stories", choices=["auto", "column", "text"], default="auto",
+                       help="how articles are grouped into stories: follow the corpus's event_id/event/story field "
+                            "(column), find them from titles, texts and dates (text), or column when there is one (auto)")
+        p.add_argument("--keep-story-content", action="store_true",
+                       help="cluster on all words (clusters may be stories or topics) instead of taking each "
+                            "story's shared content out first (clusters are ways of telling stories)")
         p.add_argument("--frames", default=AUTO, metavar="NAME|FILE.toml",
                        help=f"frame lexicon: {', '.join(CHOICES)} (default {AUTO}: the bundled one covering "
                             "the corpus best), or the path of your own TOML lexicon")
@@ -88,6 +94,8 @@ def _settings(args) -> Settings:
         unit=getattr(args, "unit", "auto"),
         method=getattr(args, "method", DEFAULT_METHOD),
         k=getattr(args, "k", None),
+        stories=getattr(args, "stories", "auto"),
+        remove_story_content=not getattr(args, "keep_story_content", False),
         lexicon=lexicon,
         frames_toml=frames_toml,
     )

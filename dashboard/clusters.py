@@ -41,9 +41,84 @@ class ClusterResult:
 
 
 FRAME_WEIGHT = 0.5  # share of the clustering space given to the frame profile
+STORY_TERMS = 300  # heaviest shared terms of a story taken out of its units
 
 
-def framing_features(tfidf: sp.csr_matrix, frame_scores: np.ndarray, frame_weight: float = FRAME_WEIGHT) -> sp.csr_matrix:
+def story_residuals(
+    vectors: sp.csr_matrix | np.ndarray, unit_story: np.ndarray, story_terms: int = STORY_TERMS
+) -> sp.csr_matrix | np.ndarray:
+    """Each unit's vector with its story's shared content taken out, L2-renormalised.
+
+    Framing clusters should group the ways stories are told, not the
+    stories: on a corpus of many stories, plain TF-IDF groups units by the
+    names and events they report. A story's shared content is the mean vector
+    of its units less the corpus mean (what every story has is nobody's own);
+    it is subtracted from every unit of the story, so each story's units are
+    centred on the corpus mean and what remains is what each unit says that
+    the rest of its story does not: its angle, emphasis and wording. A unit
+    alone in its story keeps its vector. On a corpus of one story the story
+    mean is the corpus mean, nothing is taken out, and the vectors are
+    returned as they are: framing inside one story is clustered as before.
+
+    Dense rows (LSA coordinates) are centred exactly. Sparse rows (TF-IDF
+    terms) keep their sparsity: a story's content there is its terms that at
+    least two of its units use, where the story mean exceeds the corpus mean,
+    cut to its `story_terms` heaviest, so each row gains at most
+    `story_terms` entries and the cost is one sparse product.
+    """
+    n = vectors.shape[0]
+    unit_story = np.asarray(unit_story)
+    if len(unit_story) != n:
+        raise ValueError(f"{len(unit_story)} story ids for {n} units: they must pair up one to one")
+    if n == 0 or not _has_story_groups(unit_story):
+        return vectors
+    stories, story_row = np.unique(unit_story, return_inverse=True)
+    sizes = np.bincount(story_row, minlength=len(stories))
+    rows = np.flatnonzero(sizes[story_row] >= 2)
+    member = sp.csr_matrix((np.ones(len(rows)), (story_row[rows], rows)), shape=(len(stories), n))
+    pick = member.T.tocsr()
+    if not sp.issparse(vectors):
+        X = normalize(np.asarray(vectors, dtype=np.float64))
+        own = (member @ X) / np.maximum(sizes, 1)[:, None] - X.mean(axis=0)
+        return normalize(X - pick @ own)
+    X = sp.csr_matrix(normalize(vectors), dtype=np.float64)
+    X.eliminate_zeros()
+    sums = (member @ X).tocsr()
+    used = X.copy()
+    used.data[:] = 1.0
+    users = (member @ used).tocsr()  # per story and term: how many units use it (the same entries as sums)
+    sums.sort_indices(), users.sort_indices()
+    corpus_mean = np.asarray(X.mean(axis=0)).ravel()
+    story_of_entry = np.repeat(np.arange(len(stories)), np.diff(sums.indptr))
+    own = sums.data / sizes[story_of_entry] - corpus_mean[sums.indices]
+    own[(users.data < 2) | (own < 0)] = 0.0
+    shared = sp.csr_matrix((own, sums.indices, sums.indptr), shape=sums.shape)
+    shared.eliminate_zeros()
+    residual = (X - pick @ _top_per_row(shared, story_terms)).tocsr()
+    residual.eliminate_zeros()
+    return sp.csr_matrix(normalize(residual))
+
+
+def _top_per_row(M: sp.csr_matrix, top: int) -> sp.csr_matrix:
+    """Each row's `top` largest entries (ties: the lower column)."""
+    lengths = np.diff(M.indptr)
+    if not (lengths > top).any():
+        return M
+    row = np.repeat(np.arange(M.shape[0]), lengths)
+    order = np.lexsort((M.indices, -M.data, row))
+    rank = np.arange(len(order)) - M.indptr[row[order]]
+    keep = np.sort(order[rank < top])
+    indptr = np.concatenate([[0], np.cumsum(np.minimum(lengths, top))])
+    return sp.csr_matrix((M.data[keep], M.indices[keep], indptr), shape=M.shape)
+
+
+def framing_features(
+    tfidf: sp.csr_matrix,
+    frame_scores: np.ndarray,
+    frame_weight: float = FRAME_WEIGHT,
+    unit_story: np.ndarray | None = None,
+    seed: int = 0,
+) -> sp.csr_matrix:
     """The space units are clustered in: shared words plus the frames they carry.
 
     Plain TF-IDF groups passages by topic and names; appending each unit's
@@ -51,6 +126,17 @@ def framing_features(tfidf: sp.csr_matrix, frame_scores: np.ndarray, frame_weigh
     the event alike together even when they share few words. Terms found in a
     single unit are left out here: they cannot make two units similar, only
     dilute every similarity. frame_weight=0 gives plain TF-IDF clustering.
+
+    With `unit_story` (each unit's story id) the words are the ways each unit
+    tells its story: its story's shared content is taken out (story_residuals)
+    in the space the clustering happens in. For a large corpus that is the
+    LSA space of the words (see embed), where articles on one story sit
+    together even where their words differ; taking the story out of the raw
+    term columns there left each article's own words, which still spoke of
+    the story's topic (on AllSides events, k=100: the adjusted mutual
+    information of clusters with stories fell from 0.26 to 0.21 in term space,
+    to 0.19 in LSA space). The frame profile is appended after, untouched: a
+    frame every outlet gives a story is still a way of telling it.
     """
     w = float(min(max(frame_weight, 0.0), 1.0))
     df = np.bincount(tfidf.indices, minlength=tfidf.shape[1])
@@ -60,11 +146,23 @@ def framing_features(tfidf: sp.csr_matrix, frame_scores: np.ndarray, frame_weigh
     if len(shared) > LSA_MAX_TERMS and tfidf.shape[0] * len(shared) > DENSE_MAX_CELLS:
         # A large corpus is reduced by SVD over its most widely shared columns anyway.
         shared = np.sort(shared[np.argsort(-df[shared], kind="stable")[:LSA_MAX_TERMS]])
-    text = normalize(tfidf[:, shared]) * math.sqrt(1.0 - w)
+    text = normalize(tfidf[:, shared])
+    if unit_story is not None and _has_story_groups(unit_story):
+        if text.shape[0] * text.shape[1] > DENSE_MAX_CELLS and text.shape[0] > LSA_DIMS:
+            text = embed(sp.csr_matrix(text), seed)  # dense LSA rows: the story is taken out there
+        text = story_residuals(text, unit_story)
+    text = sp.csr_matrix(text) * math.sqrt(1.0 - w)
     if w == 0.0 or frame_scores.size == 0:
         return sp.csr_matrix(text)
     profile = sp.csr_matrix(normalize(np.asarray(frame_scores, dtype=np.float64)) * math.sqrt(w))
     return sp.hstack([text, profile], format="csr")
+
+
+def _has_story_groups(unit_story: np.ndarray) -> bool:
+    """More than one story, and some story of two units or more: there is story content to take out."""
+    _, row = np.unique(np.asarray(unit_story), return_inverse=True)
+    sizes = np.bincount(row)
+    return len(sizes) > 1 and bool((sizes >= 2).any())
 
 
 DENSE_MAX_CELLS = 20_000_000  # below this the features are used as they are

@@ -1,7 +1,7 @@
 """Group specs: one short string names a set of units, for the CLI, the pages and the URL.
 
 A spec is a kind, a colon and a value: `cluster:2`, `frame:sovereignty`,
-`doc:ID,ID`, `date:2022-01-01..2022-01-31`, `source:Reuters | World`, and
+`doc:ID,ID`, `story:3`, `date:2022-01-01..2022-01-31`, `source:Reuters | World`, and
 `COLUMN:VALUE` for any document column the corpus carries (`bias:left`,
 `topic:elections`, `country:DE`); `all` and `rest` take no value. The value
 is everything after the first colon, taken whole, so it may hold any
@@ -11,7 +11,7 @@ kinds win over a document column of the same name.
 GroupSpec.parse checks the syntax only; naming something that does not
 exist in an analysis is found by unit_mask / canonical, with a message that
 names what does exist. Help texts, picker options and descriptions all come
-from the KINDS table: a new kind (say `story:N`) is one entry there.
+from the KINDS table: a new kind is one entry there.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ DATE_DAYS_MAX = 31  # more distinct days than this: dates are offered by month
 DATE_MONTHS_MAX = 60  # more distinct months than this: by year
 # Document columns the analysis computes (see models.Analysis): not metadata the corpus carries.
 COMPUTED_COLUMNS = frozenset({"id", "length", "duplicate_of", "dup_group", "originality", "cluster", "frame",
-                              "units"})
+                              "story", "units"})
 # One value per article: a group of them is chosen with doc:, not offered value by value.
 NOT_OFFERED = frozenset({"title", "url", "origin"})
 ANY_COLUMN = "*"  # the KINDS entry for a document column without a kind of its own
@@ -244,6 +244,34 @@ def _cluster_describe(analysis, spec):
 
 def _cluster_offer(analysis):
     return [GroupSpec("cluster", str(c.id)) for c in analysis.clusters]
+
+
+# ---------------------------------------------------------------- story:N
+
+
+def _story_number(value: str) -> str:
+    if not re.fullmatch(r"\d+", value) or int(value) < 1:
+        raise SpecError(f"a story is a whole number from 1, got {_quote(value)}")
+    return str(int(value))
+
+
+def _story_mask(analysis, spec, other):
+    number = int(spec.value)
+    if not 1 <= number <= len(analysis.stories):
+        raise SpecError(f"no story {number}; the stories are numbered 1 to {len(analysis.stories):,}")
+    return (analysis.units["story"] == number).to_numpy()
+
+
+def _story_describe(analysis, spec):
+    number = int(spec.value)
+    if analysis is not None and 1 <= number <= len(analysis.stories):
+        return f"story {number} · {analysis.stories[number - 1].label}"
+    return f"story {number}"
+
+
+def _story_offer(analysis):
+    """Stories told by more than one article, largest first: one article is chosen with doc:."""
+    return [GroupSpec("story", str(s.id)) for s in analysis.stories[:OPTION_MAX_VALUES] if s.size >= 2]
 
 
 # ---------------------------------------------------------------- frame:NAME
@@ -477,6 +505,8 @@ KINDS: dict[str, Kind] = {
                     tidy=_whole_number),
     "frame": Kind("frame:NAME", "units whose dominant frame is NAME (any case); frame:none: no clear frame",
                   _frame_mask, _frame_describe, _frame_offer, tidy=_any_text, canonical=_frame_canonical),
+    "story": Kind("story:N", "the articles of story N (1 = the largest; see the Stories page or `stories` in the JSON)",
+                  _story_mask, _story_describe, _story_offer, tidy=_story_number),
     "source": Kind("source:NAME", "articles of one outlet; all after the colon is the name, | and , included",
                    _column_mask, _column_describe, _source_offer, tidy=_any_text, canonical=_column_canonical),
     ANY_COLUMN: Kind("COLUMN:VALUE", "articles whose COLUMN (any document column) is VALUE: bias:left, topic:...",

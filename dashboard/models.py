@@ -102,6 +102,12 @@ class Settings:
     aliases: tuple[tuple[str, str], ...] = ()  # user alias table: (variant, canonical)
     lexicon: str = "auto"  # a bundled frame lexicon by name (crisis, policy, news) or "auto": the one covering the corpus best
     frames_toml: str | None = None  # a user's own lexicon (TOML text); when given it is used and `lexicon` is ignored
+    # How articles are grouped into stories: "column" follows the corpus's story field (event_id, event,
+    # story), "text" finds them from titles, texts and dates, "auto" follows the field when there is one.
+    stories: Literal["auto", "column", "text"] = "auto"
+    # Framing clusters group the ways stories are told: each story's shared content is taken out of its
+    # units before clustering (clusters.story_residuals). False clusters the plain words (topics, stories).
+    remove_story_content: bool = True
     seed: int = 0
 
 
@@ -112,11 +118,30 @@ class ClusterInfo:
     frame: str  # the frame it earned its name from (frame_lift), or "none"
     size: int  # units in it
     top_terms: list[str]
-    sources: dict[str, int]  # outlet -> units
+    sources: dict[str, int]  # outlet -> units, most first
     representatives: list[int]  # unit row numbers closest to the centroid
     # The test behind `frame`, for the frame that earned the name or else the closest candidate:
     # frame, units, group_units, share, corpus_share, lift, p, alpha, earned (see frame_lift).
     frame_test: dict = field(default_factory=dict)
+    stories: dict[int, int] = field(default_factory=dict)  # story id -> units, most first: one story or many
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class StoryInfo:
+    """One story of an analysis: the articles reporting one event, and who reported it how often."""
+
+    id: int  # canonical: 1 = largest, ties by first appearance; documents["story"] holds it
+    label: str  # readable: "Senate passes stimulus bill · 2020-03-25 to 2020-03-27"
+    title: str  # the representative article's title, or the story's key terms when untitled
+    first_date: str | None  # ISO; None when no member has a date
+    last_date: str | None
+    size: int  # articles in it
+    outlets: dict[str, int]  # source -> articles, most first
+    ratings: dict[str, dict[str, int]]  # rating column (bias, ...) -> value -> articles
+    source: Literal["column", "text"]  # how the stories were made: the corpus's story field, or from the text
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -128,8 +153,9 @@ class Analysis:
 
     documents: id, source, title, date, url, language (ISO 639-1, "" if unknown), origin, length, duplicate_of,
         dup_group, originality, cluster (majority cluster of its units),
-        frame (dominant), frames (carried), plus one column per frame score ("frame:<name>").
-    units: unit (row number), doc_id, index, text, is_quote, cluster, frame,
+        frame (dominant), frames (carried), story (id of its story in `stories`),
+        plus one column per frame score ("frame:<name>").
+    units: unit (row number), doc_id, index, text, is_quote, cluster, frame, story,
         frames (every frame it carries, highest score first), "frame:<name>"
         scores in [0, 1] (frame_model), x, y (2D layout).
     """
@@ -162,6 +188,8 @@ class Analysis:
     alias_merges: list["AliasMerge"] = field(default_factory=list)  # detected merges with their reasons
     term_counter: "object" = None  # keyterms.NgramCounter: every n-gram of every unit, for key terms
     language_stop_words: dict[str, frozenset[str]] = field(default_factory=dict)  # language -> its stop words used
+    stories: list[StoryInfo] = field(default_factory=list)  # in id order; documents["story"] points here
+    story_column: str | None = None  # the corpus field the stories follow (event_id, ...), None when found from text
 
     @property
     def stop_words(self) -> frozenset[str]:

@@ -1,7 +1,7 @@
 """The one path from a loaded corpus to a full Analysis.
 
-corpus -> cleaned articles -> aliases -> units and tokens (once) -> duplicates
--> vectors -> frames -> clusters -> 2D map -> tables.
+corpus -> cleaned articles -> aliases -> units and tokens (once) -> stories
+-> duplicates -> vectors -> frames -> clusters -> 2D map -> tables.
 Each stage is one short function with typed inputs and outputs, so it can be
 read, tested and replaced on its own; `analyze` only composes them. Each stage
 is timed and reported to an optional progress callback, so the UI can say what
@@ -27,16 +27,17 @@ from . import frame_model as fm
 from . import frames as fr
 from . import languages as lang_mod
 from . import lexicons
+from . import stories as story_mod
 from .cleaning import clean_corpus
 from .duplicates import DuplicateReport, find_duplicates, find_passage_duplicates
 from .errors import FramelensError
 from .keyterms import NgramCounter
-from .models import Analysis, Article, CleanedArticle, ClusterInfo, Corpus, Settings
+from .models import Analysis, Article, CleanedArticle, ClusterInfo, Corpus, Settings, StoryInfo
 from .tokens import TokenTable, language_stop_words, stop_words_with, tokenize_many
 from .vectors import EmptyVocabularyError, Vectors, build_vectors, pooled_tfidf
 
 PASSAGE_UNIT_MAX_ARTICLES = 300  # "auto" analyses passages up to this many articles
-STAGES = ("clean", "languages", "aliases", "tokens", "duplicates", "vectors", "frames", "clusters", "layout", "tables")
+STAGES = ("clean", "languages", "aliases", "tokens", "stories", "duplicates", "vectors", "frames", "clusters", "layout", "tables")
 
 Progress = Callable[[str, float], None]
 
@@ -75,6 +76,14 @@ class Units:
     tokens: TokenTable  # one row per unit
     doc_pos: np.ndarray  # int64: the article of each unit
     doc_tokens: TokenTable  # one row per article (the same ids, regrouped)
+
+
+@dataclass
+class Stories:
+    doc_story: np.ndarray  # int64 story id per article (1 = largest story)
+    infos: list[StoryInfo]  # in id order
+    column: str | None  # the corpus field followed, None when found from the text
+    notices: list[str]
 
 
 @dataclass
@@ -178,6 +187,44 @@ def unit_stage(
     return Units(rows, table, doc_pos, doc_tokens)
 
 
+STORY_CHOICES = ("auto", "column", "text")
+
+
+def story_stage(
+    articles: Sequence[Article], cleaned: Sequence[CleanedArticle], units: Units, aliases: dict[str, str],
+    stop_words: Sequence[frozenset[str]], settings: Settings,
+) -> Stories:
+    """Group the articles into stories before anything is compared: framing differs between outlets on one story.
+
+    "auto" follows the corpus's story field (event_id, event or story) when it
+    has one, else finds stories from the text; "column" asked of a corpus
+    without such a field falls back to the text with a notice. From the text,
+    the pipeline's own article tokens, alias table and stop words (one set
+    per article, its language's) are reused, so stories see the same words as
+    every other count.
+    """
+    if settings.stories not in STORY_CHOICES:
+        raise AnalysisError(f"stories must be one of {', '.join(STORY_CHOICES)}, got {settings.stories!r}")
+    extras = [a.extra for a in articles]
+    titles = [a.title for a in articles]
+    dates = [a.date for a in articles]
+    notices: list[str] = []
+    column = story_mod.find_story_column(extras) if settings.stories != "text" else None
+    if settings.stories == "column" and column is None:
+        notices.append(f"Stories were asked to follow the corpus's story field ({', '.join(story_mod.STORY_COLUMNS)}), "
+                       "but no article has one, so they were found from the text.")
+    if column is not None:
+        result = story_mod.stories_from_column([e.get(column) for e in extras], titles, dates)
+    else:
+        result = story_mod.find_stories(
+            titles, [c.text for c in cleaned], dates, text_tokens=units.doc_tokens, aliases=aliases,
+            stop_words=stop_words,
+        )
+    ratings = story_mod.rating_columns(extras)
+    infos = story_mod.describe_stories(result, [a.source for a in articles], extras, ratings)
+    return Stories(np.asarray(result.labels, dtype=np.int64), infos, column, notices + result.notices)
+
+
 def duplicate_stage(doc_ids: list[str], units: Units, unit: str) -> Copies:
     """Syndicated copies, and at passage level passages copied between otherwise different articles.
 
@@ -251,14 +298,22 @@ def frame_stage(
     )
 
 
-def cluster_stage(fitted: FittedVectors, scores: FrameScores, settings: Settings) -> cl.ClusterResult:
-    """Clusters of units on their words plus the frames they carry (weighted by Settings.frame_weight)."""
+def cluster_stage(fitted: FittedVectors, scores: FrameScores, settings: Settings, unit_story: np.ndarray) -> cl.ClusterResult:
+    """Clusters of units on the ways they tell their stories plus the frames they carry.
+
+    With Settings.remove_story_content (the default) each story's shared
+    content is taken out of its units' words first (clusters.framing_features),
+    so on a corpus of many stories a cluster is a way of telling them, not one
+    of them; a corpus of one story is clustered as it would be without.
+    Frames weigh Settings.frame_weight.
+    """
     names = [f.name for f in scores.frames]
     carried = scores.unit_scores[names].to_numpy()
     # The frames a unit carries (scores below the threshold are no frame): normalised, a profile of
     # sub-threshold scores would point every unit without a frame the same arbitrary way.
     profile = np.where(carried >= fm.SCORE_THRESHOLD, carried, 0.0)
-    features = cl.framing_features(fitted.vectors.tfidf, profile, settings.frame_weight)
+    features = cl.framing_features(fitted.vectors.tfidf, profile, settings.frame_weight,
+                                   unit_story if settings.remove_story_content else None, settings.seed)
     return cl.fit_clusters(features, np.flatnonzero(fitted.fit_mask), settings.method, settings.k, settings.seed)
 
 
@@ -276,6 +331,7 @@ def table_stage(
     scores: FrameScores,
     result: cl.ClusterResult,
     coords: np.ndarray,
+    stories: Stories,
     languages: Sequence[str] = (),
 ) -> Tables:
     """The units and documents tables and the cluster cards every view and the CLI read."""
@@ -295,6 +351,7 @@ def table_stage(
             "cluster": labels,
             "frame": np.asarray(scores.unit_frame),
             "frames": fm.frames_carried(scores.unit_scores.to_numpy(), frame_names),  # every frame it carries
+            "story": stories.doc_story[units.doc_pos],
             "x": coords[:, 0],
             "y": coords[:, 1],
             "in_fit": fitted.fit_mask,
@@ -320,14 +377,17 @@ def table_stage(
             "cluster": _majority_cluster(units.doc_pos, labels, len(doc_ids)),
             "frame": np.asarray(scores.doc_frame),
             "frames": fm.frames_carried(scores.doc_scores.to_numpy(), frame_names),
+            "story": stories.doc_story,
             "units": np.bincount(units.doc_pos, minlength=len(doc_ids)),
         }
     )
     for name in frame_names:
         documents[f"frame:{name}"] = np.asarray(scores.doc_scores[name], dtype=float)
     for key in sorted({k for a in articles for k in a.extra}):
-        if key not in documents.columns:
-            documents[key] = [a.extra.get(key) for a in articles]
+        # A corpus field named like a computed column (a `story` field, say) is kept beside it, not dropped.
+        name = key if key not in documents.columns else f"{key}_given"
+        if name not in documents.columns:
+            documents[name] = [a.extra.get(key) for a in articles]
 
     infos = _cluster_infos(unit_table, documents, result.embedding, fitted.vectors, labels, scores)
     return Tables(unit_table, documents, infos)
@@ -354,6 +414,9 @@ def analyze(corpus: Corpus, settings: Settings = Settings(), progress: Progress 
         aliases = alias_stage(cleaned, settings.aliases)
     with stage("tokens"):
         units = unit_stage(cleaned, unit, aliases.table, [langs.stop_words[code] for code in langs.codes])
+    with stage("stories"):
+        stories = story_stage(articles, cleaned, units, aliases.table, [langs.stop_words[code] for code in langs.codes],
+                              settings)
     with stage("duplicates"):
         copies = duplicate_stage(doc_ids, units, unit)
     with stage("vectors"):
@@ -361,11 +424,11 @@ def analyze(corpus: Corpus, settings: Settings = Settings(), progress: Progress 
     with stage("frames"):
         scores = frame_stage(units, fitted, len(doc_ids), settings, aliases.table, unit)
     with stage("clusters"):
-        result = cluster_stage(fitted, scores, settings)
+        result = cluster_stage(fitted, scores, settings, stories.doc_story[units.doc_pos])
     with stage("layout"):
         coords = layout_stage(result, settings.seed)
     with stage("tables"):
-        tables = table_stage(articles, cleaned, units, copies, fitted, scores, result, coords, langs.codes)
+        tables = table_stage(articles, cleaned, units, copies, fitted, scores, result, coords, stories, langs.codes)
 
     return Analysis(
         settings=settings,
@@ -378,7 +441,7 @@ def analyze(corpus: Corpus, settings: Settings = Settings(), progress: Progress 
         frame_names=[f.name for f in scores.frames],
         frame_labels={f.name: f.label for f in scores.frames},
         removed={c.doc_id: list(c.removed) for c in cleaned if c.removed},
-        notices=langs.notices + aliases.notices + scores.notices + result.notices,
+        notices=langs.notices + aliases.notices + scores.notices + stories.notices + result.notices,
         vectors=fitted.vectors,
         timings=timings,
         corpus=corpus,
@@ -396,6 +459,8 @@ def analyze(corpus: Corpus, settings: Settings = Settings(), progress: Progress 
         alias_merges=aliases.detected,
         term_counter=NgramCounter(units.tokens, settings.ngram_max, fitted.fit_mask),
         language_stop_words=langs.stop_words,
+        stories=stories.infos,
+        story_column=stories.column,
     )
 
 
@@ -465,6 +530,7 @@ def _cluster_infos(units, documents, embedding, vectors, labels, scores: FrameSc
         frame = str(test["frame"]) if test.get("earned") else fr.NO_FRAME
         label = f"{frame_labels[frame]}: {head}" if frame != fr.NO_FRAME else head
         sources = Counter(source_of[d] for d in rows["doc_id"])
+        stories = Counter(int(x) for x in rows["story"])
         infos.append(
             ClusterInfo(
                 id=c,
@@ -475,6 +541,7 @@ def _cluster_infos(units, documents, embedding, vectors, labels, scores: FrameSc
                 sources=dict(sorted(sources.items(), key=lambda kv: (-kv[1], kv[0]))),
                 representatives=cl.representatives(embedding, labels, c),
                 frame_test=_frame_test_record(test, alpha),
+                stories=dict(sorted(stories.items(), key=lambda kv: (-kv[1], kv[0]))),
             )
         )
     return infos

@@ -265,7 +265,7 @@ def analysis_to_dict(analysis: Analysis) -> dict:
     docs = analysis.documents
     frame_cols = [f"frame:{n}" for n in analysis.frame_names]  # one per frame of the lexicon in use, hit or not
     doc_cols = ["id", "source", "title", "date", "url", "language", "length", "duplicate_of", "dup_group", "originality", "cluster",
-                "frame", *frame_cols]
+                "frame", "story", *frame_cols]
     documents = [{c: _clean(row[c]) for c in doc_cols} for row in docs[doc_cols].to_dict("records")]
     for doc, carried in zip(documents, docs["frames"]):
         doc["frames"] = list(carried)
@@ -304,6 +304,8 @@ def analysis_to_dict(analysis: Analysis) -> dict:
         "documents": documents,
         "units": units,
         "clusters": [c.to_dict() for c in analysis.clusters],
+        "stories": [s.to_dict() for s in analysis.stories],
+        "story_column": analysis.story_column,
         "duplicates": analysis.duplicate_groups,
         "aliases": analysis.aliases,
         "frames": analysis.frame_labels,

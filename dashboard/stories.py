@@ -75,6 +75,7 @@ import datetime as dt
 import heapq
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Literal, Mapping, Sequence
 
@@ -84,6 +85,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
 from .clusters import canonical_ids
+from .models import StoryInfo
 from .tokens import STOP_WORDS, TokenTable, tokenize_many
 
 STORY_COLUMNS = ("event_id", "event", "story")  # corpus fields that name a story, in order of preference
@@ -571,7 +573,7 @@ def find_stories(
     *,
     text_tokens: TokenTable | None = None,
     aliases: Mapping[str, str] | None = None,
-    stop_words: frozenset[str] = STOP_WORDS,
+    stop_words: frozenset[str] | Sequence[frozenset[str]] = STOP_WORDS,
     params: StoryParams = StoryParams(),
 ) -> StoryResult:
     """Group articles into stories from their titles, texts and dates; no count is given.
@@ -580,7 +582,8 @@ def find_stories(
     content tokens as the pipeline made them (`tokenize_many` with the same
     aliases and stop words): they are reused, and only titles are tokenised
     here. Without them only the part of each text that is read (BODY_TOKENS
-    content words, about 12 characters each) is tokenised.
+    content words, about 12 characters each) is tokenised. `stop_words` is one
+    set, or one per article (its language's), as tokens.tokenize_many takes.
     """
     n = len(texts)
     if not (len(titles) == n == len(dates)):
@@ -645,3 +648,62 @@ def stories_from_column(
     labels = canonical_ids(raw) if n else np.zeros(0, dtype=np.int64)
     stories = _build_stories(labels, titles, days)
     return StoryResult(labels, stories, "column", notices, 0)
+
+
+# ------------------------------------------------------------------ what each story holds
+
+RATING_NAME_RE = re.compile(r"bias|lean|rating|slant|stance|ideolog", re.IGNORECASE)
+RATING_MAX_VALUES = 10  # a rating is a short scale (left/center/right, 1..5), not a free field
+
+
+def rating_columns(extras: Sequence[Mapping[str, object]]) -> list[str]:
+    """The corpus fields that rate an outlet or article on a short scale (`bias`, `lean`, `rating`, ...).
+
+    A field counts when its name says so and it holds 2 to RATING_MAX_VALUES
+    distinct values. A field that only recodes one already kept (AllSides'
+    `bias_num` 0/1/2 beside `bias` left/center/right) is left out: it would
+    count the same articles twice under other names. Named fields come before
+    numeric codes.
+    """
+    names = sorted({k for e in extras for k in e if isinstance(k, str) and RATING_NAME_RE.search(k)})
+    candidates = []
+    for name in names:
+        values = [None if _is_missing(e.get(name)) else str(e.get(name)).strip() for e in extras]
+        distinct = {v for v in values if v is not None}
+        if 2 <= len(distinct) <= RATING_MAX_VALUES:
+            numeric = all(re.fullmatch(r"-?[0-9.]+", v) for v in distinct)
+            candidates.append((numeric, name, values))
+    kept: list[tuple[str, np.ndarray]] = []
+    for _numeric, name, values in sorted(candidates, key=lambda c: (c[0], c[1])):
+        codes = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)[0]
+        if not any(np.array_equal(codes, other) for _, other in kept):
+            kept.append((name, codes))
+    return [name for name, _ in kept]
+
+
+def describe_stories(
+    result: StoryResult, sources: Sequence[str], extras: Sequence[Mapping[str, object]], ratings: Sequence[str]
+) -> list[StoryInfo]:
+    """Each story's outlets (articles per source, most first) and counts per value of each rating column."""
+    made_by = "column" if result.origin == "column" else "text"
+    infos = []
+    for story in result.stories:
+        outlets = Counter(str(sources[m]) for m in story.members)
+        counted = {}
+        for column in ratings:
+            values = Counter(str(extras[m][column]).strip() for m in story.members if not _is_missing(extras[m].get(column)))
+            counted[column] = dict(sorted(values.items(), key=lambda kv: (-kv[1], kv[0])))
+        infos.append(
+            StoryInfo(
+                id=story.id,
+                label=story.label,
+                title=story.title,
+                first_date=story.first_date,
+                last_date=story.last_date,
+                size=story.size,
+                outlets=dict(sorted(outlets.items(), key=lambda kv: (-kv[1], kv[0]))),
+                ratings=counted,
+                source=made_by,
+            )
+        )
+    return infos

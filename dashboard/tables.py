@@ -365,19 +365,24 @@ def map_stacks(analysis: Analysis, grid: int = MAP_GRID) -> pd.DataFrame:
 
 
 def cluster_table(analysis: Analysis) -> pd.DataFrame:
-    """One row per cluster, as on its card: label, frame, size, the frame test, distinctive terms, outlets.
+    """One row per cluster, as on its card: label, frame, size, the frame test, distinctive terms, outlets, stories.
 
     "tested frame" is the frame that earned the name or, when none did, the
     closest candidate; its share of the cluster's units, its share of the
-    corpus, lift and one-sided Fisher p (frame_lift).
+    corpus, lift and one-sided Fisher p (frame_lift). "stories", "largest
+    story share" and "largest story" are cluster_reach's: how many stories
+    the cluster draws from and how much of it is its largest one.
     """
+    reach = cluster_reach(analysis).set_index("cluster")
     columns = ["cluster", "label", "frame", "size", "tested frame", "share", "corpus share", "lift", "p",
-               "top terms", "sources"]
+               "top terms", "sources", "stories", "largest story share", "largest story"]
     return pd.DataFrame([{
         "cluster": c.id, "label": c.label, "frame": c.frame, "size": c.size,
         "tested frame": c.frame_test.get("frame"), "share": c.frame_test.get("share"),
         "corpus share": c.frame_test.get("corpus_share"), "lift": c.frame_test.get("lift"), "p": c.frame_test.get("p"),
         "top terms": ", ".join(c.top_terms), "sources": "; ".join(f"{s}: {n}" for s, n in c.sources.items()),
+        "stories": int(reach.at[c.id, "stories"]), "largest story share": reach.at[c.id, "largest_story_share"],
+        "largest story": reach.at[c.id, "largest_story_label"],
     } for c in analysis.clusters], columns=columns)
 
 
@@ -399,6 +404,32 @@ def cluster_frame_note(analysis: Analysis, cluster_id: int) -> str:
     if t["earned"]:
         return f"Named after {label}: {evidence} ({rule})."
     return f"No frame earns this cluster a name, so its key terms name it. Closest: {evidence} ({rule})."
+
+
+ONE_STORY_SHARE = 0.5  # a cluster with at least this share of its units from one story is mostly that story
+
+
+def cluster_reach(analysis: Analysis) -> pd.DataFrame:
+    """Which stories and outlets each cluster draws from: is it a way of telling, or one story?
+
+    One row per cluster: stories and outlets (how many its units come from),
+    largest_story (id), largest_story_label, largest_story_share (the share of
+    the cluster's units from that story) and mostly_one_story (that share is
+    at least ONE_STORY_SHARE while the analysis has more than one story: the
+    cluster is that story rather than a way stories are told).
+    """
+    labels = {s.id: s.label for s in analysis.stories}
+    rows = []
+    for c in analysis.clusters:
+        top, units = next(iter(c.stories.items()), (None, 0))
+        share = round(units / c.size, 4) if c.size else 0.0
+        rows.append({
+            "cluster": c.id, "stories": len(c.stories), "outlets": len(c.sources), "largest_story": top,
+            "largest_story_label": labels.get(top, ""), "largest_story_share": share,
+            "mostly_one_story": len(analysis.stories) > 1 and share >= ONE_STORY_SHARE,
+        })
+    return pd.DataFrame(rows, columns=["cluster", "stories", "outlets", "largest_story", "largest_story_label",
+                                       "largest_story_share", "mostly_one_story"])
 
 
 def representative_units(analysis: Analysis, cluster_id: int, n: int = 3) -> pd.DataFrame:
@@ -638,11 +669,17 @@ def side_by_side_rows(al: Alignment) -> pd.DataFrame:
         return (None, al.b_sentences[b], None, b + 1, score, "echo", f"≈ A{a + 1}", *differences(a, b))
 
     next_b = 0
+    shown: set[int] = set()
     for i, sentence in enumerate(al.a_sentences):
         j = a_target.get(i)
         if j is None:
             rows.append((sentence, None, i + 1, None, None, "unique", "only A", None, None, None))
             continue
+        if j in shown:  # its B sentence already sits beside an earlier A sentence: shown once, pointed at here
+            score = al.a_best[i][1]
+            rows.append((sentence, None, i + 1, None, score, "echo", f"≈ B{j + 1}", *differences(i, j)))
+            continue
+        shown.add(j)
         rows.extend(b_only(b) for b in range(next_b, j) if b not in targets)
         score = al.a_best[i][1]
         kind, only_a, only_b = differences(i, j)

@@ -77,7 +77,7 @@ SCHEMA_VERSION = 1
 COMPRESS_LEVEL = 6
 
 BASES = ("upload", "sample", "path")  # what the articles are: stored here, the bundled sample, the server's --corpus
-SIDEBAR_FIELDS = ("unit", "method", "k")  # Settings fields that are view parameters in the URL, not workspace options
+SIDEBAR_FIELDS = ("unit", "method", "k", "stories")  # Settings fields that are view parameters in the URL, not workspace options
 
 # Setting name in .streamlit/secrets.toml -> environment variable (the environment wins).
 SETTINGS = {

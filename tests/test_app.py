@@ -118,6 +118,15 @@ def test_analysis_controls_come_from_the_url():
     assert not warnings(at)
 
 
+def test_how_stories_are_made_comes_from_the_url_and_goes_into_the_link():
+    at = run(params={"stories": "column"})
+    no_exception(at)
+    assert at.session_state["stories"] == "column"
+    assert "stories=column" in at.sidebar.code[0].value
+    # the sample has no event field: the analysis says its stories came from the text
+    assert any("story field" in h.value for h in at.html), "a notice about the missing story field"
+
+
 def test_share_link_carries_the_non_default_controls():
     at = run(params={"unit": "article", "k": "3"})
     link = at.sidebar.code[0].value
@@ -127,7 +136,7 @@ def test_share_link_carries_the_non_default_controls():
 
 @pytest.mark.parametrize("key,value", [
     ("k", "999999999"), ("k", "two"), ("unit", "paragraph"), ("method", "<b>x</b>"), ("frame", "no-such-frame"),
-    ("period", "fortnight"),
+    ("period", "fortnight"), ("stories", "topics"),
 ])
 def test_a_bad_sidebar_parameter_falls_back_with_a_notice(key, value):
     at = run(params={key: value})
@@ -196,7 +205,9 @@ def test_compare_page_marks_what_a_matched_sentence_lacks():
     assert f'<span style="{safe.STYLES["differs"]}">' in table
     legend = next(h.value for h in at.html if "word its matched sentence lacks" in h.value)
     assert safe.STYLES["differs"] in legend
-    assert any(f"a score of at least {alignment.DEFAULT_THRESHOLD:.2f}" in c.value for c in at.caption)
+    # the sample is one story, so a same-fact match between its articles needs less
+    same_story = alignment.DEFAULT_THRESHOLD * alignment.SAME_STORY_FACTOR
+    assert any("same story" in c.value and f"a score of at least {same_story:.2f}" in c.value for c in at.caption)
 
 
 def test_same_article_twice_asks_for_two():

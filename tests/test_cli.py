@@ -275,3 +275,43 @@ def test_left_against_right_on_allsides_gives_real_words_not_page_furniture(caps
         assert len(side) == 30
         assert sum(r["significant"] for r in side) >= 20
         assert [r["term"] for r in side if furniture(r["term"])] == []
+
+
+def test_analyze_gives_each_document_its_story_and_lists_the_stories(seed_analysis):
+    stories = seed_analysis["stories"]
+    assert {"id", "label", "title", "first_date", "last_date", "size", "outlets", "ratings"} <= set(stories[0])
+    ids = [s["id"] for s in stories]
+    assert ids == list(range(1, len(stories) + 1))
+    per_story = {}
+    for doc in seed_analysis["documents"]:
+        per_story.setdefault(doc["story"], []).append(doc["source"])
+    assert set(per_story) == set(ids)
+    for s in stories:
+        assert s["size"] == len(per_story[s["id"]]) == sum(s["outlets"].values())
+
+
+def test_stories_follow_an_event_column_unless_asked_to_come_from_text(tmp_path, capsys):
+    rows = [{"source": f"Outlet {i}", "title": f"Title {i}", "date": "2021-05-0%d" % (1 + i % 3),
+             "event_id": "the same event" if i < 3 else "another", "bias": "left" if i % 2 else "right",
+             "text": f"Article {i} about a harbour strike in Velo, where dock workers walked out on Monday."}
+            for i in range(5)]
+    path = tmp_path / "events.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    code, out, err = cli(capsys, "analyze", path, "--unit", "article")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["story_column"] == "event_id"
+    assert sorted(s["size"] for s in data["stories"]) == [2, 3]
+    assert all(s["source"] == "column" for s in data["stories"])
+    code, out, err = cli(capsys, "analyze", path, "--unit", "article", "--stories", "text")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["story_column"] is None and all(s["source"] == "text" for s in data["stories"])
+    assert sum(s["size"] for s in data["stories"]) == 5
+
+
+def test_an_unknown_stories_choice_is_one_line(capsys):
+    with pytest.raises(SystemExit) as raised:
+        run(["analyze", str(SEEDS), "--stories", "topics"])
+    err = capsys.readouterr().err
+    assert raised.value.code == 2 and "--stories" in err and "auto" in err and len(err.strip().splitlines()) == 1

@@ -100,7 +100,7 @@ def selected_docs(analysis, mask: np.ndarray) -> set[str]:
 @pytest.mark.parametrize("text", [
     "cluster:2", "frame:Sovereignty", "frame:none", "doc:abc,def", "rest", "all", "source:Reuters | World",
     "bias:left", "topic:us_senate", "outlet type:cable news", "date:2022-01-01..2022-01-31", "date:2022-01-06",
-    "date:2022-01", "source:a:b",
+    "date:2022-01", "source:a:b", "story:3",
 ])
 def test_a_spec_round_trips_through_its_string(text):
     spec = GroupSpec.parse(text)
@@ -182,6 +182,7 @@ def test_date_ranges_are_inclusive(rated):
     ("cluster:99", ["cluster"]),
     ("frame:nothing", ["FRAME NAMES"]),  # whichever lexicon the analysis chose
     ("doc:nope", ["nope"]),
+    ("story:999", ["stories are numbered 1 to"]),
 ])
 def test_a_spec_naming_nothing_says_what_exists(rated, text, named):
     with pytest.raises(SpecError) as raised:
@@ -190,6 +191,20 @@ def test_a_spec_naming_nothing_says_what_exists(rated, text, named):
         named = list(rated.frame_names)
     for word in named:
         assert word in str(raised.value)
+
+
+def test_a_story_is_a_group_of_its_articles_and_reads_as_its_label(rated):
+    docs = rated.documents
+    for story in rated.stories:
+        spec = GroupSpec.parse(f"story:{story.id}")
+        members = set(docs.loc[docs["story"] == story.id, "id"])
+        assert len(members) == story.size
+        assert selected_docs(rated, spec.unit_mask(rated)) == members
+        assert spec.describe(rated) == f"story {story.id} · {story.label}"
+    offered = GroupSpec.options(rated)
+    assert {f"story:{s.id}" for s in rated.stories if s.size >= 2} == {s for s in offered if s.startswith("story:")}
+    with pytest.raises(SpecError, match="whole number"):
+        GroupSpec.parse("story:first")
 
 
 def test_rest_is_everything_not_in_the_other_group_and_only_group_b(rated):

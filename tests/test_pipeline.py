@@ -289,8 +289,10 @@ def test_real_event_corpus_at_article_unit(shared_corpus):
     assert len(a.clusters) >= 2 and sum(c.size for c in a.clusters) == len(a.units)
     assert all(c.top_terms for c in a.clusters)
     assert a.documents["frame"].isin(a.frame_names + ["none"]).all()
-    # Articles on one event (one story, several outlets) share a cluster far more often than two
-    # articles drawn at random do: the clusters follow what the texts say.
+    # Articles on one event (one story, several outlets) share a cluster more often than two articles
+    # drawn at random do: the clusters follow what the texts say. Not far more: each story's own content
+    # is taken out before clustering (tests/test_framing_across_stories.py), what is left of one event's
+    # articles still shares its topic and frames.
     event = {art.id: art.extra["event_id"] for art in corpus.articles}
     clusters = a.units.assign(event=a.units["doc_id"].map(event))
     same = total = 0
@@ -299,7 +301,8 @@ def test_real_event_corpus_at_article_unit(shared_corpus):
         same += int((counts * (counts - 1) // 2).sum())
         total += len(members) * (len(members) - 1) // 2
     chance = float((clusters["cluster"].value_counts(normalize=True) ** 2).sum())
-    assert same / total > 2 * chance, (same / total, chance)
+    above_chance = (same / total - chance) / (1 - chance)  # 0: as random clusters, 1: every event in one cluster
+    assert above_chance > 0.3, (same / total, chance)
 
 
 def test_copied_passages_are_flagged_between_the_syndicated_copies_only(seeds):
@@ -320,3 +323,102 @@ def test_framing_profiles_are_shares_of_each_articles_passages(seeds):
         profile = framing_profiles(seeds, by)
         assert list(profile.index) == list(seeds.documents["id"])
         assert np.allclose(profile.sum(axis=1), 1.0)
+
+
+# ---------------------------------------------------------------- stories
+
+# Two events, each told by three outlets in their own words; each row: (outlet, bias, event, date, title, text).
+STORY_ROWS = [
+    ("Daily Ledger", "left", "bridge", "2021-03-01", "Dozens hurt as Maraton's Kessel Bridge collapses",
+     "A section of the Kessel Bridge in Maraton gave way on Monday, sending four cars and a city bus into the "
+     "Vell River. Rescue crews pulled 31 people from the water. Mayor Ilse Brandt ordered every bridge of the "
+     "same 1968 design closed for inspection."),
+    ("Evening Courier", "right", "bridge", "2021-03-02", "Kessel Bridge failure: engineers warned of corrosion",
+     "Inspectors flagged corrosion on the Kessel Bridge girders in 2017, documents show, years before the span "
+     "over the Vell River collapsed in Maraton. Mayor Ilse Brandt said the city would publish every report."),
+    ("Metro Wire", "center", "bridge", "2021-03-02", "Maraton mayor shuts older bridges after Kessel collapse",
+     "Maraton closed eleven bridges after the Kessel span collapsed into the Vell River, as Mayor Ilse Brandt "
+     "promised an inquiry. Divers recovered the bus and the girders will be examined for corrosion."),
+    ("Daily Ledger", "left", "rates", "2021-03-02", "Norland Central Bank lifts interest rate to 2.75%",
+     "The Norland Central Bank raised its benchmark interest rate to 2.75 percent on Tuesday. Governor Pia "
+     "Lindqvist said inflation, now 6.4 percent, had spread from energy to food and rents."),
+    ("Evening Courier", "right", "rates", "2021-03-03", "Lindqvist defends Norland rate rise to 2.75 percent",
+     "Governor Pia Lindqvist defended the Norland Central Bank decision to lift borrowing costs to 2.75 percent, "
+     "saying inflation of 6.4 percent would otherwise become entrenched for mortgage holders."),
+    ("Metro Wire", "center", "rates", "2021-03-02", "Borrowers brace after Norland Central Bank rate hike",
+     "Families with variable mortgages will pay more after the Norland Central Bank raised interest rates to "
+     "2.75 percent. Governor Pia Lindqvist warned that inflation of 6.4 percent was eroding wages."),
+]
+
+
+def story_corpus(with_events: bool) -> Corpus:
+    arts = []
+    for i, (source, bias, event, date, title, text) in enumerate(STORY_ROWS):
+        extra = {"bias": bias, "bias_num": {"left": 0, "center": 1, "right": 2}[bias]}
+        if with_events:
+            extra["event_id"] = f"ev-{event}"
+        arts.append(Article(id=article_id(text, source), text=text, source=source, title=title, date=date,
+                            origin=f"row {i}", extra=extra))
+    return Corpus(arts, content_hash=corpus_hash(arts))
+
+
+def events_of(analysis) -> list[set[str]]:
+    """The partition of article ids by the input's event (from STORY_ROWS, not from the code under test)."""
+    by_text = {a.id: a.text for a in analysis.corpus.articles}
+    event_of_text = {r[5]: r[2] for r in STORY_ROWS}
+    groups: dict[str, set[str]] = {}
+    for doc in analysis.documents["id"]:
+        groups.setdefault(event_of_text[by_text[doc]], set()).add(doc)
+    return sorted(groups.values(), key=sorted)
+
+
+def story_partition(analysis) -> list[set[str]]:
+    docs = analysis.documents
+    return sorted((set(g["id"]) for _, g in docs.groupby("story")), key=sorted)
+
+
+@pytest.mark.parametrize("with_events,choice,followed", [
+    (True, "auto", "event_id"), (True, "column", "event_id"), (True, "text", None), (False, "auto", None),
+])
+def test_every_analysis_groups_articles_into_stories(with_events, choice, followed):
+    a = analyze(story_corpus(with_events), Settings(unit="article", stories=choice))
+    assert a.story_column == followed
+    assert story_partition(a) == events_of(a)
+    assert [s.id for s in a.stories] == list(range(1, len(a.stories) + 1))
+    assert all(s.source == ("column" if followed else "text") for s in a.stories)
+    # units carry their article's story, so a story is a group of units too
+    story_of_doc = dict(zip(a.documents["id"], a.documents["story"]))
+    assert a.units["story"].tolist() == [story_of_doc[d] for d in a.units["doc_id"]]
+
+
+def test_a_story_lists_its_outlets_and_ratings_and_a_date_span():
+    a = analyze(story_corpus(True), Settings(unit="article"))
+    by_title = {s.title: s for s in a.stories}
+    bridge = next(s for s in a.stories if "Kessel" in s.label)
+    assert bridge.size == 3 and sum(bridge.outlets.values()) == 3
+    assert set(bridge.outlets) == {"Daily Ledger", "Evening Courier", "Metro Wire"}
+    # bias_num only recodes bias: counted once, under its readable name
+    assert bridge.ratings == {"bias": {"center": 1, "left": 1, "right": 1}}
+    assert (bridge.first_date, bridge.last_date) == ("2021-03-01", "2021-03-02")
+    assert "2021-03-01 to 2021-03-02" in bridge.label and bridge.title in by_title
+
+
+def test_asking_for_a_story_column_the_corpus_lacks_finds_stories_from_text_and_says_so():
+    a = analyze(story_corpus(False), Settings(unit="article", stories="column"))
+    assert a.story_column is None
+    assert any("story field" in n and "from the text" in n for n in a.notices)
+    assert story_partition(a) == events_of(a)
+
+
+def test_an_unknown_story_setting_is_a_clear_error():
+    with pytest.raises(AnalysisError, match="stories must be one of auto, column, text"):
+        analyze(story_corpus(True), Settings(unit="article", stories="topics"))
+
+
+def test_a_corpus_field_named_story_is_kept_beside_the_story_ids():
+    corpus = story_corpus(False)
+    arts = [dataclasses.replace(x, extra={**x.extra, "story": f"s-{i // 3}"}) for i, x in enumerate(corpus.articles)]
+    a = analyze(Corpus(arts, content_hash=corpus_hash(arts)), Settings(unit="article"))
+    assert a.story_column == "story"
+    assert a.documents["story_given"].tolist() == [f"s-{i // 3}" for i in range(len(arts))]
+    assert set(a.documents["story"]) == {1, 2}

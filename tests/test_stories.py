@@ -6,7 +6,7 @@ import random
 import numpy as np
 import pytest
 
-from dashboard.stories import StoryParams, find_stories, find_story_column, stories_from_column
+from dashboard.stories import StoryParams, find_stories, find_story_column, rating_columns, stories_from_column
 from dashboard.tokens import tokenize_many
 
 # Three outlets, four events in the same three days, each outlet in its own words; one lone story.
@@ -358,3 +358,18 @@ def test_allsides_event_groups_are_recovered_without_a_count(shared_corpus):
     # the stories measured 0.977 against them when written.
     assert normalized_mutual_info_score(events, result.labels) >= 0.93
     assert 0.5 * len(set(events)) <= len(result.stories) <= 2 * len(set(events))
+
+
+# --------------------------------------------------------------- ratings
+
+
+def test_rating_columns_are_short_scales_named_as_ratings_and_recodes_count_once():
+    extras = [
+        {"bias": "left", "bias_num": 0, "lean": "L", "topic": "economy", "rating": "a"},
+        {"bias": "right", "bias_num": 2, "lean": "R", "topic": "health", "rating": "a"},
+        {"bias": "center", "bias_num": 1, "lean": "L", "topic": "labor"},
+    ]
+    # topic is no rating; rating holds one value; bias_num recodes bias; lean splits the articles otherwise
+    assert rating_columns(extras) == ["bias", "lean"]
+    many = [{"bias_score": str(i)} for i in range(40)]  # a free number per article, not a scale
+    assert rating_columns(many) == []

@@ -38,12 +38,26 @@ what they leave out. Everything is computed from the words of the articles; noth
    so one text printed five times does not look five times as important. *Originality* is the share of an
    article's word sequences found in no other article. The Copies page lists every group, its original (the
    earliest-dated article) and its copies, each one click away from being read beside its original.
-6. **Clusters.** Units are grouped by k-means (or agglomerative clustering with cosine distance, up to
-   4,000 units) in a space made of the words they share and their frame profile (the frame scores below),
-   so passages that frame the event alike come together even when their wording differs; Settings sets how
-   much the frame profile weighs (0 gives plain TF-IDF clustering). Large corpora are first reduced to 50
-   dimensions (truncated SVD). The number of clusters is chosen by the silhouette score, up to about
-   √(units/2), unless you set it. Clusters are numbered by size, so cluster 1 is the largest. The map places similar units near each other.
+6. **Stories, then clusters.** Articles are first grouped into **stories**: the same event or development
+   reported by one or more outlets. When the corpus has a story field (`event_id`, `event` or `story`) the
+   stories follow it; otherwise (or with *Stories: text* in the sidebar) they are found from the text, with
+   no number of stories to give: titles and leads weigh most, shared names, places and figures count, and
+   articles more than a week apart are not one story. Units are then grouped by k-means (or agglomerative
+   clustering with cosine distance, up to 4,000 units) in a space made of their words and their frame
+   profile (the frame scores below). On a corpus of many stories the heaviest words of a unit are its
+   story's names and events, so plain word clusters would be the stories, or their topics. Before
+   clustering, each story's **shared content** (the words at least two of its units use, beyond what the
+   whole corpus uses) is therefore taken out of its units, and what is left (angle, emphasis, wording) is
+   clustered: **a cluster is a way of telling stories, not a story**. For example, if four outlets each report
+   a bridge collapse and a rate rise, two counting the cost (budget, taxpayers, billions) and two the people
+   (families, grief, children), plain word clusters are "the bridge" and "the rates"; with each story's own
+   names taken out, one cluster holds the cost tellings of both stories and the other the human ones. Each
+   cluster card says how many stories and outlets it draws from and marks one made mostly of one story. On a
+   corpus of one story (the sample) nothing is taken out. Settings can switch this off and set how much the
+   frame profile weighs (0 gives word clustering only). Large corpora are first reduced to 50 dimensions
+   (truncated SVD). The number of clusters is chosen by the silhouette score, up to about √(units/2),
+   unless you set it. Clusters are numbered by size, so cluster 1 is the largest. The map places units told
+   alike near each other.
    **A cluster is named after a frame only when it earns it**: at least {frame_lift.EARNED_MIN_SHARE:.0%} of its
    units carry the frame, at least {frame_lift.EARNED_MIN_LIFT} times the frame's share in the whole corpus (the
    *lift*), and a one-sided Fisher exact test finds that excess unlikely to be chance: p below

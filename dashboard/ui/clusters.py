@@ -108,6 +108,12 @@ if opened:
 # ---------------------------------------------------------------- cluster cards
 st.subheader("Clusters")
 shown_clusters = [c for c in a.clusters if focus == "all" or str(c.id) == focus]
+reach = tables.cluster_reach(a).set_index("cluster")
+if len(a.stories) > 1:
+    st.caption(f"The corpus holds {len(a.stories):,} stories. "
+               + ("Each story's own names and events were taken out before clustering, so a cluster groups a way "
+                  "of telling stories; one made mostly of one story is marked." if a.settings.remove_story_content
+                  else "Clustered on all words, so clusters may be single stories or topics."))
 cols = st.columns(2)
 for i, c in enumerate(shown_clusters):
     with cols[i % 2].container(border=True):
@@ -118,6 +124,14 @@ for i, c in enumerate(shown_clusters):
         st.caption("Sources (units):")
         st.text(", ".join(f"{s} ({n})" for s, n in list(c.sources.items())[:8])
                 + (f", … {len(c.sources) - 8} more" if len(c.sources) > 8 else ""))
+        r = reach.loc[c.id]
+        if len(a.stories) > 1:
+            st.caption("Stories:")
+            story_text = (f"draws from {int(r['stories']):,} stories and {int(r['outlets']):,} outlets; largest: "
+                          f"{safe.truncate(str(r['largest_story_label']), 90)} ({r['largest_story_share']:.0%})")
+            if r["mostly_one_story"]:
+                story_text = f"MOSTLY ONE STORY: {story_text}"
+            st.text(story_text)
         st.caption("Representative passages:")
         reps = tables.representative_units(a, c.id, 5 if focus != "all" else 2)
         for source, text in zip(reps["source"], reps["text"]):

@@ -66,10 +66,18 @@ with st.form("fl_tfidf_form"):
                              value=float(tuning.get("frame_weight", defaults.frame_weight)), step=0.1,
                              help="Units are clustered on the words they share plus their frame scores; "
                                   "a higher weight groups passages that frame the event alike.")
+    remove_story = st.checkbox("Cluster ways of telling, not stories: take each story's own names and events "
+                               "out of its units before clustering",
+                               value=tuning.get("remove_story_content", defaults.remove_story_content),
+                               help="On a corpus of many stories, plain word clusters are the stories or their "
+                                    "topics. With this on, what is left after each story's shared words are "
+                                    "taken out is clustered: angle, emphasis, wording. A corpus of one story is "
+                                    "clustered the same either way.")
     if st.form_submit_button("Apply"):
         words = tuple(sorted({w.lower() for w in re.split(r"[\s,;]+", stop_text) if w.strip()}))
         _store(ngram_max=ngram, min_df=int(min_df) or None, max_df=float(max_df) or None,
-               extra_stop_words=words, collapse_duplicates=collapse, frame_weight=round(frame_weight, 2))
+               extra_stop_words=words, collapse_duplicates=collapse, frame_weight=round(frame_weight, 2),
+               remove_story_content=remove_story)
         st.rerun()
 
 # ---------------------------------------------------------------- frame lexicon

@@ -4,7 +4,7 @@ The sidebar controls run in app.py, before the page, so their query
 parameters survive page switches. Every control that changes what is shown
 is in the URL under a short key (see URL_KEYS):
 
-- Plain values (unit, method, k, source, dates, frame, cluster, term) use
+- Plain values (unit, method, k, stories, source, dates, frame, cluster, term) use
   Streamlit's own binding (`bind="query-params"`).
 - Choices shown with a friendly label but identified by an id (articles,
   groups) are synced by `url_select`: a bound selectbox would put the
@@ -32,6 +32,7 @@ from dashboard.models import Settings
 from dashboard.ui import state, workspace
 
 UNITS = ["auto", "article", "passage"]
+STORIES = ["auto", "column", "text"]
 METHODS = list(cluster_mod.METHODS)
 K_CHOICES = ["auto"] + [str(k) for k in range(cluster_mod.K_MIN, cluster_mod.MAX_K + 1)]
 
@@ -41,6 +42,7 @@ URL_KEYS = {
     "unit": "unit of analysis: auto, article or passage",
     "method": "clustering method",
     "k": f"number of clusters (auto or {cluster_mod.K_MIN}..{cluster_mod.MAX_K})",
+    "stories": "how articles are grouped into stories: auto, column (the corpus's event field) or text",
     "source": "source filter (repeatable)",
     "dates": "date filter: two ISO dates",
     "topic": "topic filter (repeatable), when the corpus has topics",
@@ -73,6 +75,7 @@ class View:
     dates: tuple[str, str] | None
     frame: str
     facets: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (url key, chosen values): topic, event
+    stories: str = "auto"  # how articles are grouped into stories (Settings.stories)
 
 
 # ---------------------------------------------------------------- URL helpers
@@ -244,6 +247,11 @@ def sidebar() -> View:
                                                 for m in cluster_mod.METHODS.values()))
         k = bound_selectbox("Number of clusters", K_CHOICES, "k",
                             help="auto picks the number with the best silhouette score.")
+        stories = bound_selectbox("Stories", STORIES, "stories",
+                                  help="How articles are grouped into stories (the same event told by several "
+                                       "outlets). column follows the corpus's event_id, event or story field; text "
+                                       "finds stories from titles, texts and dates; auto follows the field when "
+                                       "the corpus has one.")
         st.subheader("Filters")
         _sanitize_multi("source", sources)
         raw = incoming("source")
@@ -265,7 +273,8 @@ def sidebar() -> View:
             _register(facet_key, list(chosen) or None)
             facets.append((facet_key, tuple(chosen)))
     # Outside the sidebar: with lexicon "auto" this may run the analysis, whose progress belongs on the page.
-    frame_names = state.frame_names_for_filter(cs, (tuple(chosen_sources), dates, tuple(facets)), unit, method, k)
+    frame_names = state.frame_names_for_filter(cs, (tuple(chosen_sources), dates, tuple(facets)), unit, method, k,
+                                               stories)
     with st.sidebar:
         frame = bound_selectbox("Frame", ["all", *frame_names, "none"], "frame",
                                 help="Show only passages (or articles) whose dominant frame is this one.")
@@ -273,7 +282,7 @@ def sidebar() -> View:
         origin = {"sample": "the sample corpus", "path": "the --corpus folder", "upload": "your upload"}[cs.kind]
         st.caption(f"Corpus: {origin}, {n:,} article{'s' if n != 1 else ''}.")
 
-    view = View(unit, method, k, tuple(chosen_sources), dates, frame, tuple(facets))
+    view = View(unit, method, k, tuple(chosen_sources), dates, frame, tuple(facets), stories)
     st.session_state[state.VIEW] = view
     return view
 

@@ -52,6 +52,7 @@ STAGE_TEXT = {
     "clean": "cleaning articles",
     "aliases": "merging name variants",
     "tokens": "splitting into words",
+    "stories": "grouping articles into stories",
     "duplicates": "finding syndicated copies",
     "vectors": "building TF-IDF vectors",
     "clusters": "clustering",
@@ -222,13 +223,15 @@ def lexicon_choice() -> str:
     return st.session_state.get(LEXICON, lexicons.AUTO)
 
 
-def settings_for(unit: str, method: str, k: str) -> Settings:
+def settings_for(unit: str, method: str, k: str, stories: str = "auto") -> Settings:
     """The sidebar's analysis controls plus the Settings page's options (a user's lexicon among them)."""
     tuning = st.session_state.get(TUNING, {})
-    return Settings(unit=unit, method=method, k=None if k == "auto" else int(k), lexicon=lexicon_choice(), **tuning)
+    return Settings(unit=unit, method=method, k=None if k == "auto" else int(k), stories=stories,
+                    lexicon=lexicon_choice(), **tuning)
 
 
-def frame_names_for_filter(cs: CorpusState, view_inputs: tuple, unit: str, method: str, k: str) -> list[str]:
+def frame_names_for_filter(cs: CorpusState, view_inputs: tuple, unit: str, method: str, k: str,
+                           stories: str = "auto") -> list[str]:
     """The frames the sidebar's frame filter offers: those of the lexicon this run's analysis uses.
 
     A user's lexicon or a named one gives its own frames. With "auto" only
@@ -237,7 +240,7 @@ def frame_names_for_filter(cs: CorpusState, view_inputs: tuple, unit: str, metho
     cannot be analysed the page says why, and every bundled lexicon's frames
     are offered meanwhile. `view_inputs` is (sources, dates, facets).
     """
-    settings = settings_for(unit, method, k)
+    settings = settings_for(unit, method, k, stories)
     if settings.frames_toml is not None:
         try:
             return [f.name for f in frames_mod.load_frames(settings.frames_toml)[0]]
@@ -318,7 +321,7 @@ def app() -> App:
         halt()
     cs = current_corpus()
     corpus, key = filtered_corpus(cs, view.sources, view.dates, view.facets)
-    settings = settings_for(view.unit, view.method, view.k)
+    settings = settings_for(view.unit, view.method, view.k, view.stories)
     if len(corpus.articles) < 2:
         st.warning("The sidebar filters leave fewer than two articles. Widen them in the sidebar.")
         halt()
