@@ -55,6 +55,14 @@ URL_KEYS = {
     "term": "term whose contexts Key terms shows",
     "a": "article A on Side by side",
     "b": "article B on Side by side",
+    "story_search": "words searched in story titles and texts on Stories",
+    "story_sort": "order of the story list on Stories",
+    "story": "story opened on Stories (its id)",
+    "pair_a": "first article of the story's pair sent to Side by side",
+    "pair_b": "second article of the story's pair sent to Side by side",
+    "coverage": "coverage matrix on Stories: by outlet or by a rating column such as bias",
+    "covered": "on Stories: stories this outlet or rating covered ...",
+    "missed": "... and this one did not",
 }
 RESERVED = {"embed", "embed_options"}
 LINK = "_fl_link"  # key -> serialized non-default values, rebuilt every run
@@ -113,6 +121,15 @@ def bound_selectbox(label: str, options: Sequence[str], key: str, *, default: st
         url_notice(key, where)
     _register(key, None if value == default else [format_func(value)])
     return value
+
+
+def bound_text_input(label: str, key: str, *, where=None, placeholder: str | None = None,
+                     help: str | None = None, live: str | bool = False) -> str:
+    """A text input whose value is its URL parameter (left out of the URL while empty)."""
+    value = (where or st).text_input(label, key=key, bind="query-params", placeholder=placeholder, help=help,
+                                     type="search", live=live)
+    _register(key, [value] if value else None)
+    return value or ""
 
 
 def url_select(label: str, options: Sequence[str], key: str, *, format_func: Callable[[str], str],

@@ -18,7 +18,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-dev-shm-usage"]
 VIEWPORT = {"width": 1400, "height": 1000}
-PAGE_TITLES = ["Overview", "Framing clusters", "Key terms", "Side by side", "Copies", "Settings", "How it works"]
+PAGE_TITLES = ["Overview", "Stories", "Framing clusters", "Key terms", "Side by side", "Copies", "Settings",
+               "How it works"]
 QUIET_SECONDS = 0.5  # idle this long in a row = no rerun pending
 RERUN_TIMEOUT = 90  # seconds; the first analysis of a corpus takes a while on 2 cores
 
