@@ -252,3 +252,17 @@ def test_corpus_text_on_a_story_is_escaped(tmp_path, monkeypatch):
     markup = page_html(at)
     assert html.escape(SCRIPT) in markup
     assert "<script" not in markup and "<img" not in markup
+
+
+# ---------------------------------------------------------------- the sidebar's event filter
+
+
+def test_the_sidebar_names_events_by_their_stories_and_keeps_ids_in_the_link(open_stories):
+    at = open_stories({"event": ["recount", "no-such-event"]})
+    events = at.sidebar.multiselect(key="event")
+    assert events.value == ["recount"]  # the known id applies ...
+    assert any("`event`" in n for n in warnings(at))  # ... the unknown one is reported, not silently dropped
+    assert all(not o.startswith(("bridge", "recount", "strike", "vaccine")) for o in events.options)
+    assert any(any(o.startswith(t) for t in story_titles("bridge")) for o in events.options)
+    assert share_params(at)["event"] == ["recount"]
+    assert len(listed_titles(at)) == 1 and listed_titles(at)[0] in story_titles("recount")

@@ -290,3 +290,18 @@ def sentence(parts: Sequence[tuple[object, bool]]) -> str:
     """A line of text pieces, each escaped; (text, True) is bold. For corpus names inside a sentence
     (a widget label or caption would read them as markdown)."""
     return "<div>" + "".join(f"<b>{esc(text)}</b>" if bold else esc(text) for text, bold in parts) + "</div>"
+
+
+# Fixed page CSS (no corpus text). A multiselect's dropdown is as wide as its box, and the sidebar is narrow:
+# long choices (an event named by its story's title and dates) would be cut off. The dropdown is widened
+# instead; its rows are virtualised at a fixed height, so the text cannot wrap.
+PAGE_CSS = """<style>
+[data-testid="stMultiSelectDropdown"] { width: max(100%, min(720px, 85vw)) !important; }
+[data-testid="stMultiSelectDropdown"] [role="presentation"] { width: 100% !important; }
+</style>"""
+
+
+def chosen_list(labels: Sequence[str]) -> str:
+    """Chosen values in full, one per line (a multiselect's chips cut long ones short)."""
+    items = "".join(f'<li style="margin-bottom:2px">{esc(label)}</li>' for label in labels)
+    return f'<ul style="margin:-6px 0 4px 0;padding-left:18px;font-size:0.82rem;color:#374151">{items}</ul>'

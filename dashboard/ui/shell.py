@@ -29,7 +29,7 @@ from dashboard import clusters as cluster_mod
 from dashboard import groups
 from dashboard import lexicons
 from dashboard.models import Settings
-from dashboard.ui import state, workspace
+from dashboard.ui import safe, state, workspace
 
 UNITS = ["auto", "article", "passage"]
 METHODS = list(cluster_mod.METHODS)
@@ -157,6 +157,33 @@ def url_select(label: str, options: Sequence[str], key: str, *, format_func: Cal
     return value
 
 
+def url_multiselect(label: str, options: Sequence[str], key: str, *, format_func: Callable[[str], str],
+                    where=None, help: str | None = None, placeholder: str | None = None) -> list[str]:
+    """A multiselect of ids with readable labels, kept in the URL as repeated ids (url_select for several).
+
+    A bound multiselect would put the labels in the URL. Ids the link brings
+    that name nothing here are dropped with a notice; the others apply.
+    """
+    where = where or st
+    options = list(options)
+    raw = incoming(key)
+    if raw is not None:
+        known = set(options)
+        asked = list(dict.fromkeys(v for v in raw if v))
+        st.session_state[key] = [v for v in asked if v in known]
+        if len(st.session_state[key]) < len(asked):
+            url_notice(key, where)
+    _sanitize_multi(key, options)
+    chosen = where.multiselect(label, options, key=key, format_func=format_func, help=help, placeholder=placeholder,
+                               wrap=True)
+    if chosen and st.query_params.get_all(key) != list(chosen):
+        st.query_params[key] = list(chosen)
+    elif not chosen and key in st.query_params:
+        del st.query_params[key]
+    _register(key, list(chosen) or None)
+    return list(chosen)
+
+
 def sync_param(key: str, value: str | None) -> None:
     """Write an unbound parameter to the URL (None removes it) and to the share link."""
     if value is None:
@@ -240,6 +267,7 @@ def _date_filter(first: dt.date | None, last: dt.date | None) -> tuple[str, str]
 def sidebar() -> View:
     """Draw the analysis controls and filters; remember them for the page."""
     st.session_state[LINK] = {}
+    safe.render(safe.PAGE_CSS)
     _check_unknown_params()
     workspace.open_from_link()
     cs = state.current_corpus()
@@ -269,7 +297,20 @@ def sidebar() -> View:
         _register("source", list(chosen_sources) or None)
         dates = _date_filter(first, last)
         facets = []
+        facet_labels = state.corpus_facet_labels(cs.key, cs.corpus)
         for facet_key, values in state.corpus_extra_facets(cs.key, cs.corpus).items():
+            if facet_key in facet_labels:  # ids (events): chosen by their stories' labels, kept in the URL as ids
+                labels = facet_labels[facet_key]
+                chosen = url_multiselect(facet_key.capitalize() + "s", values, facet_key,
+                                         format_func=lambda v, labels=labels: labels.get(v, v),
+                                         placeholder=f"All {facet_key}s",
+                                         help="Filters the corpus before analysis, so passage-level work stays "
+                                              "quick. Each event is named by its story's title and dates; the "
+                                              "Stories page finds stories by any word.")
+                if chosen:
+                    safe.render(safe.chosen_list([labels.get(v, v) for v in chosen]))
+                facets.append((facet_key, tuple(chosen)))
+                continue
             _sanitize_multi(facet_key, values)
             raw_facet = incoming(facet_key)
             chosen = st.multiselect(facet_key.capitalize() + "s", values, key=facet_key, bind="query-params",

@@ -173,6 +173,15 @@ def corpus_extra_facets(key: str, _corpus: Corpus) -> dict[str, list[str]]:
     return {url_key: found[column] for url_key, column in FACETS.items() if column in found}
 
 
+STORY_FACETS = {"event"}  # facets whose values are story ids: shown by their stories' labels
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def corpus_facet_labels(key: str, _corpus: Corpus) -> dict[str, dict[str, str]]:
+    """URL key -> {value: readable label} for the facets whose values are ids (a story column's event ids)."""
+    return {url_key: filters.story_value_labels(_corpus, FACETS[url_key]) for url_key in STORY_FACETS}
+
+
 def filtered_corpus(
     cs: CorpusState,
     sources: tuple[str, ...],

@@ -269,6 +269,7 @@ if len(values) >= 2:
         if not gaps.empty:
             story_rows(gaps, "gap_table")
 st.markdown("**Articles per story**")
-st.dataframe(matrix.drop(columns="story"), hide_index=True, width="stretch", height=TABLE_HEIGHT,
+st.dataframe(matrix.drop(columns="story"), hide_index=True, width="stretch",
+             height=min(TABLE_HEIGHT, 38 + 35 * max(len(matrix), 1)),
              column_config={"label": st.column_config.TextColumn("story", width=520)})
 views.download(matrix, f"coverage_by_{by}.csv", "Download the coverage matrix (CSV)", key="dl_coverage")
