@@ -283,7 +283,8 @@ def text_table(rows: Sequence[Sequence[object]], headers: Sequence[str], widths:
     head = "".join(f'<th style="{CELL};text-align:left;width:{int(w)}%">{esc(h)}</th>' for h, w in zip(headers, widths))
     body = "".join("<tr>" + "".join(f'<td style="{CELL}">{esc(v)}</td>' for v in row) + "</tr>" for row in rows)
     return (f'<div style="max-height:{int(max_height)}px;overflow-y:auto">'
-            f'<table style="width:100%;border-collapse:collapse"><thead>{head}</thead><tbody>{body}</tbody></table></div>')
+            f'<table style="width:100%;border-collapse:collapse"><thead>{head}</thead><tbody>{body}</tbody>'
+            '</table></div>')
 
 
 def sentence(parts: Sequence[tuple[object, bool]]) -> str:

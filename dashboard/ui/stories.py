@@ -11,7 +11,6 @@ import streamlit as st
 
 from dashboard import storyviews, tables
 from dashboard.errors import FramelensError
-from dashboard.groups import GroupSpec
 from dashboard.ui import safe, shell, state, views
 
 COMPARE_PAGE = "dashboard/ui/compare.py"
@@ -20,15 +19,17 @@ OUTLET_COLUMNS_MAX = 4  # up to this many outlets side by side in columns; more 
 TERMS_PER_OUTLET = 10
 TERM_COLUMNS = 3
 TABLE_HEIGHT = 360
-SORT_TEXT = {"articles": "most articles", "outlets": "most outlets", "spread": "widest bias spread",
-             "newest": "newest first", "oldest": "oldest first"}
-STORY_COLUMNS = ["title", "first_date", "last_date", "articles", "outlets", "ratings"]
-STORY_CONFIG = {"title": st.column_config.TextColumn("story", width=480, help="The title of the article that "
+STORY_COLUMNS = ["title", "first_date", "articles", "outlets", "ratings", "spread"]  # the label has the date span
+STORY_CONFIG = {"title": st.column_config.TextColumn("story", width=380, help="The title of the article that "
                                                      "best speaks for the story"),
-                "first_date": "from", "last_date": "to",
-                "ratings": st.column_config.TextColumn("articles by rating")}
+                "first_date": "date",
+                "ratings": st.column_config.TextColumn("articles by rating"),
+                "spread": st.column_config.ProgressColumn(
+                    "rating spread", min_value=0.0, max_value=1.0, format="%.2f",
+                    help="0: every article from one side; 1: equally many from every side")}
 NO_STORY = ""
 NO_FRAME_COLOUR = "#d1d5db"
+MARKED_COLUMNS_MAX = 12  # a coverage matrix this narrow shades its gaps (styling 100 outlets' cells is slow)
 
 st.title("Stories")
 st.caption("Articles grouped by the event they report. Find a story, then see how each outlet tells it: "
@@ -38,6 +39,8 @@ a = app.analysis
 views.analysis_notices(a)
 story_info = {s.id: s for s in a.stories}
 story_ids = {str(s.id) for s in a.stories}
+ratings = storyviews.rating_columns(a)  # bias, ...: none in a corpus without ratings
+shown_columns = [c for c in STORY_COLUMNS if ratings or c not in ("ratings", "spread")]
 incoming_story = (shell.incoming("story") or [None])[-1]
 opened = st.session_state.get("story") or (incoming_story if incoming_story in story_ids else NO_STORY)
 
@@ -54,9 +57,8 @@ def story_rows(table: pd.DataFrame, name: str, height: int = TABLE_HEIGHT) -> No
     ids = [str(s) for s in table["story"]]
     key = f"{name}_{zlib.crc32(repr((ids[:PICKER_MAX], opened)).encode())}"  # a new list or story: a fresh selection
     selected = [ids.index(opened)] if opened in ids else []
-    st.dataframe(table[[c for c in STORY_COLUMNS if c in table.columns]], key=key, on_select=partial(open_story, key, ids),
-                 selection_mode="single-row", hide_index=True, width="stretch",
-                 height=min(height, 38 + 35 * max(len(table), 1)),
+    st.dataframe(table[shown_columns], key=key, on_select=partial(open_story, key, ids), selection_mode="single-row",
+                 hide_index=True, width="stretch", height=min(height, 38 + 35 * max(len(table), 1)),
                  selection_default={"selection": {"rows": selected}} if selected else None,
                  column_config=STORY_CONFIG)
 
@@ -68,10 +70,12 @@ search = shell.bound_text_input(
     "Search titles and texts", "story_search", where=c1, live="400ms",
     placeholder="a word or two of the story, e.g. a name or a place",
     help="Stories with an article whose title or text holds every word you type.")
-sort = shell.bound_selectbox("Sort by", list(storyviews.STORY_SORTS), "story_sort", where=c2,
-                             format_func=lambda key: SORT_TEXT.get(key, key),
-                             help="Bias spread: how many of the rating's values (left, center, right) "
-                                  "the story's outlets cover.")
+sort = shell.bound_selectbox("Sort by", [k for k in storyviews.STORY_SORTS if ratings or k != "spread"], "story_sort",
+                             where=c2,
+                             format_func=lambda key: storyviews.STORY_SORT_LABELS.get(key, key),
+                             help="Rating spread: how evenly a story's articles come from every value of the "
+                                  "corpus's rating (such as bias left, center, right): 0 from one side only, 1 "
+                                  "equally from every side.")
 try:
     found = state.stories_table(app.key, app.settings, search, sort, a)
 except FramelensError as exc:
@@ -125,7 +129,7 @@ def compare_pair(articles: pd.DataFrame) -> None:
 
 
 def frame_profiles(story_id: int, sources: list[str]) -> None:
-    shares = tables.source_frame_shares(a, GroupSpec("story", str(story_id)).unit_mask(a))
+    shares = storyviews.story_frames(a, story_id)
     if shares.empty:
         st.info("No units of this story to profile.")
         return
@@ -188,6 +192,9 @@ def statements(story_id: int) -> None:
     else:
         safe.render(safe.text_table(own[["sources", "statement"]].itertuples(index=False),
                                     ["outlet", "statement"], [22, 78]))
+    if found_statements.attrs.get("left_out"):
+        st.caption(f"{found_statements.attrs['left_out']:,} of the story's articles were not read for statements "
+                   f"(at most {storyviews.STATEMENT_MAX_ARTICLES}, one outlet after another, are compared).")
     views.download(found_statements, f"story_{story_id}_statements.csv", "Download the statements (CSV)",
                    key="dl_story_statements")
 
@@ -206,11 +213,13 @@ def quotes(story_id: int) -> None:
 def show_story(story_id: int) -> None:
     info = story_info[story_id]
     articles = storyviews.story_outlets(a, story_id)
-    rating = next((c for c in info.ratings if c in articles.columns), None)
+    rating = ratings[0] if ratings else None
     facts = [f"{info.size:,} article{'s' if info.size != 1 else ''}",
              f"{len(info.outlets):,} outlet{'s' if len(info.outlets) != 1 else ''}"]
     if rating:
-        facts.append(f"{rating}: " + ", ".join(f"{value} {n}" for value, n in info.ratings[rating].items()))
+        counts = info.ratings.get(rating, {})
+        in_order = [value for value in storyviews.rating_values(a, rating) if counts.get(value)]
+        facts.append(f"{rating}: " + ", ".join(f"{value} {counts[value]}" for value in in_order))
     safe.render(safe.story_heading(info.label, facts))
     sources = list(dict.fromkeys(articles["source"]))
 
@@ -244,7 +253,8 @@ def stories_text(n: int) -> str:
 
 
 st.subheader("Who covered which story")
-by = shell.bound_selectbox("Coverage by", storyviews.coverage_options(a), "coverage",
+by_options = storyviews.coverage_options(a)
+by = shell.bound_selectbox("Coverage by", by_options, "coverage", default=ratings[0] if ratings else None,
                            help="Articles per story for each outlet, or for each value of a rating column "
                                 "such as bias.")
 matrix = state.coverage_matrix(app.key, app.settings, by, a)
@@ -255,12 +265,14 @@ values = [c for c in matrix.columns if c not in ("story", "label")]
 if len(values) >= 2:
     c1, c2 = st.columns(2)
     covered = shell.bound_selectbox("Stories covered by", values, "covered", where=c1)
-    missed = shell.bound_selectbox("… and not by", values, "missed", default=values[-1], where=c2)
+    # A rating's two ends (left and right); outlets: the two largest.
+    missed = shell.bound_selectbox("… and not by", values, "missed", where=c2,
+                                   default=values[-1] if by in ratings else values[1])
     if covered == missed:
         st.warning("Choose two different sides.")
     else:
-        gaps = storyviews.one_sided(a, by, covered, missed)
-        reverse = storyviews.one_sided(a, by, missed, covered)
+        gaps = storyviews.one_sided(a, by, covered, missed, sort)
+        reverse = storyviews.one_sided(a, by, missed, covered, sort)
         if search:
             gaps, reverse = (t[t["story"].isin(found["story"])] for t in (gaps, reverse))
         safe.render(safe.sentence([(stories_text(len(gaps)), True), (" covered by ", False), (covered, True),
@@ -269,7 +281,12 @@ if len(values) >= 2:
         if not gaps.empty:
             story_rows(gaps, "gap_table")
 st.markdown("**Articles per story**")
-st.dataframe(matrix.drop(columns="story"), hide_index=True, width="stretch",
-             height=min(TABLE_HEIGHT, 38 + 35 * max(len(matrix), 1)),
+shown = matrix.drop(columns="story")
+if len(values) <= MARKED_COLUMNS_MAX:  # a rating's few values: a story a side missed stands out
+    shown = shown.style.map(lambda n: f"background-color:{safe.UNIQUE_BG};color:#9ca3af" if n == 0 else "",
+                            subset=values)
+st.dataframe(shown, hide_index=True, width="stretch", height=min(TABLE_HEIGHT, 38 + 35 * max(len(matrix), 1)),
              column_config={"label": st.column_config.TextColumn("story", width=520)})
+if len(values) <= MARKED_COLUMNS_MAX:
+    st.caption("Shaded: no article of that side on the story.")
 views.download(matrix, f"coverage_by_{by}.csv", "Download the coverage matrix (CSV)", key="dl_coverage")
