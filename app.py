@@ -25,6 +25,7 @@ st.set_page_config(page_title="Framelens", page_icon="📰", layout="wide")
 UI = ROOT / "dashboard" / "ui"
 PAGES = [
     st.Page(UI / "overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page(UI / "stories.py", title="Stories", icon=":material/newspaper:", url_path="stories"),
     st.Page(UI / "clusters.py", title="Framing clusters", icon=":material/bubble_chart:", url_path="clusters"),
     st.Page(UI / "terms.py", title="Key terms", icon=":material/format_list_numbered:", url_path="terms"),
     st.Page(UI / "compare.py", title="Side by side", icon=":material/view_column:", url_path="compare"),

@@ -113,3 +113,27 @@ def column_facets(corpus: Corpus, wanted: Collection[str], max_values: int) -> d
         if 1 < len(values) <= max_values:
             found[column] = values
     return found
+
+
+def story_value_labels(corpus: Corpus, column: str) -> dict[str, str]:
+    """Each value of a story column (`event_id`, ...) -> its story's readable label, for a picker.
+
+    A story column holds ids ("as-ev-00417") that say nothing to a reader; the
+    label is the one the analysis gives that story (its representative title
+    and date span, stories.stories_from_column). Two values whose stories
+    read the same get "(2)", "(3)" ... after the label, so no two choices look
+    alike.
+    """
+    from .stories import stories_from_column  # imported here: stories is heavy and only this needs it
+
+    values = [article_value(a, column) for a in corpus.articles]
+    found = stories_from_column(values, [a.title for a in corpus.articles], [a.date for a in corpus.articles])
+    labels: dict[str, str] = {}
+    seen: dict[str, int] = {}
+    for story in found.stories:
+        value = values[story.members[0]]
+        if value is None or not value.strip():
+            continue
+        seen[story.label] = seen.get(story.label, 0) + 1
+        labels[value] = story.label if seen[story.label] == 1 else f"{story.label} ({seen[story.label]})"
+    return labels

@@ -29,6 +29,7 @@ from dashboard.ui import safe, state
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGES = {
     "overview": "dashboard/ui/overview.py",
+    "stories": "dashboard/ui/stories.py",
     "clusters": "dashboard/ui/clusters.py",
     "terms": "dashboard/ui/terms.py",
     "compare": "dashboard/ui/compare.py",
@@ -36,7 +37,7 @@ PAGES = {
     "settings": "dashboard/ui/settings.py",
     "about": "dashboard/ui/about.py",
 }
-TITLES = {"overview": "Overview", "clusters": "Framing clusters", "terms": "Key terms",
+TITLES = {"overview": "Overview", "stories": "Stories", "clusters": "Framing clusters", "terms": "Key terms",
           "compare": "Side by side", "copies": "Copies", "settings": "Settings", "about": "How it works"}
 
 SEED_IDS = [a.id for a in load_seed_corpus().articles]
@@ -461,7 +462,7 @@ def _rendered_texts(at: AppTest) -> tuple[list[str], list[str]]:
     return markdown, markup
 
 
-@pytest.mark.parametrize("page", ["overview", "clusters", "terms", "compare", "settings"])
+@pytest.mark.parametrize("page", ["overview", "stories", "clusters", "terms", "compare", "settings"])
 def test_untrusted_text_never_reaches_markdown_or_html_unescaped(page):
     at = _upload(run(), [("evil.csv", EVIL_CSV.encode("utf-8"), "text/csv")])
     no_exception(at)

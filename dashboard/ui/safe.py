@@ -224,3 +224,85 @@ def copy_group_table(members: pd.DataFrame) -> str:
     return (f'<table style="width:100%;border-collapse:collapse;table-layout:fixed"><tr>{head}</tr>'
             f'{"".join(body)}</table>')
 
+# ---------------------------------------------------------------- links and outlets (Stories)
+
+RATING_COLOURS = {"left": "#1d4ed8", "lean left": "#3b82f6", "center": "#6b7280", "lean right": "#ef4444",
+                  "right": "#b91c1c"}  # AllSides' bias ratings; any other value is grey
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or not str(value).strip()
+
+
+def rating_badge(value: object) -> str:
+    """A rating such as an outlet's bias as a small pill; nothing for a missing value."""
+    if _missing(value):
+        return ""
+    colour = RATING_COLOURS.get(str(value).strip().lower(), "#6b7280")
+    return (f'<span style="display:inline-block;background:{colour};color:white;border-radius:999px;'
+            f'padding:0 8px;font-size:0.8rem;margin-left:6px">{esc(truncate(value, 30))}</span>')
+
+
+def _article_lines(articles: Sequence[Mapping[str, object]]) -> str:
+    items = []
+    for art in articles:
+        date = "no date" if _missing(art.get("date")) else esc(art.get("date"))
+        opened = link(str(art.get("url")), "open ↗") if not _missing(art.get("url")) else ""
+        items.append(f'<li style="margin-bottom:6px"><span style="color:#6b7280;font-size:0.85rem">{date}</span> '
+                     f'{esc(art.get("title"))} {opened}</li>')
+    return f'<ul style="margin:4px 0 0 0;padding-left:18px">{"".join(items)}</ul>'
+
+
+def outlet_card(source: str, rating: object, articles: Sequence[Mapping[str, object]]) -> str:
+    """One outlet on one story: its name, rating, and each article's date, title and link."""
+    return (f'<div style="border:1px solid #e5e7eb;border-radius:8px;padding:10px 12px;height:100%">'
+            f'<div style="font-weight:700;font-size:1.02rem">{esc(source)}{rating_badge(rating)}</div>'
+            f'{_article_lines(articles)}</div>')
+
+
+def outlet_rows(outlets: Sequence[tuple[str, object, Sequence[Mapping[str, object]]]]) -> str:
+    """Many outlets on one story: a row per outlet (name and rating, then its articles)."""
+    rows = "".join(
+        f'<tr><td style="{CELL};width:24%;font-weight:600">{esc(source)}<br>{rating_badge(rating)}</td>'
+        f'<td style="{CELL}">{_article_lines(articles)}</td></tr>'
+        for source, rating, articles in outlets
+    )
+    return f'<table style="width:100%;border-collapse:collapse">{rows}</table>'
+
+
+def story_heading(label: str, facts: Sequence[str] = ()) -> str:
+    """A story's full label as a heading (corpus text, escaped; never cut), with a line of facts under it."""
+    line = " · ".join(esc(f) for f in facts)
+    return (f'<div style="font-size:1.35rem;font-weight:700;line-height:1.3">{esc(label)}</div>'
+            + (f'<div style="color:#4b5563;margin-top:4px">{line}</div>' if line else ""))
+
+
+def text_table(rows: Sequence[Sequence[object]], headers: Sequence[str], widths: Sequence[int],
+               max_height: int = 420) -> str:
+    """Rows of corpus text as an escaped table whose cells wrap (a dataframe cuts long sentences to one line)."""
+    head = "".join(f'<th style="{CELL};text-align:left;width:{int(w)}%">{esc(h)}</th>' for h, w in zip(headers, widths))
+    body = "".join("<tr>" + "".join(f'<td style="{CELL}">{esc(v)}</td>' for v in row) + "</tr>" for row in rows)
+    return (f'<div style="max-height:{int(max_height)}px;overflow-y:auto">'
+            f'<table style="width:100%;border-collapse:collapse"><thead>{head}</thead><tbody>{body}</tbody>'
+            '</table></div>')
+
+
+def sentence(parts: Sequence[tuple[object, bool]]) -> str:
+    """A line of text pieces, each escaped; (text, True) is bold. For corpus names inside a sentence
+    (a widget label or caption would read them as markdown)."""
+    return "<div>" + "".join(f"<b>{esc(text)}</b>" if bold else esc(text) for text, bold in parts) + "</div>"
+
+
+# Fixed page CSS (no corpus text). A multiselect's dropdown is as wide as its box, and the sidebar is narrow:
+# long choices (an event named by its story's title and dates) would be cut off. The dropdown is widened
+# instead; its rows are virtualised at a fixed height, so the text cannot wrap.
+PAGE_CSS = """<style>
+[data-testid="stMultiSelectDropdown"] { width: max(100%, min(720px, 85vw)) !important; }
+[data-testid="stMultiSelectDropdown"] [role="presentation"] { width: 100% !important; }
+</style>"""
+
+
+def chosen_list(labels: Sequence[str]) -> str:
+    """Chosen values in full, one per line (a multiselect's chips cut long ones short)."""
+    items = "".join(f'<li style="margin-bottom:2px">{esc(label)}</li>' for label in labels)
+    return f'<ul style="margin:-6px 0 4px 0;padding-left:18px;font-size:0.82rem;color:#374151">{items}</ul>'

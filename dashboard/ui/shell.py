@@ -29,7 +29,7 @@ from dashboard import clusters as cluster_mod
 from dashboard import groups
 from dashboard import lexicons
 from dashboard.models import Settings
-from dashboard.ui import state, workspace
+from dashboard.ui import safe, state, workspace
 
 UNITS = ["auto", "article", "passage"]
 STORIES = ["auto", "column", "text"]
@@ -59,6 +59,14 @@ URL_KEYS = {
     "period": "Frames over time on the Overview: auto, day, week or month",
     "a": "article A on Side by side",
     "b": "article B on Side by side",
+    "story_search": "words searched in story titles and texts on Stories",
+    "story_sort": "order of the story list on Stories",
+    "story": "story opened on Stories (its id)",
+    "pair_a": "first article of the story's pair sent to Side by side",
+    "pair_b": "second article of the story's pair sent to Side by side",
+    "coverage": "coverage matrix on Stories: by outlet or by a rating column such as bias",
+    "covered": "on Stories: stories this outlet or rating covered ...",
+    "missed": "... and this one did not",
 }
 RESERVED = {"embed", "embed_options"}
 LINK = "_fl_link"  # key -> serialized non-default values, rebuilt every run
@@ -120,6 +128,15 @@ def bound_selectbox(label: str, options: Sequence[str], key: str, *, default: st
     return value
 
 
+def bound_text_input(label: str, key: str, *, where=None, placeholder: str | None = None,
+                     help: str | None = None, live: str | bool = False) -> str:
+    """A text input whose value is its URL parameter (left out of the URL while empty)."""
+    value = (where or st).text_input(label, key=key, bind="query-params", placeholder=placeholder, help=help,
+                                     type="search", live=live)
+    _register(key, [value] if value else None)
+    return value or ""
+
+
 def url_select(label: str, options: Sequence[str], key: str, *, format_func: Callable[[str], str],
                default: str | None = None, where=None, help: str | None = None) -> str | None:
     """A selectbox of ids with readable labels, kept in the URL by id.
@@ -143,6 +160,33 @@ def url_select(label: str, options: Sequence[str], key: str, *, format_func: Cal
     value = where.selectbox(label, options, key=key, format_func=format_func, help=help)
     sync_param(key, None if value == default else value)
     return value
+
+
+def url_multiselect(label: str, options: Sequence[str], key: str, *, format_func: Callable[[str], str],
+                    where=None, help: str | None = None, placeholder: str | None = None) -> list[str]:
+    """A multiselect of ids with readable labels, kept in the URL as repeated ids (url_select for several).
+
+    A bound multiselect would put the labels in the URL. Ids the link brings
+    that name nothing here are dropped with a notice; the others apply.
+    """
+    where = where or st
+    options = list(options)
+    raw = incoming(key)
+    if raw is not None:
+        known = set(options)
+        asked = list(dict.fromkeys(v for v in raw if v))
+        st.session_state[key] = [v for v in asked if v in known]
+        if len(st.session_state[key]) < len(asked):
+            url_notice(key, where)
+    _sanitize_multi(key, options)
+    chosen = where.multiselect(label, options, key=key, format_func=format_func, help=help, placeholder=placeholder,
+                               wrap=True)
+    if chosen and st.query_params.get_all(key) != list(chosen):
+        st.query_params[key] = list(chosen)
+    elif not chosen and key in st.query_params:
+        del st.query_params[key]
+    _register(key, list(chosen) or None)
+    return list(chosen)
 
 
 def sync_param(key: str, value: str | None) -> None:
@@ -228,6 +272,7 @@ def _date_filter(first: dt.date | None, last: dt.date | None) -> tuple[str, str]
 def sidebar() -> View:
     """Draw the analysis controls and filters; remember them for the page."""
     st.session_state[LINK] = {}
+    safe.render(safe.PAGE_CSS)
     _check_unknown_params()
     workspace.open_from_link()
     cs = state.current_corpus()
@@ -262,7 +307,20 @@ def sidebar() -> View:
         _register("source", list(chosen_sources) or None)
         dates = _date_filter(first, last)
         facets = []
+        facet_labels = state.corpus_facet_labels(cs.key, cs.corpus)
         for facet_key, values in state.corpus_extra_facets(cs.key, cs.corpus).items():
+            if facet_key in facet_labels:  # ids (events): chosen by their stories' labels, kept in the URL as ids
+                labels = facet_labels[facet_key]
+                chosen = url_multiselect(facet_key.capitalize() + "s", values, facet_key,
+                                         format_func=lambda v, labels=labels: labels.get(v, v),
+                                         placeholder=f"All {facet_key}s",
+                                         help="Filters the corpus before analysis, so passage-level work stays "
+                                              "quick. Each event is named by its story's title and dates; the "
+                                              "Stories page finds stories by any word.")
+                if chosen:
+                    safe.render(safe.chosen_list([labels.get(v, v) for v in chosen]))
+                facets.append((facet_key, tuple(chosen)))
+                continue
             _sanitize_multi(facet_key, values)
             raw_facet = incoming(facet_key)
             chosen = st.multiselect(facet_key.capitalize() + "s", values, key=facet_key, bind="query-params",

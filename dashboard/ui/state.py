@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import filters, lexicons, queries, tables
+from dashboard import filters, lexicons, queries, storyviews, tables
 from dashboard import frames as frames_mod
 from dashboard.corrections import CorrectionProblem, apply_corrections
 from dashboard.errors import FramelensError
@@ -176,6 +176,15 @@ def corpus_extra_facets(key: str, _corpus: Corpus) -> dict[str, list[str]]:
     return {url_key: found[column] for url_key, column in FACETS.items() if column in found}
 
 
+STORY_FACETS = {"event"}  # facets whose values are story ids: shown by their stories' labels
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def corpus_facet_labels(key: str, _corpus: Corpus) -> dict[str, dict[str, str]]:
+    """URL key -> {value: readable label} for the facets whose values are ids (a story column's event ids)."""
+    return {url_key: filters.story_value_labels(_corpus, FACETS[url_key]) for url_key in STORY_FACETS}
+
+
 def filtered_corpus(
     cs: CorpusState,
     sources: tuple[str, ...],
@@ -291,6 +300,32 @@ def group_options(corpus_key: str, settings: Settings, side: str, _analysis: Ana
 @st.cache_resource(max_entries=16, show_spinner="Aligning sentences…")
 def alignment(corpus_key: str, settings: Settings, a_id: str, b_id: str, _analysis: Analysis):
     return queries.align(_analysis, a_id, b_id)
+
+
+@st.cache_data(max_entries=32, show_spinner="Searching the stories…")
+def stories_table(corpus_key: str, settings: Settings, search: str, sort: str, _analysis: Analysis) -> pd.DataFrame:
+    return storyviews.stories_table(_analysis, search, sort)
+
+
+@st.cache_data(max_entries=64, show_spinner="Finding each outlet's key terms…")
+def story_outlet_terms(corpus_key: str, settings: Settings, story_id: int, source: str, limit: int,
+                       _analysis: Analysis) -> pd.DataFrame:
+    return storyviews.story_outlet_terms(_analysis, story_id, source, limit)
+
+
+@st.cache_data(max_entries=16, show_spinner="Comparing what the outlets report…")
+def story_statements(corpus_key: str, settings: Settings, story_id: int, _analysis: Analysis) -> pd.DataFrame:
+    return storyviews.story_statements(_analysis, story_id)
+
+
+@st.cache_data(max_entries=16, show_spinner="Finding who is quoted…")
+def story_quotes(corpus_key: str, settings: Settings, story_id: int, _analysis: Analysis) -> pd.DataFrame:
+    return storyviews.story_quotes(_analysis, story_id)
+
+
+@st.cache_data(max_entries=8, show_spinner="Counting coverage…")
+def coverage_matrix(corpus_key: str, settings: Settings, by: str, _analysis: Analysis) -> pd.DataFrame:
+    return storyviews.coverage_matrix(_analysis, by)
 
 
 @dataclass

@@ -18,7 +18,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-dev-shm-usage"]
 VIEWPORT = {"width": 1400, "height": 1000}
-PAGE_TITLES = ["Overview", "Framing clusters", "Key terms", "Side by side", "Copies", "Settings", "How it works"]
+PAGE_TITLES = ["Overview", "Stories", "Framing clusters", "Key terms", "Side by side", "Copies", "Settings",
+               "How it works"]
 QUIET_SECONDS = 0.5  # idle this long in a row = no rerun pending
 RERUN_TIMEOUT = 90  # seconds; the first analysis of a corpus takes a while on 2 cores
 
@@ -200,4 +201,25 @@ def upload(page: Page, files: list, expect_text: str | None = "your upload") -> 
     expander.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(files)
     if expect_text is not None:
         expect(page.get_by_text(expect_text).first).to_be_visible(timeout=RERUN_TIMEOUT * 1000)
+    wait_idle(page, after=before)
+
+
+GRID_ROW_PX = 35  # st.dataframe's default row height (and its header's)
+
+
+def click_table_row(page: Page, scope: Locator | Page, text: str) -> None:
+    """Select the row of a selectable st.dataframe that shows a cell with exactly `text`, as a person clicks it.
+
+    The grid draws on a canvas; its accessible table (cells `glide-cell-COL-ROW`,
+    visible rows only) says which row holds the text, and the click lands on
+    that row's selection box.
+    """
+    cell = next((c for c in scope.locator("td").all() if c.inner_text().strip() == text), None)
+    assert cell is not None, f"no table row shows {text!r}"
+    grid = cell.locator('xpath=ancestor::*[@data-testid="stDataFrame"]')
+    row = int(cell.get_attribute("id").rsplit("-", 1)[1])
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    before = runs_started(page)
+    page.mouse.click(box["x"] + GRID_ROW_PX / 2, box["y"] + GRID_ROW_PX * (row + 1) + GRID_ROW_PX / 2)
     wait_idle(page, after=before)

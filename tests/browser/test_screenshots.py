@@ -11,7 +11,8 @@ from streamlit_page import PAGE_TITLES, VIEWPORT, go_to, no_exception, open_view
 pytestmark = pytest.mark.browser
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
-FILE_NAMES = dict(zip(PAGE_TITLES, ["overview", "clusters", "terms", "compare", "copies", "settings", "about"]))
+FILE_NAMES = dict(zip(PAGE_TITLES, ["overview", "stories", "clusters", "terms", "compare", "copies", "settings",
+                                    "about"]))
 MAX_HEIGHT = 12_000  # pixels
 
 # Streamlit scrolls inside its main block, so a "full page" screenshot needs a viewport as tall as that block.
