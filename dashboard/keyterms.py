@@ -300,9 +300,8 @@ class NgramCounter:
         present = np.flatnonzero(unigrams)
         code_parts = [present.astype(np.int64) + 1]
         count_parts = [unigrams[present].astype(np.int32)]
-        # last[i]: token i ends its unit, so no n-gram runs from it into the next unit.
-        last = np.zeros(len(ids), dtype=bool)
-        last[table.offsets[1:][table.lengths() > 0] - 1] = True
+        # last[i]: token i ends its unit or a sentence, so no n-gram runs from it into the next.
+        last = table.ends_phrase()
         crosses = np.zeros(len(ids), dtype=bool)  # an n-gram starting here would cross units
         # Sorting every n-gram at once would hold 40,000 articles' bigrams in
         # memory several times over; n-grams are sorted in slices by their first

@@ -43,6 +43,30 @@ _LETTER = rf"[\w{_combining_marks()}]"
 # spaces (Chinese, Japanese, Thai) come out as whole runs of text, not words: a known limit.
 TOKEN_RE = re.compile(rf"{_LETTER}+(?:[-'’]{_LETTER}+)*")  # greedy runs: word boundaries are implied
 
+# Abbreviations after which a period does not end a phrase (lower case: matched
+# against lowered text). Kept short: a missed break only joins two words.
+_NO_BREAK_AFTER = "mr mrs ms dr prof gen col lt sgt capt maj adm gov sen rep st mt ft rev jr sr vs no inc co".split()
+# Punctuation that ends a sentence or clause: "?", "!", ";", ":", and a period
+# followed by space (not after an initial or a listed abbreviation). N-grams
+# never run across such a break: 'the president?" Trump' has no bigram
+# "president trump".
+PHRASE_BREAK_RE = re.compile(
+    # one character class first: the regex engine then skips to candidates fast
+    r"[.!?;:…]+(?=[\"'”’)\]]*(?:\s|$))"
+    + r"(?<!(?<![^\W\d_])[^\W\d_]\.)"  # not after a one-letter word ("J. Scott", "U.S. Army")
+    + "".join(rf"(?<!(?<![^\W\d_]){a}\.)" for a in _NO_BREAK_AFTER)
+)
+# Breaks are written into the text as " __ ", a token TOKEN_RE finds in order
+# with the words (one fast findall instead of a slower combined pattern); a run
+# of underscores in a text is a separator line and a break too.
+_BREAK_MARK = " __ "
+
+
+def words_and_breaks(lowered: str) -> list[str]:
+    """Raw tokens of a lower-cased text with "__" where a phrase ends."""
+    return TOKEN_RE.findall(PHRASE_BREAK_RE.sub(_BREAK_MARK, lowered))
+
+
 # Words that fill news copy without carrying framing.
 NEWS_FILLER = frozenset(
     """
@@ -103,7 +127,7 @@ def _normalise_token(w: str, aliases: Mapping[str, str] | None, stop_words: froz
         w = w[:-2]
     if aliases:
         w = aliases.get(w, w)
-    if w in stop_words or w.isdigit() or len(w) < 2 or _is_clock_time(w):
+    if w in stop_words or w.isdigit() or len(w) < 2 or _is_clock_time(w) or not w.strip("_"):
         return None
     return w
 
@@ -138,6 +162,16 @@ class TokenTable:
     ids: np.ndarray  # int32, all units' token ids back to back
     offsets: np.ndarray  # int64, n_units + 1; unit i is ids[offsets[i]:offsets[i+1]]
     vocab: np.ndarray  # object array, id -> token string
+    # bool per token: a sentence or clause ends after it, so no n-gram continues
+    # past it; None when the table was built without punctuation.
+    breaks: np.ndarray | None = None
+
+    def ends_phrase(self) -> np.ndarray:
+        """bool per token: no n-gram may run from this token into the next (phrase or unit end)."""
+        last = np.zeros(len(self.ids), dtype=bool) if self.breaks is None else self.breaks.copy()
+        ends = self.offsets[1:][self.lengths() > 0] - 1
+        last[ends] = True
+        return last
 
     def __len__(self) -> int:
         return len(self.offsets) - 1
@@ -161,7 +195,8 @@ class TokenTable:
         offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
         # Position p of kept unit k comes from starts[k] + (p - offsets[k]).
         take = np.arange(offsets[-1], dtype=np.int64) + np.repeat(starts - offsets[:-1], lengths)
-        return TokenTable(self.ids[take], offsets, self.vocab)
+        breaks = None if self.breaks is None else self.breaks[take]
+        return TokenTable(self.ids[take], offsets, self.vocab, breaks)
 
     def sorted_vocab(self) -> tuple[np.ndarray, np.ndarray]:
         """(order, vocab[order] as str): the vocabulary sorted, for prefix search; computed once per table."""
@@ -176,7 +211,7 @@ class TokenTable:
         """Concatenate units per group (e.g. passages into articles); groups must be non-decreasing."""
         counts = np.bincount(groups, weights=self.lengths(), minlength=n_groups).astype(np.int64)
         offsets = np.concatenate([[0], np.cumsum(counts)])
-        return TokenTable(self.ids, offsets, self.vocab)
+        return TokenTable(self.ids, offsets, self.vocab, self.breaks)
 
 
 TOKENIZE_CHUNK = 500  # units per vectorised batch: bounds the memory of raw token strings
@@ -205,16 +240,22 @@ def tokenize_many(
     vocab: list[str] = []
     caches: dict[int, dict[str, int]] = {}  # per stop-word set: raw token -> content id, or -1 when dropped
     id_chunks: list[np.ndarray] = []
+    break_chunks: list[np.ndarray] = []
     lengths = np.zeros(len(texts), dtype=np.int64)
 
-    def content_ids(raw: list[list[str]], words_to_drop: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
-        """The kept ids of the texts' raw tokens, back to back, and how many each text keeps."""
+    def content_ids(
+        raw: list[list[str]], words_to_drop: frozenset[str]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The kept ids of the texts' raw tokens back to back, how many each text keeps, and
+        which kept tokens end a phrase (a break follows them before the next kept token)."""
         raw_to_id = caches.setdefault(id(words_to_drop), {})
         flat = np.fromiter(chain.from_iterable(raw), dtype=object, count=sum(map(len, raw)))
         codes, uniques = pd.factorize(flat)
         mapped = np.empty(len(uniques), dtype=np.int32)
         for j, w in enumerate(uniques):
             cid = raw_to_id.get(w)
+            if cid is None and not _is_word_start(w):
+                cid = raw_to_id[w] = _BREAK
             if cid is None:
                 norm = _normalise_token(w, aliases, words_to_drop)
                 if norm is None:
@@ -229,29 +270,59 @@ def tokenize_many(
         chunk_ids = mapped[codes] if len(codes) else np.zeros(0, dtype=np.int32)
         unit_of = np.repeat(np.arange(len(raw)), [len(r) for r in raw])
         keep = chunk_ids >= 0
-        return chunk_ids[keep], np.bincount(unit_of[keep], minlength=len(raw))
+        kept_at = np.flatnonzero(keep)
+        ends = np.zeros(len(kept_at), dtype=bool)
+        before_break = np.searchsorted(kept_at, np.flatnonzero(chunk_ids == _BREAK)) - 1
+        ends[before_break[before_break >= 0]] = True
+        return chunk_ids[keep], np.bincount(unit_of[keep], minlength=len(raw)), ends
 
     for start in range(0, len(texts), TOKENIZE_CHUNK):
-        raw = [TOKEN_RE.findall(t.lower()) for t in texts[start : start + TOKENIZE_CHUNK]]
+        raw = [words_and_breaks(t.lower()) for t in texts[start : start + TOKENIZE_CHUNK]]
         if per_text is None:
-            ids, counts = content_ids(raw, stop_words)
+            ids, counts, breaks = content_ids(raw, stop_words)
         else:
             sets = per_text[start : start + len(raw)]
-            pieces: list[np.ndarray | None] = [None] * len(raw)
+            pieces: list[tuple[np.ndarray, np.ndarray] | None] = [None] * len(raw)
             counts = np.zeros(len(raw), dtype=np.int64)
             for key in dict.fromkeys(id(sw) for sw in sets):
                 members = [i for i, sw in enumerate(sets) if id(sw) == key]
-                group_ids, group_counts = content_ids([raw[i] for i in members], sets[members[0]])
+                group_ids, group_counts, group_breaks = content_ids([raw[i] for i in members], sets[members[0]])
                 ends = np.cumsum(group_counts)
                 for i, end, n in zip(members, ends, group_counts):
-                    pieces[i] = group_ids[end - n : end]
+                    pieces[i] = (group_ids[end - n : end], group_breaks[end - n : end])
                 counts[members] = group_counts
-            ids = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int32)
+            ids = np.concatenate([p[0] for p in pieces]) if pieces else np.zeros(0, dtype=np.int32)
+            breaks = np.concatenate([p[1] for p in pieces]) if pieces else np.zeros(0, dtype=bool)
         lengths[start : start + len(raw)] = counts
         id_chunks.append(ids)
+        break_chunks.append(breaks)
     ids = np.concatenate(id_chunks) if id_chunks else np.zeros(0, dtype=np.int32)
+    breaks = np.concatenate(break_chunks) if break_chunks else np.zeros(0, dtype=bool)
     offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
-    return TokenTable(ids.astype(np.int32), offsets, np.array(vocab, dtype=object))
+    return TokenTable(ids.astype(np.int32), offsets, np.array(vocab, dtype=object), breaks)
+
+
+_BREAK = -2  # a raw token that is a phrase break, not a word
+
+
+def _is_word_start(raw_token: str) -> bool:
+    return raw_token.strip("_") != ""
+
+
+def phrase_ngrams(
+    text: str,
+    ngram_max: int = 2,
+    aliases: Mapping[str, str] | None = None,
+    stop_words: frozenset[str] = STOP_WORDS,
+) -> list[str]:
+    """The text's unigrams and n-grams, no n-gram running across a sentence or clause break.
+
+    The plain reference for what `tokenize_many` + the n-gram counters build from ids.
+    """
+    out: list[str] = []
+    for phrase in PHRASE_BREAK_RE.split(text.lower()):
+        out.extend(ngrams(tokenize(phrase, aliases, stop_words), ngram_max))
+    return out
 
 
 def ngrams(tokens: list[str], ngram_max: int = 2) -> list[str]:

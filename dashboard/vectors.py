@@ -67,7 +67,10 @@ def _ngram_columns(table: TokenTable, n: int, usable: np.ndarray) -> tuple[np.nd
     if total <= 0:
         return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int64)
     unit_of = np.repeat(np.arange(len(table), dtype=np.int32), table.lengths())
-    valid = unit_of[:total] == unit_of[n - 1 :]
+    ends = table.ends_phrase()
+    valid = np.ones(total, dtype=bool)
+    for j in range(n - 1):  # no n-gram runs across a unit's end or a sentence break
+        valid &= ~ends[j : total + j]
     for j in range(n):
         valid &= usable[ids[j : total + j]]
     base = max(len(table.vocab), 1)

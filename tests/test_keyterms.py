@@ -152,12 +152,11 @@ def counter_of(texts, ngram_max=2, background=None):
 
 
 def tokenizer_counts(texts, ngram_max=2):
-    """n-gram counts and token total as tokens.tokenize and tokens.ngrams see them."""
+    """n-gram counts and token total as the plain tokenizer sees them, phrase by phrase."""
     grams, n_tokens = Counter(), 0
     for text in texts:
-        words = tokens.tokenize(text)
-        n_tokens += len(words)
-        grams.update(tokens.ngrams(words, ngram_max))
+        n_tokens += len(tokens.tokenize(text))
+        grams.update(tokens.phrase_ngrams(text, ngram_max))
     return grams, n_tokens
 
 
@@ -165,7 +164,7 @@ def as_counter(counter, counts):
     return Counter(dict(zip(counter.terms(counts.codes), counts.counts.tolist())))
 
 
-WORDS = ["troops", "gangs", "protest", "the", "of", "2022", "csto", "almaty", "kazakhstan's", "a"]
+WORDS = ["troops", "gangs.", "protest?\"", "the", "of", "2022", "csto;", "almaty", "kazakhstan's", "a", "Mr.", "U.S."]
 
 
 @hsettings(max_examples=60, deadline=None)
@@ -192,6 +191,24 @@ def test_counter_counts_every_ngram_of_any_group_like_the_tokenizer(case, ngram_
     expected, n_tokens = tokenizer_counts([t for t, g in zip(texts, background) if g], ngram_max)
     assert as_counter(counter, counter.background) == expected
     assert counter.background.n_tokens == n_tokens
+
+
+def test_no_key_term_runs_across_the_end_of_a_sentence():
+    # 'Will you pardon the president?" Trump was asked.' must not give "president trump".
+    a = ['Will you pardon the president?" Trump was asked. Reporters waited.'] * 4
+    b = ["Congress met on Tuesday; lawmakers voted. The session ended."] * 4
+    counter = counter_of(a + b)
+    in_a = np.array([True] * 4 + [False] * 4)
+    terms = set(keyterms.compare_groups(counter, in_a, ~in_a, min_count=1)["term"])
+    assert {"president", "trump", "pardon president", "trump asked"} <= terms
+    assert not {"president trump", "asked reporters", "met tuesday lawmakers", "voted session"} & terms
+    assert "lawmakers voted" in terms and "congress met" in terms
+
+
+def test_abbreviations_and_initials_do_not_break_phrases():
+    counter = counter_of(["U.S. troops met Mr. Tokayev and J. Scott in Almaty."] * 3)
+    terms = set(counter.terms(counter.background.codes))
+    assert {"troops met", "met tokayev", "tokayev scott", "scott almaty"} <= terms
 
 
 def test_counts_do_not_depend_on_how_many_ngrams_are_sorted_at_once(monkeypatch):

@@ -6,7 +6,7 @@ from dashboard.models import Settings
 from hypothesis import given, settings as hsettings, strategies as st
 from sklearn.feature_extraction.text import CountVectorizer
 
-from dashboard.tokens import ngrams, normalise_phrase, tokenize, tokenize_many, words
+from dashboard.tokens import ngrams, normalise_phrase, phrase_ngrams, tokenize, tokenize_many, words
 from pathlib import Path
 
 from dashboard.vectors import adaptive_df, build_vectors
@@ -55,6 +55,13 @@ def test_vectors_share_one_vocabulary_and_normalise_rows():
     assert v.column("troops deployed") is not None  # bigram
 
 
+def test_no_vector_column_joins_words_across_a_sentence_break():
+    texts = ['Will you pardon the president?" Trump was asked. Reporters waited.'] * 3
+    v = build_vectors(tokenize_many(texts), Settings(ngram_max=3, min_df=1, max_df=1.0))
+    assert v.column("pardon president") is not None and v.column("trump asked") is not None
+    assert v.column("president trump") is None and v.column("asked reporters") is None
+
+
 def test_fit_rows_exclude_copies_from_the_vocabulary():
     table = tokenize_many(["alpha beta", "gamma delta", "only seen copy"])
     v = build_vectors(table, Settings(ngram_max=1), fit_rows=np.array([0, 1]))
@@ -72,7 +79,7 @@ def test_tokenize_many_equals_tokenize_on_each_text(texts):
 def test_counts_equal_a_plain_count_vectorizer_over_the_same_tokens():
     texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
     v = build_vectors(tokenize_many(texts), Settings(ngram_max=2, min_df=1, max_df=1.0))
-    ref = CountVectorizer(analyzer=lambda t: ngrams(tokenize(t), 2))
+    ref = CountVectorizer(analyzer=lambda t: phrase_ngrams(t, 2))
     counts = ref.fit_transform(texts)
     assert list(v.terms) == list(ref.get_feature_names_out())
     assert (v.counts != counts).nnz == 0
