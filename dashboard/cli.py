@@ -17,7 +17,7 @@ from .groups import GroupSpec, short_syntax, syntax_help
 from .lexicons import AUTO, CHOICES, lexicon_text
 from .loading import load_corpus
 from .models import Settings
-from .pipeline import analyze
+from .pipeline import STORY_CHOICES, analyze
 from .queries import align, analysis_to_dict, key_terms, terms_to_records
 
 
@@ -51,9 +51,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--method", choices=list(METHODS), default=DEFAULT_METHOD,
                        help="; ".join(f"{m.name}: {m.help}" for m in METHODS.values()))
         p.add_argument("--k", type=_positive_int, default=None, help="number of clusters (default: chosen by silhouette)")
-        p.add_argument("--stories", choices=["auto", "column", "text"], default="auto",
+        p.add_argument("--stories", choices=list(STORY_CHOICES), default=Settings().stories,
                        help="how articles are grouped into stories: follow the corpus's event_id/event/story field "
-                            "(column), find them from titles, texts and dates (text), or column when there is one (auto)")
+                            "when it has one, else find them from the text (column, the default), or always find "
+                            "them from titles, texts and dates (auto)")
         p.add_argument("--keep-story-content", action="store_true",
                        help="cluster on all words (clusters may be stories or topics) instead of taking each "
                             "story's shared content out first (clusters are ways of telling stories)")
@@ -94,7 +95,7 @@ def _settings(args) -> Settings:
         unit=getattr(args, "unit", "auto"),
         method=getattr(args, "method", DEFAULT_METHOD),
         k=getattr(args, "k", None),
-        stories=getattr(args, "stories", "auto"),
+        stories=getattr(args, "stories", Settings().stories),
         remove_story_content=not getattr(args, "keep_story_content", False),
         lexicon=lexicon,
         frames_toml=frames_toml,

@@ -103,8 +103,9 @@ class Settings:
     lexicon: str = "auto"  # a bundled frame lexicon by name (crisis, policy, news) or "auto": the one covering the corpus best
     frames_toml: str | None = None  # a user's own lexicon (TOML text); when given it is used and `lexicon` is ignored
     # How articles are grouped into stories: "column" follows the corpus's story field (event_id, event,
-    # story), "text" finds them from titles, texts and dates, "auto" follows the field when there is one.
-    stories: Literal["auto", "column", "text"] = "auto"
+    # story) when it has one and finds them from the text otherwise; "auto" always finds them from titles,
+    # texts and dates (automatic stories), even when the corpus has a story field.
+    stories: Literal["column", "auto"] = "column"
     # Framing clusters group the ways stories are told: each story's shared content is taken out of its
     # units before clustering (clusters.story_residuals). False clusters the plain words (topics, stories).
     remove_story_content: bool = True

@@ -187,7 +187,7 @@ def unit_stage(
     return Units(rows, table, doc_pos, doc_tokens)
 
 
-STORY_CHOICES = ("auto", "column", "text")
+STORY_CHOICES = ("column", "auto")
 
 
 def story_stage(
@@ -196,9 +196,9 @@ def story_stage(
 ) -> Stories:
     """Group the articles into stories before anything is compared: framing differs between outlets on one story.
 
-    "auto" follows the corpus's story field (event_id, event or story) when it
-    has one, else finds stories from the text; "column" asked of a corpus
-    without such a field falls back to the text with a notice. From the text,
+    "column" (the default) follows the corpus's story field (event_id, event or
+    story) when it has one, else finds stories from the text and says so;
+    "auto" always finds them from the text (automatic stories). From the text,
     the pipeline's own article tokens, alias table and stop words (one set
     per article, its language's) are reused, so stories see the same words as
     every other count.
@@ -209,10 +209,10 @@ def story_stage(
     titles = [a.title for a in articles]
     dates = [a.date for a in articles]
     notices: list[str] = []
-    column = story_mod.find_story_column(extras) if settings.stories != "text" else None
+    column = story_mod.find_story_column(extras) if settings.stories == "column" else None
     if settings.stories == "column" and column is None:
-        notices.append(f"Stories were asked to follow the corpus's story field ({', '.join(story_mod.STORY_COLUMNS)}), "
-                       "but no article has one, so they were found from the text.")
+        notices.append(f"No article has a story field ({', '.join(story_mod.STORY_COLUMNS)}), "
+                       "so stories were found from the text: titles, texts and dates.")
     if column is not None:
         result = story_mod.stories_from_column([e.get(column) for e in extras], titles, dates)
     else:

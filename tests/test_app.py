@@ -120,11 +120,14 @@ def test_analysis_controls_come_from_the_url():
 
 
 def test_how_stories_are_made_comes_from_the_url_and_goes_into_the_link():
-    at = run(params={"stories": "column"})
+    at = run(params={"stories": "auto"})
     no_exception(at)
-    assert at.session_state["stories"] == "column"
-    assert "stories=column" in at.sidebar.code[0].value
-    # the sample has no event field: the analysis says its stories came from the text
+    assert at.session_state["stories"] == "auto"
+    assert "stories=auto" in at.sidebar.code[0].value
+    assert not any("story field" in h.value for h in at.html)  # automatic stories were asked for
+    # by default stories follow the corpus's field; the sample has none, and the analysis says so
+    at = run()
+    assert at.session_state["stories"] == "column" and "stories=" not in at.sidebar.code[0].value
     assert any("story field" in h.value for h in at.html), "a notice about the missing story field"
 
 
@@ -142,7 +145,7 @@ def test_share_link_carries_the_non_default_controls():
 def test_a_bad_sidebar_parameter_falls_back_with_a_notice(key, value):
     at = run(params={key: value})
     no_exception(at)
-    assert at.session_state[key] in ("auto", "kmeans", "all")
+    assert at.session_state[key] in ("auto", "kmeans", "all", "column")
     notices = warnings(at)
     assert any(f"`{key}`" in n for n in notices), notices
     assert all(value not in n for n in notices)  # the untrusted value is not echoed

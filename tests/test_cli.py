@@ -303,7 +303,7 @@ def test_stories_follow_an_event_column_unless_asked_to_come_from_text(tmp_path,
     assert data["story_column"] == "event_id"
     assert sorted(s["size"] for s in data["stories"]) == [2, 3]
     assert all(s["source"] == "column" for s in data["stories"])
-    code, out, err = cli(capsys, "analyze", path, "--unit", "article", "--stories", "text")
+    code, out, err = cli(capsys, "analyze", path, "--unit", "article", "--stories", "auto")
     assert code == 0, err
     data = json.loads(out)
     assert data["story_column"] is None and all(s["source"] == "text" for s in data["stories"])

@@ -40,7 +40,7 @@ what they leave out. Everything is computed from the words of the articles; noth
    earliest-dated article) and its copies, each one click away from being read beside its original.
 6. **Stories, then clusters.** Articles are first grouped into **stories**: the same event or development
    reported by one or more outlets. When the corpus has a story field (`event_id`, `event` or `story`) the
-   stories follow it; otherwise (or with *Stories: text* in the sidebar) they are found from the text, with
+   stories follow it; otherwise (or with *Stories: auto* in the sidebar) they are found from the text, with
    no number of stories to give: titles and leads weigh most, shared names, places and figures count, and
    articles more than a week apart are not one story. Units are then grouped by k-means (or agglomerative
    clustering with cosine distance, up to 4,000 units) in a space made of their words and their frame

@@ -32,7 +32,7 @@ from dashboard.models import Settings
 from dashboard.ui import safe, state, workspace
 
 UNITS = ["auto", "article", "passage"]
-STORIES = ["auto", "column", "text"]
+STORIES = ["column", "auto"]
 METHODS = list(cluster_mod.METHODS)
 K_CHOICES = ["auto"] + [str(k) for k in range(cluster_mod.K_MIN, cluster_mod.MAX_K + 1)]
 
@@ -42,7 +42,7 @@ URL_KEYS = {
     "unit": "unit of analysis: auto, article or passage",
     "method": "clustering method",
     "k": f"number of clusters (auto or {cluster_mod.K_MIN}..{cluster_mod.MAX_K})",
-    "stories": "how articles are grouped into stories: auto, column (the corpus's event field) or text",
+    "stories": "how articles are grouped into stories: column (the corpus's event field when it has one) or auto (from the text)",
     "source": "source filter (repeatable)",
     "dates": "date filter: two ISO dates",
     "topic": "topic filter (repeatable), when the corpus has topics",
@@ -83,7 +83,7 @@ class View:
     dates: tuple[str, str] | None
     frame: str
     facets: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (url key, chosen values): topic, event
-    stories: str = "auto"  # how articles are grouped into stories (Settings.stories)
+    stories: str = "column"  # how articles are grouped into stories (Settings.stories)
 
 
 # ---------------------------------------------------------------- URL helpers
@@ -294,9 +294,8 @@ def sidebar() -> View:
                             help="auto picks the number with the best silhouette score.")
         stories = bound_selectbox("Stories", STORIES, "stories",
                                   help="How articles are grouped into stories (the same event told by several "
-                                       "outlets). column follows the corpus's event_id, event or story field; text "
-                                       "finds stories from titles, texts and dates; auto follows the field when "
-                                       "the corpus has one.")
+                                       "outlets). column follows the corpus's event_id, event or story field when "
+                                       "it has one (else the text); auto finds stories from titles, texts and dates.")
         st.subheader("Filters")
         _sanitize_multi("source", sources)
         raw = incoming("source")

@@ -232,7 +232,7 @@ def lexicon_choice() -> str:
     return st.session_state.get(LEXICON, lexicons.AUTO)
 
 
-def settings_for(unit: str, method: str, k: str, stories: str = "auto") -> Settings:
+def settings_for(unit: str, method: str, k: str, stories: str = "column") -> Settings:
     """The sidebar's analysis controls plus the Settings page's options (a user's lexicon among them)."""
     tuning = st.session_state.get(TUNING, {})
     return Settings(unit=unit, method=method, k=None if k == "auto" else int(k), stories=stories,
@@ -240,7 +240,7 @@ def settings_for(unit: str, method: str, k: str, stories: str = "auto") -> Setti
 
 
 def frame_names_for_filter(cs: CorpusState, view_inputs: tuple, unit: str, method: str, k: str,
-                           stories: str = "auto") -> list[str]:
+                           stories: str = "column") -> list[str]:
     """The frames the sidebar's frame filter offers: those of the lexicon this run's analysis uses.
 
     A user's lexicon or a named one gives its own frames. With "auto" only
