@@ -54,7 +54,9 @@ by `python -m dashboard.bench --align` on the AllSides event corpus (median
 share of A's sentences matched: 0.35 for same-event pairs, 0.015 for other
 events of the same topic within a week). Read, the matches between 0.2 and
 0.4 are mostly other statements on the same point of the story rather than
-the same fact: words alone do not tell them apart.
+the same fact: words alone do not tell them apart. Such a match is therefore
+labelled RELATED ("related statement"), and only a score of at least
+DEFAULT_THRESHOLD is called the same fact.
 
 For each match, the content words found only in A's sentence and only in
 B's are kept (compared by stem, shown as the tokenizer writes them): how
@@ -88,6 +90,10 @@ COMMON_NUMBER_DOCUMENT_SHARE = 0.1  # a year, or a number up to 31
 
 COPY = "copy"
 SAME_FACT = "same fact"
+# A match that reaches only the same-story threshold, not DEFAULT_THRESHOLD: read,
+# such pairs are mostly other statements on the same point of the story, not the
+# same fact, so they are not called one.
+RELATED = "related statement"
 
 _STEMMER = snowballstemmer.stemmer("english")
 _NUMBER_RE = re.compile(
@@ -181,14 +187,20 @@ class WordRarity:
         return float(self._idf(share * max(self.n_documents, MIN_DOCUMENTS)))
 
 
+def _kind(is_copy: bool, score: float) -> str:
+    if is_copy:
+        return COPY
+    return SAME_FACT if score >= DEFAULT_THRESHOLD else RELATED
+
+
 @dataclass(frozen=True)
 class SentenceMatch:
-    """Sentence a of A and sentence b of B: a copy or the same fact, its score, and the words each adds."""
+    """Sentence a of A and sentence b of B: a copy, the same fact or a related statement, its score, and the words each adds."""
 
     a: int
     b: int
     score: float
-    kind: str  # COPY or SAME_FACT
+    kind: str  # COPY, SAME_FACT or RELATED (same story, below DEFAULT_THRESHOLD)
     only_a: tuple[str, ...]  # content words of A's sentence that B's lacks (compared by stem)
     only_b: tuple[str, ...]
 
@@ -229,6 +241,13 @@ class Alignment:
     def pairs(self) -> list[tuple[int, int, float]]:
         """(a index, b index, score) of every match, in A order."""
         return [(m.a, m.b, m.score) for m in self.matches]
+
+    def match_kinds(self) -> dict[str, int]:
+        """How many matches of each kind (copy, same fact, related statement), zeros included."""
+        counts = dict.fromkeys((COPY, SAME_FACT, RELATED), 0)
+        for m in self.matches:
+            counts[m.kind] += 1
+        return counts
 
     def match(self, a: int, b: int) -> SentenceMatch | None:
         """The match of A sentence a with B sentence b, or None when they are not matched."""
@@ -479,7 +498,7 @@ def _match(
     for pos in sorted(set(a_picked.tolist()) | set(b_picked.tolist()), key=lambda p: (i[p], j[p])):
         pa, pb = parsed[i[pos]], parsed[n_a + j[pos]]
         matches.append(SentenceMatch(
-            int(i[pos]), int(j[pos]), float(score[pos]), COPY if is_copy[pos] else SAME_FACT,
+            int(i[pos]), int(j[pos]), float(score[pos]), _kind(bool(is_copy[pos]), float(score[pos])),
             _only(pa.words, pa.keys, set(pb.keys)), _only(pb.words, pb.keys, set(pa.keys)),
         ))
     unique_a = [r for r, (partner, _) in enumerate(a_best) if partner is None]

@@ -550,7 +550,7 @@ def measure_alignment(corpus_arg: str, n_pairs: int, seed: int, vary: float, sho
     """
     import numpy as np
 
-    from .alignment import DEFAULT_THRESHOLD, SAME_FACT, SAME_STORY_FACTOR, match_sentences
+    from .alignment import DEFAULT_THRESHOLD, RELATED, SAME_FACT, SAME_STORY_FACTOR, match_sentences
     from .loading import load_corpus
     from .models import Settings
     from .pipeline import analyze
@@ -572,7 +572,7 @@ def measure_alignment(corpus_arg: str, n_pairs: int, seed: int, vary: float, sho
 
     usable = {kind: [p for p in ps if sentences[p[0]]] for kind, ps in pairs.items()}
     shares: dict[str, list[float]] = {}
-    kinds = {"copy": 0, SAME_FACT: 0}
+    kinds = {"copy": 0, SAME_FACT: 0, RELATED: 0}
     examples, times = [], []
     for kind, ps in usable.items():
         shares[kind] = []

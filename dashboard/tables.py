@@ -647,10 +647,10 @@ def side_by_side_rows(al: Alignment) -> pd.DataFrame:
     A's sentences in order; a matched B sentence sits beside its A sentence,
     and B sentences no A sentence points at are placed before the next match
     that follows them. kind: "match" (label: what kind of match and its
-    score, "copy 0.97" or "same fact 0.31"), "unique" (label "only A" /
+    score, "copy 0.97", "same fact 0.45" or "related statement 0.31"), "unique" (label "only A" /
     "only B") or "echo" (a B sentence whose best A sentence prefers another
     partner; label "≈ A<n>"). Numbers are 1-based sentence positions. For a
-    matched pair, match is "copy" or "same fact" and only_a / only_b the
+    matched pair, match is "copy", "same fact" or "related statement" and only_a / only_b the
     content words one sentence has and the other lacks, joined by ", ".
     """
     rows: list[tuple] = []

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from dashboard import alignment, queries, tokens
-from dashboard.alignment import COPY, SAME_FACT, WordRarity
+from dashboard.alignment import COPY, RELATED, SAME_FACT, WordRarity
 from dashboard.loading import article_id, corpus_hash
 from dashboard.models import Article, Corpus, Settings
 from dashboard.pipeline import analyze
@@ -130,7 +130,9 @@ def test_the_same_story_lowers_the_threshold_and_only_then():
     score = alone.a_best[0][1]
     assert in_story.threshold == pytest.approx(alignment.DEFAULT_THRESHOLD * alignment.SAME_STORY_FACTOR)
     assert in_story.threshold <= score < alone.threshold
-    assert alone.matches == [] and [(m.a, m.b, m.kind) for m in in_story.matches] == [(0, 0, SAME_FACT)]
+    # matched only thanks to the allowance: called a related statement, not the same fact
+    assert alone.matches == [] and [(m.a, m.b, m.kind) for m in in_story.matches] == [(0, 0, RELATED)]
+    assert in_story.match_kinds() == {COPY: 0, SAME_FACT: 0, RELATED: 1}
     assert in_story.same_story and not alone.same_story
     # The allowance never makes a match of sentences that share nothing.
     assert align(a, ["Grocery stores stopped handing out plastic bags."], same_story=True).matches == []

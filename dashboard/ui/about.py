@@ -108,7 +108,9 @@ what they leave out. Everything is computed from the words of the articles; noth
 9. **Side by side.** Each sentence of one article is matched with the sentence of the other that copies it
    (nearly the same words) or reports the same fact in other words: shared words count by how rare they are in
    the corpus and how few sentences of the two articles use them, names count double and numbers count however
-   they are written ("1,200" = "1200"). Two articles on the same story need less evidence per sentence pair.
+   they are written ("1,200" = "1200"). Two articles on the same story need less evidence per sentence pair,
+   but a pair matched only thanks to that allowance is called a *related statement*, not the same fact: read,
+   such pairs are mostly other statements on the same point of the story.
    Inside a matched pair, the words one sentence has and the other lacks show how each outlet tells the fact;
    sentences without a match are what one article says and the other does not.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import keyterms, queries, tables
+from dashboard import alignment, keyterms, queries, tables
 from dashboard.errors import FramelensError
 from dashboard.ui import safe, shell, state, views
 
@@ -41,13 +41,15 @@ row_a, row_b = docs.loc[a_id], docs.loc[b_id]
 m1, m2, m3, m4 = st.columns(4)
 m1.metric("Shared text", f"{al.similarity:.0%}", help="Share of both articles' characters in matched sentences.")
 m2.metric("Vocabulary cosine", f"{al.cosine:.2f}", help="How alike their words are, ignoring sentence order.")
-copies = sum(m.kind == "copy" for m in al.matches)
+kinds = al.match_kinds()
 m3.metric("Matched sentence pairs", f"{len(al.matches):,}",
-          help=f"{copies:,} copies (nearly the same words) and {len(al.matches) - copies:,} reporting the same fact.")
+          help=f"{kinds[alignment.COPY]:,} copies (nearly the same words), {kinds[alignment.SAME_FACT]:,} reporting "
+               f"the same fact and {kinds[alignment.RELATED]:,} related statements (same story, less shared).")
 m4.metric("Sentences only in A / only in B", f"{len(al.unique_a)} / {len(al.unique_b)}")
-st.caption(("Both articles are on the same story, so a same-fact match needs less: " if al.same_story else
-            "The articles are not on one story, so a same-fact match needs more: ")
-           + f"a score of at least {al.threshold:.2f}.")
+st.caption((f"Both articles are on the same story, so sentences scoring {al.threshold:.2f} or more are matched: "
+             f"from {alignment.DEFAULT_THRESHOLD:.2f} a same fact, below it a related statement (read, such pairs are "
+             "mostly other statements on the same point of the story)." if al.same_story else
+            f"The articles are not on one story: a same-fact match needs a score of at least {al.threshold:.2f}."))
 group_a, group_b = row_a["dup_group"], row_b["dup_group"]
 if pd.notna(group_a) and group_a == group_b:
     safe.render(safe.badge(f"Duplicate group {int(group_a)}: one text published more than once"))
