@@ -127,11 +127,28 @@ def choose(page: Page, scope: Locator | Page, label: str, option: str, *, search
     wait_idle(page, after=before)
 
 
+def open_list(page: Page, box: Locator, tries: int = 3) -> None:
+    """Click a selectbox or multiselect until its list is open.
+
+    A click that lands while the script is rerunning (a tab opened on a warm
+    server reruns once as its URL settles) focuses the input but the rerun
+    closes the list again; a user clicks again, and so does this.
+    """
+    box.scroll_into_view_if_needed()
+    for _ in range(tries):
+        box.click()
+        try:
+            expect(page.get_by_role("option").first).to_be_visible(timeout=5_000)
+            return
+        except AssertionError:
+            page.keyboard.press("Escape")
+            wait_idle(page)
+    expect(page.get_by_role("option").first).to_be_visible()
+
+
 def options(page: Page, scope: Locator | Page, label: str) -> list[str]:
     """Every option a selectbox offers (the list is virtualised: read it a screen at a time)."""
-    box = combobox(scope, label)
-    box.scroll_into_view_if_needed()
-    box.click()
+    open_list(page, combobox(scope, label))
     listbox = page.get_by_role("listbox")
     expect(listbox).to_be_visible()
     seen: list[str] = []

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from dashboard.loading import load_corpus
-from streamlit_page import choose, go_to, main, metric, no_exception, sidebar, wait_idle
+from streamlit_page import choose, go_to, main, metric, no_exception, open_list, sidebar, wait_idle
 
 pytestmark = [pytest.mark.browser, pytest.mark.corpus]
 
@@ -30,9 +30,6 @@ def test_a_real_corpus_from_the_command_line(page, corpus_server, shared_corpus)
     expect(main(page).locator('[data-testid="stPlotlyChart"] .js-plotly-plot').first).to_be_visible()
 
 
-@pytest.mark.xfail(reason="Known regression found in the last full run: on the 5,083-article corpus the sidebar's "
-                          "Events multiselect opens with no options (seen since the 2026-12-02 landings; not yet "
-                          "bisected). Recorded in the issue note; remove this mark with the fix.", strict=False)
 def test_a_real_corpus_filtered_to_one_event(page, corpus_server, shared_corpus):
     page.goto(corpus_server.url)
     wait_idle(page, timeout=FIRST_ANALYSIS_TIMEOUT)
@@ -40,8 +37,7 @@ def test_a_real_corpus_filtered_to_one_event(page, corpus_server, shared_corpus)
     articles = len(load_corpus([shared_corpus("allsides_events.jsonl.gz")]).articles)
 
     # One event: the filter applies before the analysis, which then works on passages.
-    events = sidebar(page).get_by_role("combobox", name="Events", exact=True)
-    events.click()
+    open_list(page, sidebar(page).get_by_role("combobox", name="Events", exact=True))
     first_event = page.get_by_role("option").first.inner_text().strip()
     page.keyboard.press("Escape")
     choose(page, sidebar(page), "Events", first_event)
