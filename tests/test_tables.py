@@ -429,7 +429,8 @@ def test_frame_timeline_by_any_column_keeps_the_largest_groups_and_says_how_many
 
 def test_map_stacks_count_units_drawn_on_one_spot_and_name_the_one_drawn(seeds):
     units = seeds.units.copy()
-    units.loc[3:7, ["x", "y"]] = units.loc[3, ["x", "y"]].to_numpy()  # five units on one spot (copies do this)
+    # five units on one spot no other unit occupies (copies do this)
+    units.loc[3:7, ["x", "y"]] = [units["x"].max() + 1.0, units["y"].max() + 1.0]
     stacked = dataclasses.replace(seeds, units=units)
     stacks = tables.map_stacks(stacked)
     assert stacks.loc[3:7, "stacked"].tolist() == [5] * 5
