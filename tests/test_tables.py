@@ -436,8 +436,12 @@ def test_map_stacks_count_units_drawn_on_one_spot_and_name_the_one_drawn(seeds):
     assert stacks.loc[3:7, "stacked"].tolist() == [5] * 5
     assert stacks.loc[3:7, "spot"].tolist() == [3] * 5  # the first of them is drawn
     assert stacks.loc[3:7, "clusters"].iloc[0] == units.loc[3:7, "cluster"].nunique()
-    alone = stacks.drop(index=range(3, 8))
-    assert (alone["stacked"] == 1).all() and (alone["spot"] == alone.index).all()
+    others = stacks.drop(index=range(3, 8))
+    assert not others["spot"].isin(range(3, 8)).any()  # no other unit is counted in the five's spot
+    # every other spot counts its own units and is drawn by its first
+    sizes = others.groupby("spot").size()
+    assert (others["stacked"] == others["spot"].map(sizes)).all()
+    assert (others.groupby("spot").apply(lambda g: g.index.min()) == sizes.index).all()
 
 
 def test_frame_timeline_auto_period_is_the_finest_whose_bars_rest_on_enough_units(seeds):
