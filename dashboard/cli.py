@@ -11,6 +11,7 @@ import json
 import sys
 from pathlib import Path
 
+from . import keyterms
 from .clusters import DEFAULT_METHOD, METHODS
 from .errors import FramelensError
 from .groups import GroupSpec, short_syntax, syntax_help
@@ -120,9 +121,13 @@ def run(argv: list[str] | None = None) -> int:
                 payload = [{"spec": spec, "label": label} for spec, label in GroupSpec.options(analysis).items()]
             else:
                 df = key_terms(analysis, args.a, args.b)
-                top_a = df[df["z"] > 0].head(args.limit)
-                top_b = df[df["z"] < 0].iloc[::-1].head(args.limit)
+                top_a, top_b = keyterms.top_terms(df, args.limit, "a"), keyterms.top_terms(df, args.limit, "b")
                 payload = terms_to_records(top_a) + terms_to_records(top_b)
+                left_out = keyterms.outlet_names_left_out(df)
+                if left_out["a"] or left_out["b"]:
+                    print("left out as outlets naming themselves (mostly used by the outlet named): "
+                          + "; ".join(f"{side.upper()}: {', '.join(t)}" for side, t in left_out.items() if t),
+                          file=sys.stderr)
                 payload.sort(key=lambda r: -abs(r["z"]))
     except FramelensError as exc:  # anything the user can fix; everything else is a bug and shows as one
         return _fail(str(exc))

@@ -247,6 +247,7 @@ class NgramCounter:
             )
         self._background: NgramCounts | None = None
         self._words: pd.api.extensions.ExtensionArray | None = None  # "" + vocab, for terms()
+        self._ids: dict[str, int] | None = None  # vocab -> id, for codes_of()
         self._lock = threading.Lock()
 
     def __getstate__(self) -> dict:
@@ -347,6 +348,22 @@ class NgramCounter:
         counts = np.diff(first, append=len(code)).astype(np.int32)
         return code[first], counts
 
+    def codes_of(self, terms: Sequence[str]) -> np.ndarray:
+        """The packed codes of n-grams written as terms() writes them; -1 for a word not in the vocabulary."""
+        if getattr(self, "_ids", None) is None:
+            self._ids = {w: i for i, w in enumerate(self.table.vocab)}
+        out = np.empty(len(terms), dtype=np.int64)
+        for k, term in enumerate(terms):
+            code = 0
+            for word in str(term).split():
+                i = self._ids.get(word)
+                if i is None:
+                    code = -1
+                    break
+                code = code * self.base + i + 1
+            out[k] = code
+        return out
+
     def terms(self, codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
         """The n-grams of sorted codes as strings ("state emergency"), a pandas string array.
 
@@ -409,8 +426,89 @@ def compare_groups(
     )
 
 
+# Words of outlet names that say what kind of outlet it is, not which one: the
+# "news" of "Fox News" names no outlet.
+NEWSROOM_WORDS = frozenset(
+    """news online web opinion opinions editorial editorials guest writer writers blog magazine daily weekly
+    times post journal media network tv radio com net org live report today the""".split()
+)
+OUTLET_SHARE = 0.5  # a term naming an outlet is its self-reference when that outlet supplies at least half its uses
+SELF_REFERENCE_CANDIDATES = 300  # per side: only terms that can be listed are checked
+
+
+def outlet_name_words(source: str) -> frozenset[str]:
+    """The words a term must contain to name this outlet: its distinctive name words and their joins.
+
+    "Fox Online News" gives fox and foxnews (as in "foxnews com"); "CNN (Web News)"
+    gives cnn; generic newsroom words (NEWSROOM_WORDS) name no outlet alone.
+    """
+    raw = [w for w in tokens.words(source) if w]
+    single = {w for w in raw if w not in NEWSROOM_WORDS and w not in tokens.STOP_WORDS and len(w) > 1}
+    # "Fox Online News" is written foxnews in addresses: any two of its words in order, and all of them
+    joined = {raw[i] + raw[j] for i in range(len(raw)) for j in range(i + 1, len(raw))} | {"".join(raw)}
+    return frozenset(single | joined)
+
+
+def mark_outlet_names(
+    counter: NgramCounter,
+    terms: pd.DataFrame,
+    rows_a: np.ndarray,
+    rows_b: np.ndarray,
+    unit_sources: np.ndarray,
+    share: float = OUTLET_SHARE,
+    candidates: int = SELF_REFERENCE_CANDIDATES,
+) -> pd.DataFrame:
+    """`terms` with a `names_outlet` column: the term names an outlet and mostly comes from that outlet.
+
+    Outlets name themselves in datelines, credits and "told CNN": compared by
+    outlet or rating, "cnn" and "fox news" top the lists, saying who wrote
+    rather than how. Such a term is kept in the table but not ranked among
+    the top terms (top_terms skips it; the pages and the CLI say which were
+    left out). A term naming an outlet that other outlets mostly use (Fox
+    News as a subject of left-leaning coverage) stays ranked.
+    """
+    in_a = _row_mask(rows_a, counter.n_units, "group A")
+    in_b = _row_mask(rows_b, counter.n_units, "group B")
+    either = in_a | in_b
+    unit_sources = np.asarray(unit_sources, dtype=object)
+    names_outlet = np.zeros(len(terms), dtype=bool)
+    word_outlets: dict[str, set[str]] = {}
+    for source in pd.unique(unit_sources[either]):
+        for word in outlet_name_words(str(source)):
+            word_outlets.setdefault(word, set()).add(source)
+    z = terms["z"].to_numpy()
+    shown = np.concatenate([np.flatnonzero(z > 0)[:candidates], np.flatnonzero(z < 0)[::-1][:candidates]])
+    by_outlets: dict[frozenset, list[int]] = {}
+    for row in shown:
+        named = set().union(*(word_outlets.get(w, set()) for w in str(terms["term"].iat[row]).split()))
+        if named:
+            by_outlets.setdefault(frozenset(named), []).append(int(row))
+    if by_outlets:
+        rows = np.concatenate([np.asarray(r) for r in by_outlets.values()])
+        codes = counter.codes_of(terms["term"].to_numpy()[rows])
+        total = dict(zip(rows.tolist(), counter.count(either).lookup(codes).tolist()))
+        code_of = dict(zip(rows.tolist(), codes.tolist()))
+        for outlets, members in by_outlets.items():
+            own = counter.count(either & np.isin(unit_sources, list(outlets)))
+            own_counts = own.lookup(np.array([code_of[r] for r in members], dtype=np.int64))
+            for row, n in zip(members, own_counts.tolist()):
+                names_outlet[row] = total[row] > 0 and n >= share * total[row]
+    return terms.assign(names_outlet=names_outlet)
+
+
+def outlet_names_left_out(df: pd.DataFrame, n: int = 15) -> dict[str, list[str]]:
+    """Per side ("a", "b"), the terms top_terms skipped as outlets naming themselves, most distinctive first."""
+    if "names_outlet" not in df.columns:
+        return {"a": [], "b": []}
+    named = df[df["names_outlet"]]
+    return {"a": named[named["z"] > 0]["term"].head(n).tolist(),
+            "b": named[named["z"] < 0]["term"].iloc[::-1].head(n).tolist()}
+
+
 def top_terms(df: pd.DataFrame, n: int = 15, side: str = "a") -> pd.DataFrame:
-    """The n terms that most favour one side, most distinctive first."""
+    """The n terms that most favour one side, most distinctive first (outlets naming themselves skipped)."""
+    if "names_outlet" in df.columns:
+        df = df[~df["names_outlet"].to_numpy(dtype=bool)]
     if side == "a":
         return df[df["z"] > 0].head(n).reset_index(drop=True)
     if side == "b":

@@ -82,11 +82,18 @@ def why_no_term_is_distinctive(analysis: Analysis, spec_a: str, spec_b: str, ter
 
 
 def key_terms(analysis: Analysis, spec_a: str, spec_b: str) -> pd.DataFrame:
-    """Fightin' Words between two groups over every n-gram they use; most distinctive for A first."""
+    """Fightin' Words between two groups over every n-gram they use; most distinctive for A first.
+
+    `names_outlet` marks terms that name an outlet and mostly come from that
+    outlet itself (keyterms.mark_outlet_names): top lists skip them.
+    """
     a, b = group_masks(analysis, spec_a, spec_b)
     if np.array_equal(a, b):
         raise SpecError("groups A and B are the same units; choose two different groups")
-    return keyterms.compare_groups(analysis.term_counter, a, b)
+    terms = keyterms.compare_groups(analysis.term_counter, a, b)
+    source_of = dict(zip(analysis.documents["id"], analysis.documents["source"]))
+    unit_sources = analysis.units["doc_id"].map(source_of).to_numpy(dtype=object)
+    return keyterms.mark_outlet_names(analysis.term_counter, terms, a, b, unit_sources)
 
 
 def keyword_in_context(analysis: Analysis, term: str, mask: np.ndarray | None = None, limit: int = 200) -> pd.DataFrame:

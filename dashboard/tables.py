@@ -8,7 +8,7 @@ deterministic and free of Streamlit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -518,6 +518,8 @@ class TermComparison:
     n_terms: int  # terms compared in all
     n_significant: tuple[int, int]  # significant terms favouring A, favouring B
     notice: str | None  # why no term is distinctive (queries.why_no_term_is_distinctive), or None
+    # per side, terms naming an outlet that mostly come from it (keyterms.mark_outlet_names): not ranked
+    outlets_left_out: dict[str, list[str]] = field(default_factory=lambda: {"a": [], "b": []})
 
 
 def term_comparison(analysis: Analysis, spec_a: str, spec_b: str, per_side: int = 100,
@@ -532,14 +534,16 @@ def term_comparison(analysis: Analysis, spec_a: str, spec_b: str, per_side: int 
     notice = queries.why_no_term_is_distinctive(analysis, spec_a, spec_b, terms)
     keep = np.zeros(len(terms), dtype=bool)
     z = terms["z"].to_numpy()
-    a_rows, b_rows = np.flatnonzero(z > 0), np.flatnonzero(z < 0)
+    ranked = ~terms["names_outlet"].to_numpy(dtype=bool)  # outlets naming themselves are not top terms
+    a_rows, b_rows = np.flatnonzero((z > 0) & ranked), np.flatnonzero((z < 0) & ranked)
     keep[a_rows[:per_side]] = True
     keep[b_rows[::-1][:per_side]] = True
     total = (terms["count_a"] + terms["count_b"]).to_numpy()
     keep[np.argsort(-total, kind="stable")[:frequent]] = True
     significant = terms["significant"].to_numpy()
     return TermComparison(terms[keep].reset_index(drop=True), len(terms),
-                          (int(significant[a_rows].sum()), int(significant[b_rows].sum())), notice)
+                          (int(significant[a_rows].sum()), int(significant[b_rows].sum())), notice,
+                          keyterms.outlet_names_left_out(terms))
 
 
 @dataclass(frozen=True)

@@ -315,3 +315,19 @@ def test_an_unknown_stories_choice_is_one_line(capsys):
         run(["analyze", str(SEEDS), "--stories", "topics"])
     err = capsys.readouterr().err
     assert raised.value.code == 2 and "--stories" in err and "auto" in err and len(err.strip().splitlines()) == 1
+
+
+def test_terms_leave_out_outlets_naming_themselves_and_say_so(capsys, tmp_path):
+    places = ["Ohio", "Texas", "Maine", "Utah", "Iowa", "Idaho"]
+    topics = ["farm aid", "rail safety", "school meals", "drug prices", "water rights", "tax credits"]
+    rows = ([{"source": "CNN (Web News)", "bias": "left", "text": f"Senators from {p} debated the border wall and "
+              f"{t}, a source told CNN. CNN reported the vote on the border wall."} for p, t in zip(places, topics)]
+            + [{"source": "Fox News", "bias": "right", "text": f"Fox News learned that senators from {p} blocked the "
+                f"budget over {t}. Budget talks stalled, Fox News said."} for p, t in zip(places, topics[::-1])])
+    path = tmp_path / "outlets.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    code, out, err = cli(capsys, "terms", path, "--a", "bias:left", "--b", "bias:right")
+    assert code == 0, err
+    listed = {r["term"] for r in json.loads(out)}
+    assert {"border wall", "budget"} <= listed and not {"cnn", "fox news", "fox"} & listed
+    assert "outlets naming themselves" in err and "cnn" in err and "fox news" in err

@@ -459,3 +459,45 @@ def test_kwic_counts_agree_with_the_tokenizer_on_real_articles(shared_corpus):
     picked = set(np.argsort(-totals, kind="stable")[:100]) | set(range(0, len(terms), 50))
     for i in sorted(picked):
         assert len(keyterms.kwic(texts, terms[i], limit=100_000)) == totals[i], terms[i]
+
+
+# --- outlets naming themselves ------------------------------------------------
+
+
+def test_outlet_name_words_keep_the_name_and_its_web_address_form():
+    assert {"fox", "foxnews"} <= keyterms.outlet_name_words("Fox Online News")
+    assert "cnn" in keyterms.outlet_name_words("CNN (Web News)")
+    assert not {"news", "web", "online"} & keyterms.outlet_name_words("CNN (Web News)")
+
+
+def outlets_corpus():
+    """Two outlets that name themselves in every article, and a third that writes about one of them."""
+    texts = (["Senators debated the border wall, a source told CNN. CNN reported the vote."] * 4
+             + ["Fox News learned that senators blocked the budget. Budget talks, Fox News said, stalled."] * 4
+             + ["Critics said Fox News coverage of the budget and the border wall was one-sided."] * 3)
+    sources = np.array(["CNN (Web News)"] * 4 + ["Fox News"] * 4 + ["Vox"] * 3, dtype=object)
+    return counter_of(texts), sources
+
+
+def test_an_outlet_naming_itself_is_not_a_top_term_of_its_side_and_is_reported():
+    counter, sources = outlets_corpus()
+    cnn, others = sources == "CNN (Web News)", sources != "CNN (Web News)"
+    terms = keyterms.mark_outlet_names(counter, keyterms.compare_groups(counter, cnn, others, min_count=1),
+                                       cnn, others, sources)
+    named = by_term(terms)["names_outlet"]
+    assert named["cnn"] and named["fox news"] and named["fox"]  # each mostly written by the outlet it names
+    assert not named["border wall"] and not named["budget"]
+    ranked = set(keyterms.top_terms(terms, 50, "a")["term"]) | set(keyterms.top_terms(terms, 50, "b")["term"])
+    assert "cnn" not in ranked and "fox news" not in ranked and "border wall" in ranked
+    assert "cnn" in keyterms.outlet_names_left_out(terms)["a"]
+    assert by_term(terms).loc["cnn", "z"] > 0  # kept in the table with its score, only not ranked
+
+
+def test_an_outlet_name_other_outlets_mostly_use_stays_ranked():
+    counter, sources = outlets_corpus()
+    vox = sources == "Vox"
+    fox_less = sources != "Fox News"  # without Fox's own articles, "fox news" is Vox's subject, not a self-reference
+    terms = keyterms.mark_outlet_names(counter, keyterms.compare_groups(counter, vox, fox_less & ~vox, min_count=1),
+                                       vox, fox_less & ~vox, sources)
+    assert not by_term(terms)["names_outlet"]["fox news"]
+    assert "fox news" in set(keyterms.top_terms(terms, 50, "a")["term"])

@@ -101,6 +101,12 @@ st.session_state["_fl_term_groups"] = groups_now
 
 if comparison.notice is not None:
     st.info(comparison.notice)
+left_out = comparison.outlets_left_out
+if left_out["a"] or left_out["b"]:
+    st.caption("Not ranked: terms naming an outlet that mostly come from that outlet itself (datelines, credits, "
+               "\"told CNN\"), so they say who wrote, not how. "
+               + "; ".join(f"{side.upper()}: {', '.join(terms)}" for side, terms in left_out.items() if terms)
+               + ". They stay in the CSV download (column names_outlet).")
 
 # ---------------------------------------------------------------- scatter
 st.subheader("Term rates in A and B")
