@@ -334,7 +334,8 @@ def story_outlet_terms(analysis: Analysis, story_id: int, source: str, limit: in
     The columns of keyterms.compare_groups: count_a is this outlet, count_b
     the other outlets on the story; the `limit` terms with the highest
     positive z (none when the outlet uses no word more than the others do).
-    Syndicated copies are left out as in Key terms. The story's own words
+    Syndicated copies are left out as in Key terms, and so are terms naming
+    an outlet that mostly come from that outlet (keyterms.mark_outlet_names). The story's own words
     (names, places) are shared by every outlet on it and so fall away: what
     is left is how this outlet told it.
     """
@@ -354,7 +355,9 @@ def story_outlet_terms(analysis: Analysis, story_id: int, source: str, limit: in
         raise SpecError(f"on story {int(story_id)}, {'this outlet' if not mine.any() else 'the other outlets'} "
                         "have only syndicated copies, which are left out")
     terms = keyterms.compare_groups(analysis.term_counter, mine, others)
-    terms = terms[terms["z"] > 0]
+    # "fox news" in Fox's own copy says who wrote, not how: outlets naming themselves are not its words
+    terms = keyterms.mark_outlet_names(analysis.term_counter, terms, mine, others, unit_source)
+    terms = terms[(terms["z"] > 0) & ~terms["names_outlet"]].drop(columns="names_outlet")
     return terms.sort_values(["z", "term"], ascending=[False, True], kind="stable").head(int(limit)).reset_index(
         drop=True)
 

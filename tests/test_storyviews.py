@@ -196,3 +196,16 @@ def test_who_is_quoted_by_whom(analysis):
 ])
 def test_quotes_are_words_in_quotation_marks_next_to_a_named_speaker(text, expected):
     assert sv.quotes_in(text) == expected
+
+
+def test_an_outlet_naming_itself_is_not_among_its_words_on_a_story():
+    rows = [("Right Herald", "Taxpayers will pay for the Kessel Bridge again, the mayor told the Herald. Herald "
+             "readers asked why taxpayers pay twice; the Herald found consultants billed taxpayers."),
+            ("Left Daily", "Commuters waited for hours after the Kessel Bridge collapse; buses were rerouted."),
+            ("Centre Post", "Divers searched the river after the Kessel Bridge collapse; engineers examined girders.")]
+    arts = [Article(id=article_id(text, source), text=text, source=source, title=f"Kessel Bridge {i}",
+                    date="2021-03-01", origin=f"row {i}", extra={"event_id": "bridge"})
+            for i, (source, text) in enumerate(rows)]
+    analysis = analyze(Corpus(arts, content_hash=corpus_hash(arts)), Settings(unit="article"))
+    terms = set(sv.story_outlet_terms(analysis, 1, "Right Herald", limit=20)["term"])
+    assert "taxpayers" in terms and "herald" not in terms
