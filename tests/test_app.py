@@ -21,8 +21,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import alignment, keyterms, queries, tokens
+from dashboard import alignment, keyterms, queries, tables, tokens
 from dashboard.loading import load_seed_corpus
+from dashboard.models import Settings
 from dashboard.pipeline import analyze
 from dashboard.ui import safe, state
 
@@ -1028,3 +1029,23 @@ def test_cluster_cards_say_how_their_names_were_earned():
     no_exception(at)
     notes = [t.value for t in at.text if "lift" in t.value and "p = " in t.value]
     assert notes and any(n.startswith("Named after") for n in notes)
+
+
+def test_an_opened_articles_passages_are_shown_in_full():
+    at = run("clusters", {"doc": SEED_IDS[4]})
+    no_exception(at)
+    shown = {t.value for t in at.text}
+    analysis = analyze(load_seed_corpus(), Settings())
+    passages = analysis.units[analysis.units["doc_id"] == SEED_IDS[4]]["text"]
+    assert len(passages) >= 2 and all(p in shown for p in passages)  # each passage whole, not a cut table cell
+    assert any(len(p) > 200 for p in passages)
+
+
+def test_a_chosen_clusters_representative_passages_are_whole():
+    at = run("clusters", {"cluster": "1"})
+    no_exception(at)
+    analysis = analyze(load_seed_corpus(), Settings())
+    reps = tables.representative_units(analysis, 1, 5)
+    assert (reps["text"].str.len() > 320).any()  # longer than the preview a card shows of all clusters
+    shown = {t.value for t in at.text}
+    assert all(f"[{s}] {t}" in shown for s, t in zip(reps["source"], reps["text"]))

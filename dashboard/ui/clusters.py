@@ -74,8 +74,14 @@ opened = shell.url_select("Article", doc_options, "doc", default="",
 if opened:
     row = docs.loc[opened]
     st.text(f"{row['source']} · {state.date_text(row['date'])} · {row['title']}")
-    st.dataframe(tables.article_units(a, opened), hide_index=True, width="stretch",
-                 column_config={"text": st.column_config.TextColumn("text", width="large")})
+    parts = tables.article_units(a, opened)
+    st.dataframe(parts.drop(columns="text"), hide_index=True, width="stretch")
+    # The text itself in full and wrapped (a table cell would cut it off): what a reader quotes from.
+    with st.container(height=min(520, 140 + 90 * len(parts)), border=True):
+        for _, part in parts.iterrows():
+            if len(parts) > 1:
+                st.caption(f"Passage {part['passage']} · {part['frame']}")
+            st.text(part["text"])
     with st.expander("Why these frames"):
         reasons = tables.frame_reasons(a, opened)
         if reasons.empty:
@@ -132,10 +138,11 @@ for i, c in enumerate(shown_clusters):
             if r["mostly_one_story"]:
                 story_text = f"MOSTLY ONE STORY: {story_text}"
             st.text(story_text)
-        st.caption("Representative passages:")
+        st.caption("Representative passages:" if focus != "all" else
+                   "Representative passages (the start of each; choose this cluster above to read them whole):")
         reps = tables.representative_units(a, c.id, 5 if focus != "all" else 2)
         for source, text in zip(reps["source"], reps["text"]):
-            st.text(f"[{source}] {safe.truncate(text, 320)}")
+            st.text(f"[{source}] {text if focus != 'all' else safe.truncate(text, 320)}")
 views.download(tables.cluster_table(a), "clusters.csv", "Download clusters (CSV)", key="dl_clusters")
 
 # ---------------------------------------------------------------- profiles
