@@ -51,7 +51,9 @@ Per frame, independently (a unit can carry several):
    the lexicon score alone, and a notice says so.
 
 A unit carries every frame whose score reaches SCORE_THRESHOLD; its dominant
-frame is the highest of those, or "none" when there is none.
+frame is the one its lexicon words show most clearly when they are clear for
+some frame, else the highest-scoring one, or "none" when no frame reaches it
+(`dominant`).
 """
 
 from __future__ import annotations
@@ -279,22 +281,47 @@ def frame_scores(
     return np.maximum(lexicon_probability(hits, n_tokens), context)
 
 
-def frames_carried(scores: np.ndarray, names: Sequence[str]) -> list[list[str]]:
-    """Per row, the frames whose score reaches SCORE_THRESHOLD, highest score first."""
+def frames_carried(scores: np.ndarray, names: Sequence[str], first: Sequence[str] | None = None) -> list[list[str]]:
+    """Per row, the frames whose score reaches SCORE_THRESHOLD, highest score first.
+
+    `first` (each row's dominant frame, from `dominant`) is put at the head
+    of its row's list, so the list always starts with the row's `frame`.
+    """
     names = np.asarray(names, dtype=object)
     out = []
-    for row in np.asarray(scores, dtype=float):
+    for i, row in enumerate(np.asarray(scores, dtype=float)):
         over = np.flatnonzero(row >= SCORE_THRESHOLD)
-        out.append([str(n) for n in names[over[np.argsort(-row[over], kind="stable")]]])
+        carried = [str(n) for n in names[over[np.argsort(-row[over], kind="stable")]]]
+        if first is not None and first[i] in carried:
+            carried.remove(first[i])
+            carried.insert(0, str(first[i]))
+        out.append(carried)
     return out
 
 
-def dominant(scores: np.ndarray, names: Sequence[str]) -> np.ndarray:
-    """Per row, the highest-scoring frame if it reaches SCORE_THRESHOLD, else "none" (ties: listed first)."""
+def dominant(scores: np.ndarray, names: Sequence[str], lexicon: np.ndarray | None = None) -> np.ndarray:
+    """Per row, the dominant frame among those reaching SCORE_THRESHOLD, else "none".
+
+    Without `lexicon`: the highest-scoring frame (ties: listed first). With
+    the rows' lexicon scores (`lexicon_probability`): where the lexicon alone
+    is clear for some frame, the frame the row's own words show most
+    strongly is dominant (a tie between lexicon scores goes to the higher
+    score, then the frame listed first); elsewhere the highest score. A
+    context score is the model's reading of what the words leave open, and
+    on a unit it was fitted on it is a seed's own label learnt back: it adds
+    frames, but does not overrule what the words themselves say most.
+    """
     scores = np.asarray(scores, dtype=float)
     if scores.ndim != 2 or scores.shape[1] == 0:
         return np.full(len(scores), NO_FRAME, dtype=object)
-    top = scores.argmax(axis=1)
+    ranked = scores
+    if lexicon is not None:
+        lexicon = np.asarray(lexicon, dtype=float)
+        # Lexicon score first, overall score to break its ties: one lexicographic key per frame.
+        strongest = lexicon >= lexicon.max(axis=1, keepdims=True)
+        clear = (lexicon >= SCORE_THRESHOLD).any(axis=1)
+        ranked = np.where(clear[:, None], np.where(strongest, 2.0 + scores, -1.0), scores)
+    top = ranked.argmax(axis=1)
     best = scores[np.arange(len(scores)), top]
     return np.where(best >= SCORE_THRESHOLD, np.asarray(names, dtype=object)[top], NO_FRAME)
 

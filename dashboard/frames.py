@@ -14,7 +14,10 @@ as the phrase: "collective security" adds one hit per occurrence, not three
 for the phrase plus its two words. Its words add hits only if they are entries
 themselves; then one occurrence of the phrase scores for the phrase and for
 each such word, deliberately: a listed phrase is stronger evidence than a
-listed word alone. Two entries of one frame matching the same run count once.
+listed word alone. Two entries of one frame matching the same run count once,
+and so do phrase entries of one frame whose runs overlap: "collective
+security treaty" is one hit for a frame listing both "collective security"
+and "security treaty", not two.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ import scipy.sparse as sp
 from .errors import FramelensError
 from .models import UNKNOWN
 from .segmenting import split_sentences
-from .tokens import STOP_WORDS, TokenTable, ngrams, normalise_phrase, tokenize
+from .tokens import STOP_WORDS, TokenTable, normalise_phrase, tokenize
 
 BUNDLED_LEXICON = Path(__file__).with_name("lexicons") / "crisis.toml"  # the default when no lexicon is given
 NO_FRAME = "none"
@@ -266,8 +269,8 @@ def _one_word_table(entries: Sequence[_Entry], coded: _Coded, columns: Sequence[
     return table
 
 
-def _phrase_matches(table: TokenTable, entries: Sequence[_Entry], coded: _Coded):
-    """For each phrase length n >= 2: (unit of each run of n lexicon words, [(entry index, bool match per run)])."""
+def _phrase_match_starts(table: TokenTable, entries: Sequence[_Entry], coded: _Coded):
+    """For each phrase length n >= 2: (n, (unit of each run, token position of each run, [(entry index, bool match per run)]))."""
     for n in sorted({e.n_words for e in entries} - {1}):
         starts = _lexicon_runs(coded.codes, table.offsets, n)
         if len(starts) == 0:
@@ -284,6 +287,12 @@ def _phrase_matches(table: TokenTable, entries: Sequence[_Entry], coded: _Coded)
                 allowed[coded.code_of[ids]] = True
                 ok &= allowed[window[:, k]]
             matches.append((i, ok))
+        yield n, (unit, starts, matches)
+
+
+def _phrase_matches(table: TokenTable, entries: Sequence[_Entry], coded: _Coded):
+    """For each phrase length n >= 2: (unit of each run of n lexicon words, [(entry index, bool match per run)])."""
+    for _n, (unit, _starts, matches) in _phrase_match_starts(table, entries, coded):
         yield unit, matches
 
 
@@ -308,12 +317,20 @@ def lexicon_hits(
     one_word = _one_word_table(entries, coded, [e.frame for e in entries])
     if one_word.nnz:
         hits[:, : one_word.shape[1]] += (_word_counts(table, coded) @ one_word).toarray()
-    for unit, matches in _phrase_matches(table, entries, coded):
-        matched = np.zeros((len(unit), len(frames)), dtype=bool)
+    # Phrases: per frame, each stretch of overlapping matches is one hit (matches that only touch are two).
+    begins = np.zeros((len(frames), len(coded.codes) + 1), dtype=np.int64)  # matches starting at each token
+    ends = np.zeros_like(begins)  # matches ending just before each token
+    for n, (_unit, starts, matches) in _phrase_match_starts(table, entries, coded):
         for i, ok in matches:
-            matched[:, entries[i].frame] |= ok
-        for j in range(len(frames)):
-            hits[:, j] += np.bincount(unit[matched[:, j]], minlength=len(table))
+            np.add.at(begins[entries[i].frame], starts[ok], 1)
+            np.add.at(ends[entries[i].frame], starts[ok] + n, 1)
+    if begins.any():
+        unit_of = np.searchsorted(table.offsets, np.arange(len(coded.codes)), side="right") - 1
+        for j in np.flatnonzero(begins.any(axis=1)):
+            # Matches begun earlier and still running at each token (runs never cross units).
+            running = np.cumsum(begins[j] - ends[j])[:-1] - begins[j][:-1]
+            first = (begins[j][:-1] > 0) & (running == 0)
+            hits[:, j] += np.bincount(unit_of[first], minlength=len(table))
     return hits
 
 
@@ -413,10 +430,14 @@ def frame_evidence(
 ) -> pd.DataFrame:
     """Every lexicon hit in `text`: frame, term (entry as written), matched (token form), sentence.
 
-    One row per occurrence, in sentence order, so the rows of a unit add up to
-    its hits when `aliases` and `stop_words` are the analysis' own. N-grams are
-    built within each sentence, so a phrase split across a sentence boundary
-    is not shown, though the unit's score counts it.
+    One row per hit, counted as `lexicon_hits` counts (so the rows of a unit
+    add up to its hits when `aliases` and `stop_words` are the analysis'
+    own): a word matched by several entries of one frame is one row, their
+    terms joined by "; ", and so is a stretch of overlapping phrase matches
+    of one frame ("collective security treaty" for "collective security;
+    security treaty"). Phrases are matched within each sentence, so a phrase
+    split across a sentence boundary is not shown, though the unit's score
+    counts it. Rows in sentence order, then by position, then frame order.
     """
     entries = _entries(frames, aliases)
     exact: dict[str, list[_Entry]] = {}
@@ -426,11 +447,35 @@ def frame_evidence(
     max_words = max((e.n_words for e in entries), default=1)
     records = []
     for sentence in split_sentences(text) if sentences is None else sentences:
-        for gram in ngrams(tokenize(sentence, aliases, stop_words), max_words):
-            matched = list(exact.get(gram, ()))
-            matched += [e for e in wildcards.get(gram.count(" ") + 1, ()) if gram.startswith(e.form)]
-            for e in sorted(matched, key=lambda e: (e.frame, e.term)):
-                records.append((frames[e.frame].name, e.term, gram, sentence))
+        words = tokenize(sentence, aliases, stop_words)
+        found = []  # (start, end, frame, term)
+        for n in range(1, max_words + 1):
+            for i in range(len(words) - n + 1):
+                gram = " ".join(words[i : i + n])
+                matched = list(exact.get(gram, ()))
+                matched += [e for e in wildcards.get(n, ()) if gram.startswith(e.form)]
+                found += [(i, i + n, e.frame, e.term) for e in matched]
+        rows = []
+        for j in sorted({f for _, _, f, _ in found}):
+            one_word: dict[int, list[str]] = {}
+            phrases = []
+            for start, end, frame, term in found:
+                if frame == j:
+                    (one_word.setdefault(start, []).append(term) if end - start == 1 else phrases.append((start, end, term)))
+            rows += [(start, j, terms, start + 1) for start, terms in one_word.items()]
+            stretch: list = []  # overlapping phrase matches joined: [start, end, terms]
+            for start, end, term in sorted(phrases):
+                if stretch and start < stretch[1]:
+                    stretch[1] = max(stretch[1], end)
+                    stretch[2].append(term)
+                else:
+                    if stretch:
+                        rows.append((stretch[0], j, stretch[2], stretch[1]))
+                    stretch = [start, end, [term]]
+            if stretch:
+                rows.append((stretch[0], j, stretch[2], stretch[1]))
+        for start, j, terms, end in sorted(rows, key=lambda r: (r[0], r[1], r[3])):
+            records.append((frames[j].name, "; ".join(dict.fromkeys(sorted(terms))), " ".join(words[start:end]), sentence))
     return pd.DataFrame(records, columns=["frame", "term", "matched", "sentence"])
 
 

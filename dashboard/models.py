@@ -74,6 +74,7 @@ class Passage:
     sentences: tuple[str, ...]
     is_quote: bool = False  # an embedded social post, not the outlet's own words
     heading: str = ""  # a one-line section heading attached to this passage
+    section: str = ""  # the heading of the section the passage is in: its own, or the last one above it
 
 
 @dataclass(frozen=True)

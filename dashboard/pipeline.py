@@ -67,7 +67,8 @@ class UnitRow(NamedTuple):
     index: int  # position of the passage in its article (0 for a whole article)
     text: str
     is_quote: bool
-    heading: str
+    heading: str  # the heading right above this passage, if any
+    section: str  # the heading of its section (its own or the last one above it)
 
 
 @dataclass
@@ -171,15 +172,15 @@ def unit_stage(
     rows: list[UnitRow] = []
     for pos, c in enumerate(cleaned):
         if unit == "article":
-            rows.append(UnitRow(pos, 0, c.text, False, ""))
+            rows.append(UnitRow(pos, 0, c.text, False, "", ""))
         else:
-            rows.extend(UnitRow(pos, p.index, p.text, p.is_quote, p.heading) for p in c.passages)
+            rows.extend(UnitRow(pos, p.index, p.text, p.is_quote, p.heading, p.section) for p in c.passages)
     if not rows:
         raise AnalysisError("No passages with text were found in the corpus.")
-    # A section heading ("Doubts about legitimacy") frames the passage under it.
+    # A section heading ("Doubts about legitimacy") frames every passage of its section, as a reader takes it.
     if not isinstance(stop_words, (frozenset, set)):
         stop_words = [stop_words[r.doc_pos] for r in rows]
-    table = tokenize_many([f"{r.heading}\n{r.text}" if r.heading else r.text for r in rows], aliases, stop_words)
+    table = tokenize_many([f"{r.section}\n{r.text}" if r.section else r.text for r in rows], aliases, stop_words)
     if len(table.ids) == 0:
         raise AnalysisError("The articles contain no words to analyse (only numbers, punctuation or stop words).")
     doc_pos = np.fromiter((r.doc_pos for r in rows), dtype=np.int64, count=len(rows))
@@ -284,16 +285,19 @@ def frame_stage(
     n_tokens = units.tokens.lengths()
     model = fm.fit_frame_model(vectors.tfidf, unit_hits, n_tokens, fitted.fit_mask, names, settings.seed)
     unit_scores = fm.frame_scores(model, None, unit_hits, n_tokens)
+    unit_lexicon = fm.lexicon_probability(unit_hits, n_tokens)
     if unit == "article":
-        doc_scores = unit_scores
+        doc_scores, doc_lexicon = unit_scores, unit_lexicon
     else:
         doc_tfidf = pooled_tfidf(vectors, units.doc_pos, n_docs, settings.sublinear_tf)
         doc_hits = _sum_rows(unit_hits, units.doc_pos, n_docs)
-        doc_scores = fm.frame_scores(model, doc_tfidf, doc_hits, _sum_rows(n_tokens, units.doc_pos, n_docs))
+        doc_tokens = _sum_rows(n_tokens, units.doc_pos, n_docs)
+        doc_scores = fm.frame_scores(model, doc_tfidf, doc_hits, doc_tokens)
+        doc_lexicon = fm.lexicon_probability(doc_hits, doc_tokens)
     return FrameScores(
         in_use, frames, model, unit_hits, term_hits, terms,
-        pd.DataFrame(unit_scores, columns=names), fm.dominant(unit_scores, names),
-        pd.DataFrame(doc_scores, columns=names), fm.dominant(doc_scores, names),
+        pd.DataFrame(unit_scores, columns=names), fm.dominant(unit_scores, names, unit_lexicon),
+        pd.DataFrame(doc_scores, columns=names), fm.dominant(doc_scores, names, doc_lexicon),
         [in_use.reason, *warnings, *model.notices],
     )
 
@@ -346,11 +350,11 @@ def table_stage(
             # object, not pandas' Arrow-backed str: no second copy of every text
             "text": pd.Series([r.text for r in units.rows], dtype=object),
             "is_quote": [r.is_quote for r in units.rows],
-            "heading": [r.heading for r in units.rows],
+            "heading": [r.section for r in units.rows],  # the section's heading: scored with the passage
             "copy_group": copies.passage_group,  # 0: not copied from or to another article
             "cluster": labels,
             "frame": np.asarray(scores.unit_frame),
-            "frames": fm.frames_carried(scores.unit_scores.to_numpy(), frame_names),  # every frame it carries
+            "frames": fm.frames_carried(scores.unit_scores.to_numpy(), frame_names, scores.unit_frame),  # every frame it carries
             "story": stories.doc_story[units.doc_pos],
             "x": coords[:, 0],
             "y": coords[:, 1],
@@ -376,7 +380,7 @@ def table_stage(
             "originality": [round(float(dup.originality.get(d, 1.0)), 4) for d in doc_ids],
             "cluster": _majority_cluster(units.doc_pos, labels, len(doc_ids)),
             "frame": np.asarray(scores.doc_frame),
-            "frames": fm.frames_carried(scores.doc_scores.to_numpy(), frame_names),
+            "frames": fm.frames_carried(scores.doc_scores.to_numpy(), frame_names, scores.doc_frame),
             "story": stories.doc_story,
             "units": np.bincount(units.doc_pos, minlength=len(doc_ids)),
         }

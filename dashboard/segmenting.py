@@ -165,17 +165,25 @@ def is_heading(paragraph: str) -> bool:
 
 
 def segment(doc_id: str, text: str, max_chars: int = 1200) -> tuple[Passage, ...]:
-    """Passages of an article: paragraphs, long ones cut, headings attached to what follows."""
+    """Passages of an article: paragraphs, long ones cut, headings attached to what follows.
+
+    A heading is attached to the passage right under it (`heading`) and titles
+    every passage down to the next heading (`section`): under "Doubts about
+    legitimacy", the third paragraph is still about those doubts.
+    """
     if max_chars < 1:
         raise ValueError(f"max_chars must be at least 1, got {max_chars}")
     paragraphs = _paragraphs(text)
     passages: list[Passage] = []
     pending_heading: list[str] = []
+    section = ""
     for i, paragraph in enumerate(paragraphs):
         if is_heading(paragraph) and i + 1 < len(paragraphs):
             pending_heading.append(paragraph)
             continue
         quote = is_social_post(paragraph)
+        if pending_heading:
+            section = " — ".join(pending_heading)
         for chunk_text, sentences in _chunks(paragraph, max_chars):
             passages.append(
                 Passage(
@@ -185,6 +193,7 @@ def segment(doc_id: str, text: str, max_chars: int = 1200) -> tuple[Passage, ...
                     sentences=sentences,
                     is_quote=quote,
                     heading=" — ".join(pending_heading),
+                    section=section,
                 )
             )
             pending_heading = []

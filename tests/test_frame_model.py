@@ -178,3 +178,19 @@ def test_platt_scores_rise_with_the_decision_and_stay_below_certainty_with_few_s
     slope, offset = fm._platt(decision, np.array([0, 0, 0, 1, 1, 1.0]))
     assert slope > 0  # separable seeds: without Platt's smoothed targets the slope would run off to infinity
     assert 0.5 < fm._sigmoid(slope * 2 + offset) < 0.9 and fm._sigmoid(slope * 10 + offset) < 1.0
+
+
+def test_the_dominant_frame_is_the_one_the_words_show_most_where_they_are_clear():
+    names = ["storm", "budget"]
+    scores = np.array([[0.99, 0.95], [0.30, 0.60], [0.90, 0.95], [0.40, 0.30]])
+    lexicon = np.array([[0.10, 0.95], [0.30, 0.20], [0.90, 0.90], [0.40, 0.30]])
+    # 1: the model is surer of storm, but only budget's words are clear; 2: no clear words, the higher
+    # score wins; 3: the words are tied, the higher score breaks the tie; 4: no frame reaches the threshold.
+    assert list(fm.dominant(scores, names, lexicon)) == ["budget", "budget", "budget", "none"]
+    assert list(fm.dominant(scores, names)) == ["storm", "budget", "budget", "none"]
+
+
+def test_a_units_frame_list_starts_with_its_dominant_frame(storm_analysis):
+    for table in (storm_analysis.units, storm_analysis.documents):
+        for frame, carried in zip(table["frame"], table["frames"]):
+            assert (carried[0] == frame) if carried else (frame == "none")

@@ -63,6 +63,14 @@ def test_a_run_matched_by_two_entries_of_one_frame_counts_once():
     assert hits.tolist() == [[1]]
 
 
+def test_overlapping_phrases_of_one_frame_count_once():
+    """One mention of the treaty is one hit, though two listed phrases of the frame share its middle word."""
+    sovereignty = frame("s", "collective security", "security treaty")
+    hits, _ = hits_of(["relying on a collective security treaty", "collective security and a security treaty"],
+                      [sovereignty, frame("t", "security treaty")])
+    assert hits.tolist() == [[1, 1], [2, 1]]
+
+
 def test_entries_of_different_frames_each_count():
     hits, _ = hits_of(["terrorist gangs"], [frame("t", "terror*"), frame("g", "gangs", "terrorist gangs")])
     assert hits.tolist() == [[1, 2]]

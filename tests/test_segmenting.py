@@ -71,6 +71,19 @@ def test_headings_attach_to_the_following_passage():
     assert [p.heading for p in passages if p.heading] == ["Collective help", "The protests continue for several days"]
 
 
+def test_a_heading_titles_every_passage_of_its_section():
+    passages = segment("d", seed_text("003"))
+    sections = {}
+    for p in passages:
+        sections.setdefault(p.section, []).append(p.text)
+    doubts = sections["Doubts about legitimacy"]
+    assert len(doubts) == 3
+    assert doubts[0].startswith("Earlier, the American") and doubts[2].startswith("Later, the official")
+    assert sections["Who is behind the riots"][0].startswith("Trained militants")
+    assert all(p.section == "" for p in passages[:3])  # before the first heading
+    assert all(p.heading in ("", p.section) for p in passages)
+
+
 def test_trailing_short_line_is_kept_not_lost():
     passages = segment("d", "A paragraph.\n\nThe end")
     assert [p.text for p in passages] == ["A paragraph.", "The end"]
