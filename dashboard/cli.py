@@ -19,7 +19,7 @@ from .lexicons import AUTO, CHOICES, lexicon_text
 from .loading import load_corpus
 from .models import Settings
 from .pipeline import STORY_CHOICES, analyze
-from .queries import align, analysis_to_dict, key_terms, terms_to_records
+from .queries import align, analysis_to_dict, key_terms, suggestions_to_dict, terms_to_records
 
 
 class _Parser(argparse.ArgumentParser):
@@ -72,6 +72,10 @@ def build_parser() -> argparse.ArgumentParser:
     terms.add_argument("--a", required=True, help=f"group A: {short_syntax('a')}")
     terms.add_argument("--b", default="rest", help="group B: the same kinds, or rest (default)")
     terms.add_argument("--limit", type=_positive_int, default=50, help="terms per side")
+    suggest = sub.add_parser("suggest", help="frames the corpus suggests: terms that set a cluster apart within its "
+                                             "stories and that the lexicon lacks, with example passages")
+    common(suggest)
+    suggest.add_argument("--limit", type=_positive_int, default=None, help="at most this many suggestions")
     groups = sub.add_parser("groups", help="every group spec worth comparing in this corpus, with its label",
                             epilog=specs_epilog, formatter_class=argparse.RawDescriptionHelpFormatter)
     common(groups)
@@ -117,6 +121,8 @@ def run(argv: list[str] | None = None) -> int:
             analysis = analyze(load_corpus(args.paths), settings)
             if args.command == "analyze":
                 payload = analysis_to_dict(analysis)
+            elif args.command == "suggest":
+                payload = suggestions_to_dict(analysis, args.limit)
             elif args.command == "groups":
                 payload = [{"spec": spec, "label": label} for spec, label in GroupSpec.options(analysis).items()]
             else:

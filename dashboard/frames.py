@@ -110,6 +110,12 @@ def _entries(frames: Sequence[Frame], aliases: Mapping[str, str] | None = None) 
     return out
 
 
+def lexicon_entries(frames: Sequence[Frame], aliases: Mapping[str, str] | None = None) -> list[_Entry]:
+    """Every usable entry in the form the texts are matched in (its frame's index, the term as written,
+    its words, whether its last word is a prefix): what a term must look like to be counted."""
+    return _entries(frames, aliases)
+
+
 def load_frames(toml_text: str | None = None) -> tuple[list[Frame], list[str]]:
     """Frames from TOML text (None: the bundled lexicon) and warnings about entries that were dropped."""
     if toml_text is None:

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from . import keyterms, tokens
+from . import frame_suggestions, keyterms, tokens
 from .alignment import DEFAULT_THRESHOLD, SAME_STORY_FACTOR, Alignment, WordRarity, align_sentences
 from .cleaning import clean_article
 from .errors import SpecError
@@ -323,6 +323,21 @@ def analysis_to_dict(analysis: Analysis) -> dict:
         },
         "notices": analysis.notices,
         "removed": {d: [{"kind": r.kind, "text": r.text} for r in rs] for d, rs in analysis.removed.items()},
+    }
+
+
+def suggestions_to_dict(analysis: Analysis, limit: int | None = None) -> dict:
+    """The `suggest` JSON: the lexicon in use and the frames the corpus suggests (frame_suggestions).
+
+    `suggestions` is empty when there are none, and `reason` then says why.
+    Each suggestion carries the TOML section it would be added with; the
+    Settings page shows the same suggestions.
+    """
+    found = frame_suggestions.suggest_frames(analysis, limit)
+    return {
+        "lexicon": analysis.lexicon,
+        "suggestions": [s.to_dict() for s in found],
+        "reason": None if found else frame_suggestions.no_suggestion_reason(analysis),
     }
 
 

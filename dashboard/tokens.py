@@ -151,6 +151,40 @@ def tokenize(
     return out
 
 
+_OPENS_SENTENCE = frozenset(".!?:;\"“”«»—–([\n")  # after these a capital says nothing about the word
+
+
+def capital_counts(
+    texts: Sequence[str], words: Iterable[str], aliases: Mapping[str, str] | None = None
+) -> dict[str, tuple[int, int]]:
+    """token -> (occurrences inside a sentence, how many of those start with a capital letter), for `words`.
+
+    `words` are tokens in the analysis' form (lower case, aliases folded);
+    every spelling the alias table folds into one is looked for. An
+    occurrence at the start of a text, or after sentence or quote
+    punctuation, is not counted: its capital is the sentence's. A word
+    mostly capitalised inside sentences is a name or part of one.
+    """
+    wanted = set(words)
+    spellings = {w: w for w in wanted} | {v: c for v, c in (aliases or {}).items() if c in wanted}
+    counts = {w: [0, 0] for w in wanted}
+    if not spellings:
+        return {}
+    alternatives = "|".join(re.escape(v) for v in sorted(spellings, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w'’-])({alternatives})(?:['’]s)?(?![\w'’-])", re.IGNORECASE)
+    for text in texts:
+        for match in pattern.finditer(text):
+            i = match.start() - 1
+            while i >= 0 and text[i].isspace() and text[i] != "\n":
+                i -= 1
+            if i < 0 or text[i] in _OPENS_SENTENCE:
+                continue
+            seen = counts[spellings[match.group(1).lower().replace("’", "'")]]
+            seen[0] += 1
+            seen[1] += match.group(1)[0].isupper()
+    return {w: (n, caps) for w, (n, caps) in counts.items()}
+
+
 @dataclass
 class TokenTable:
     """Content tokens of many units as integer ids: one flat array plus offsets.

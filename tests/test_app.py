@@ -1049,3 +1049,55 @@ def test_a_chosen_clusters_representative_passages_are_whole():
     assert (reps["text"].str.len() > 320).any()  # longer than the preview a card shows of all clusters
     shown = {t.value for t in at.text}
     assert all(f"[{s}] {t}" in shown for s, t in zip(reps["source"], reps["text"]))
+
+
+# ---------------------------------------------------------------- frames the corpus suggests
+
+
+def test_the_sample_says_why_no_frame_is_suggested():
+    at = run("settings")
+    no_exception(at)
+    assert any(t.value.startswith("No frame is suggested") for t in at.text)
+
+
+def test_a_suggested_frame_is_named_edited_added_and_downloadable():
+    import plant_closure
+
+    at = _upload(run(), [(f"{i:02d}.txt", t.encode(), "text/plain") for i, t in enumerate(plant_closure.texts())])
+    at.switch_page(PAGES["settings"]).run()
+    next(t for t in at.text_area if t.label == "Lexicon (TOML)").input(plant_closure.LEXICON)
+    next(b for b in at.button if b.label == "Apply the lexicon").click().run()
+    no_exception(at)
+    pick = at.selectbox(key="fl_suggestion")
+    assert len(pick.options) == 1 and "not named after a frame" in pick.options[0]
+    shown = " ".join(t.value for t in at.text)
+    assert any(h in shown for h in plant_closure.HERITAGE)  # its example passages, as plain text
+    terms = next(t for t in at.text_area if t.label.startswith("Its terms"))
+    suggested = terms.value.splitlines()
+    assert suggested and set(suggested) <= plant_closure.HERITAGE_WORDS
+    next(t for t in at.text_input if t.label == "Name of the new frame").input("Town heritage")
+    terms.input("\n".join(suggested + ["museum", "memories"]))
+    next(b for b in at.button if b.label == "Add it to the lexicon in use").click().run()
+    no_exception(at)
+    assert any("Added the new frame" in s.value for s in at.success)
+    assert frame_filter_options(at) == ["all", "jobs", "pollution", "town_heritage", "none"]
+    assert at.selectbox(key="fl_lexicon_chooser").value == "custom"
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Download the lexicon with the new frame (TOML)" in labels
+    added = at.session_state["fl_tuning"]["frames_toml"]
+    assert '[frames.town_heritage]\nlabel = "Town heritage"' in added and '"museum"' in added
+
+
+def test_a_suggestion_without_a_name_is_not_added_and_says_why():
+    import plant_closure
+
+    at = _upload(run(), [(f"{i:02d}.txt", t.encode(), "text/plain") for i, t in enumerate(plant_closure.texts())])
+    at.switch_page(PAGES["settings"]).run()
+    next(t for t in at.text_area if t.label == "Lexicon (TOML)").input(plant_closure.LEXICON)
+    next(b for b in at.button if b.label == "Apply the lexicon").click().run()
+    next(t for t in at.text_input if t.label == "Name of the new frame").input("   ")
+    next(b for b in at.button if b.label == "Add it to the lexicon in use").click().run()
+    no_exception(at)
+    assert any("not added" in e.value for e in at.error)
+    assert any("Give the new frame a name" in t.value for t in at.text)
+    assert frame_filter_options(at) == ["all", "jobs", "pollution", "none"]

@@ -331,3 +331,32 @@ def test_terms_leave_out_outlets_naming_themselves_and_say_so(capsys, tmp_path):
     listed = {r["term"] for r in json.loads(out)}
     assert {"border wall", "budget"} <= listed and not {"cnn", "fox news", "fox"} & listed
     assert "outlets naming themselves" in err and "cnn" in err and "fox news" in err
+
+
+# ---------------------------------------------------------------- suggest
+
+
+def test_suggest_prints_the_frames_the_corpus_suggests_with_their_toml(capsys, tmp_path):
+    import plant_closure
+    from dashboard.frames import load_frames
+
+    for i, text in enumerate(plant_closure.texts()):
+        (tmp_path / f"{i:02d}.txt").write_text(text, encoding="utf-8")
+    lexicon = tmp_path / "closure.toml"
+    lexicon.write_text(plant_closure.LEXICON, encoding="utf-8")
+    code, out, err = cli(capsys, "suggest", tmp_path, "--frames", lexicon)
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["lexicon"] == "custom" and data["reason"] is None
+    [suggestion] = data["suggestions"]
+    assert {t["term"] for t in suggestion["terms"]} <= plant_closure.HERITAGE_WORDS
+    assert suggestion["examples"] and all(e["text"] in plant_closure.HERITAGE for e in suggestion["examples"])
+    [frame], _ = load_frames(suggestion["toml"])
+    assert list(frame.terms) == [t["term"] for t in suggestion["terms"]]
+
+
+def test_suggest_on_the_sample_says_why_nothing_is_suggested(capsys):
+    code, out, err = cli(capsys, "suggest", SEEDS, "--frames", "crisis")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["suggestions"] == [] and data["reason"].startswith("No frame is suggested")

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import aliases as aliases_mod
+from dashboard import frame_suggestions as suggestions_mod
 from dashboard import frames as frames_mod
 from dashboard import lexicons
 from dashboard import tables
@@ -19,6 +20,9 @@ LEXICON_WARNINGS = "fl_lexicon_warnings"
 ALIAS_TEXT = "fl_alias_text"
 ALIAS_ERRORS = "fl_alias_errors"
 CHOOSER = "fl_lexicon_chooser"
+SUGGESTION_PICK = "fl_suggestion"
+SUGGESTION_ADDED = "fl_suggestion_added"  # (label, key, warnings) of the frame just added from a suggestion
+SUGGESTION_ERROR = "fl_suggestion_error"
 
 
 def _analysis_or_none() -> state.App | None:
@@ -157,6 +161,72 @@ if st.session_state.get(LEXICON_ERROR):
     st.code(st.session_state[LEXICON_ERROR], language=None, wrap_lines=True)
 if st.session_state.get(LEXICON_WARNINGS):
     safe.render(safe.note_box(st.session_state[LEXICON_WARNINGS], "Applied, with these notes"))
+
+# ---------------------------------------------------------------- frames the corpus suggests
+st.subheader("Frames the corpus suggests")
+added = st.session_state.pop(SUGGESTION_ADDED, None)
+if added is not None:
+    added_label, added_key, added_warnings = added
+    st.success("Added the new frame to the lexicon in use, and the analysis was run again with it. Download "
+               "the lexicon below, or edit it above.", icon=":material/check:")
+    st.text(f"{added_label} (key: {added_key})")  # the user's own words: text, not markdown
+    if added_warnings:
+        safe.render(safe.note_box(added_warnings, "Notes on its terms"))
+if app is not None:
+    a = app.analysis
+    if added is not None:
+        st.download_button("Download the lexicon with the new frame (TOML)", data=a.lexicon_toml.encode("utf-8"),
+                           file_name="framelens_lexicon.toml", mime="application/toml", on_click="ignore",
+                           key="dl_lexicon_suggested", icon=":material/download:")
+    suggestions = state.frame_suggestions(app.key, app.settings, a)
+    st.caption("Words that set a framing cluster apart from the other passages of the same stories, and that the "
+               "lexicon in use does not have (names left out): a way of telling the stories the lexicon may lack. "
+               "Read the examples, name the frame, edit its terms, and add it to the lexicon in use.")
+    if not suggestions:
+        st.text(suggestions_mod.no_suggestion_reason(a))
+    else:
+        by_key = {sug.key: sug for sug in suggestions}
+
+        def _suggestion_name(key: str) -> str:
+            sug = by_key[key]
+            named = ("not named after a frame" if sug.named_after == frames_mod.NO_FRAME
+                     else f"named after {tables.frame_label(a, sug.named_after)}")
+            return f"Cluster {sug.cluster} ({named}): {safe.truncate(', '.join(sug.term_list[:4]), 60)}"
+
+        if st.session_state.get(SUGGESTION_PICK) not in by_key:
+            st.session_state.pop(SUGGESTION_PICK, None)
+        pick = st.selectbox("Suggestion", list(by_key), key=SUGGESTION_PICK, format_func=_suggestion_name)
+        sug = by_key[pick]
+        st.caption(f"Cluster {sug.cluster}'s {sug.units:,} {a.unit}s against the other {sug.rest_units:,} of the "
+                   f"{sug.stories:,} stories it shares with other clusters: z says how surely the cluster uses a "
+                   "term more (1.96 and above: unlikely to be chance).")
+        st.dataframe(pd.DataFrame([{"term": t.term, "z": round(t.z, 2), f"in cluster {sug.cluster}": t.count_cluster,
+                                    "in the rest of its stories": t.count_rest} for t in sug.terms]),
+                     hide_index=True, width="stretch")
+        st.caption("Example passages (those using the most of these terms):")
+        for ex in sug.examples:
+            st.text(f"[{ex.source} · {safe.truncate(ex.title, 80)}] uses: {', '.join(ex.terms)}\n"
+                    f"{safe.truncate(ex.text, 600)}")
+        with st.form(f"fl_suggestion_form_{sug.key}"):
+            name = st.text_input("Name of the new frame", value=sug.label)
+            description = st.text_input("Description (what the frame says the events are)", value=sug.description)
+            terms_text = st.text_area("Its terms, one per line (a trailing * matches word beginnings)",
+                                      value="\n".join(sug.term_list), height=200)
+            if st.form_submit_button("Add it to the lexicon in use"):
+                try:
+                    toml_text, key, term_warnings = suggestions_mod.add_frame(
+                        a.lexicon_toml, name, terms_text.splitlines(), description)
+                except suggestions_mod.SuggestionError as exc:
+                    st.session_state[SUGGESTION_ERROR] = str(exc)
+                else:
+                    st.session_state.pop(SUGGESTION_ERROR, None)
+                    st.session_state[state.USER_LEXICON] = toml_text
+                    _store(frames_toml=toml_text)
+                    st.session_state[SUGGESTION_ADDED] = (" ".join(name.split()), key, term_warnings)
+                    st.rerun()
+        if st.session_state.get(SUGGESTION_ERROR):
+            st.error("The frame was not added:")
+            st.text(st.session_state[SUGGESTION_ERROR])
 
 # ---------------------------------------------------------------- aliases
 st.subheader("Name variants (aliases)")

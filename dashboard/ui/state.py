@@ -25,6 +25,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import filters, lexicons, queries, storyviews, tables
+from dashboard import frame_suggestions as frame_suggestions_mod
 from dashboard import frames as frames_mod
 from dashboard.corrections import CorrectionProblem, apply_corrections
 from dashboard.errors import FramelensError
@@ -295,6 +296,12 @@ def key_terms(corpus_key: str, settings: Settings, spec_a: str, spec_b: str,
 def group_options(corpus_key: str, settings: Settings, side: str, _analysis: Analysis) -> dict[str, str]:
     """GroupSpec.options for a picker (spec -> label), once per analysis: it reads every column."""
     return GroupSpec.options(_analysis, side)
+
+
+@st.cache_resource(max_entries=4, show_spinner="Looking for frames the corpus suggests…")
+def frame_suggestions(corpus_key: str, settings: Settings, _analysis: Analysis) -> list:
+    """frame_suggestions.suggest_frames for an analysis, once (it compares every cluster with its stories)."""
+    return frame_suggestions_mod.suggest_frames(_analysis)
 
 
 @st.cache_resource(max_entries=16, show_spinner="Aligning sentences…")
