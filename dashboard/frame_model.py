@@ -282,7 +282,7 @@ def frame_scores(
 
 
 def frames_carried(scores: np.ndarray, names: Sequence[str], first: Sequence[str] | None = None) -> list[list[str]]:
-    """Per row, the frames whose score reaches SCORE_THRESHOLD, highest score first.
+    """Per row, the frames whose score reaches SCORE_THRESHOLD, highest score first (but see `first`).
 
     `first` (each row's dominant frame, from `dominant`) is put at the head
     of its row's list, so the list always starts with the row's `frame`.

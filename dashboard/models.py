@@ -157,8 +157,8 @@ class Analysis:
         dup_group, originality, cluster (majority cluster of its units),
         frame (dominant), frames (carried), story (id of its story in `stories`),
         plus one column per frame score ("frame:<name>").
-    units: unit (row number), doc_id, index, text, is_quote, cluster, frame, story,
-        frames (every frame it carries, highest score first), "frame:<name>"
+    units: unit (row number), doc_id, index, text, is_quote, heading (its section's), cluster, frame, story,
+        frames (every frame it carries: its dominant frame first, then by score), "frame:<name>"
         scores in [0, 1] (frame_model), x, y (2D layout).
     """
 

@@ -241,7 +241,7 @@ def frame_evidence_by_unit(analysis: Analysis, rows: Sequence[int] | None = None
 
     One dict per unit (all units, or `rows`): frame name -> {"lexicon": {term
     as written: occurrences}, "learned": {term: coefficient x TF-IDF}}, for
-    the frames the unit carries (`frames` column), highest score first. The
+    the frames the unit carries (`frames` column), its dominant frame first. The
     learned words are the `n_learned` that moved the frame's context score
     most (frame_model.learned_words); a frame scored by its lexicon alone has
     none. This is `evidence` in the analyze JSON and "Why these frames" on

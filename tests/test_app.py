@@ -866,6 +866,10 @@ def test_how_it_works_documents_the_three_bundled_lexicons():
     for name, source in [("crisis", "sample corpus"), ("policy", "Boydstun"), ("news", "Semetko and Valkenburg")]:
         assert f"**{name}**" in text and source in text
     assert "**auto**" in text
+    from dashboard.frame_model import SCORE_THRESHOLD
+
+    assert f"score is at least {SCORE_THRESHOLD}" in text  # the threshold a frame needs
+    assert "**Frames the corpus suggests**" in text and "python -m dashboard suggest" in text
 
 
 # ---------------------------------------------------------------- saved workspaces (dashboard/workspaces.py)

@@ -133,3 +133,18 @@ def test_advice_names_a_better_lexicon_when_most_units_get_no_frame(seeds):
     advice = tables.lexicon_advice(news)
     assert advice is not None and "no frame with the news lexicon" in advice
     assert "The crisis lexicon" in advice and f"{news.lexicon_coverage['crisis']:.0%}" in advice
+
+
+def test_advice_says_so_when_one_frame_takes_most_units():
+    from dashboard.loading import article_id, corpus_hash
+    from dashboard.models import Article, Corpus
+
+    texts = [f"Troops were deployed to the airport on day {i}; soldiers and paratroopers of the brigade followed, "
+             f"and more troops are to be deployed." for i in range(8)] + [
+        "Protesters rallied against fuel prices and corruption.", "Rioters looted shops before the curfew."]
+    arts = [Article(id=article_id(t, f"S{i}"), text=t, source=f"S{i % 3}") for i, t in enumerate(texts)]
+    a = analyze(Corpus(arts, content_hash=corpus_hash(arts)), Settings(unit="article", lexicon="crisis"))
+    share = (a.units["frame"] == "military").mean()
+    assert share > tables.SINGLE_FRAME_SHARE and (a.units["frame"] == "none").mean() <= tables.MOSTLY_NONE
+    advice = tables.lexicon_advice(a)
+    assert advice is not None and f"{share:.0%} of articles get the same frame, Military deployment" in advice

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from dashboard import frame_lift, frame_model, frames, tables
-from dashboard.keyterms import MIN_TERM_COUNT
+from dashboard import frame_lift, frame_model, frame_suggestions, frames, tables
+from dashboard.keyterms import MIN_TERM_COUNT, Z_CRITICAL
 
 st.title("How it works")
 st.markdown(
@@ -73,8 +73,11 @@ what they leave out. Everything is computed from the words of the articles; noth
    {frame_model.CV_FOLDS}-fold cross-validation): a *score* between 0 and 1. A unit's score for a frame is the stronger of its
    lexicon score (which reaches {frame_model.SCORE_THRESHOLD} exactly where the lexicon alone is clear) and its model score (which
    counts only when the unit's words, on balance, point to the frame). **A unit carries every frame whose
-   score is at least {frame_model.SCORE_THRESHOLD}**; it can carry several. Its dominant frame is the one with the highest score,
-   or "none" when no score reaches {frame_model.SCORE_THRESHOLD}. A frame with fewer than {frame_model.MIN_SEEDS} clear examples gets no model
+   score is at least {frame_model.SCORE_THRESHOLD}**; it can carry several. Its dominant frame is the one its own lexicon words show
+   most clearly when they are clear for some frame, else the one with the highest score, or "none" when no score
+   reaches {frame_model.SCORE_THRESHOLD}. Words are counted as mentions: phrases of one frame that overlap ("collective security
+   treaty" for "collective security" and "security treaty") count once, and a section heading ("Doubts about
+   legitimacy") is read with every passage under it, down to the next heading. A frame with fewer than {frame_model.MIN_SEEDS} clear examples gets no model
    and is scored by its lexicon alone (a note says so). "Why these frames" (Framing clusters, under an opened
    article) lists, for each passage, the lexicon terms found and the words the model weighed, with their
    weights. An article's *framing profile* is the share of its passages with each dominant frame. The Overview's
@@ -97,6 +100,17 @@ what they leave out. Everything is computed from the words of the articles; noth
    With **auto** (the default) the bundled lexicon whose words give a clear frame to the most units of
    this corpus is used; the Overview says which and why. Each lexicon's words are ordinary news vocabulary
    chosen from its codebook's definitions, not learnt from labelled data.
+
+   **Frames the corpus suggests** (Settings; `python -m dashboard suggest` on the command line). A lexicon
+   finds only the framings its author thought of. For each cluster, its units are compared with the other
+   clusters' units *of the same stories* (the whole corpus counts as one story when stories are not known),
+   with the key-terms test below: what the stories are about is shared and cancels out, how the cluster tells
+   them remains. The terms that stand out (z ≥ {Z_CRITICAL}, used at least {MIN_TERM_COUNT} times) and that the lexicon does
+   not have (neither a term it counts a hit in nor part of one of its phrases), leaving out names (words
+   mostly capitalised inside sentences) and repeats, are a candidate frame when there are at least
+   {frame_suggestions.MIN_SUGGESTION_TERMS}, shown with the passages that use most of them. You name it, edit its terms and add it to
+   the lexicon in use; the analysis runs again with it and the lexicon downloads as TOML. A small corpus
+   rarely has terms that pass the test, and then nothing is suggested.
 8. **Key terms.** Two groups are compared with the weighted log-odds ratio with an informative prior
    ("Fightin' Words", Monroe, Colaresi and Quinn 2008). Every word and phrase the two groups use at
    least {MIN_TERM_COUNT} times together is compared, including words found in nearly every article, which
