@@ -1064,6 +1064,12 @@ def test_the_sample_says_why_no_frame_is_suggested():
     assert any(t.value.startswith("No frame is suggested") for t in at.text)
 
 
+def test_the_framing_clusters_page_leads_to_the_suggestions():
+    at = run("clusters")
+    links = [p for p in at.get("page_link") if p.proto.label.startswith("Frames the corpus suggests")]
+    assert len(links) == 1 and links[0].proto.page.endswith("settings")
+
+
 def test_a_suggested_frame_is_named_edited_added_and_downloadable():
     import plant_closure
 

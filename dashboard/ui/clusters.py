@@ -15,6 +15,7 @@ MAP_MAX_POINTS = 15_000  # more points make the browser slow; every n-th is draw
 PROFILE_MAX = 60
 SIMILARITY_MAX = 60
 COMPARE_PAGE = "dashboard/ui/compare.py"
+SETTINGS_PAGE = "dashboard/ui/settings.py"
 
 st.title("Framing clusters")
 app = state.app()
@@ -144,6 +145,8 @@ for i, c in enumerate(shown_clusters):
         for source, text in zip(reps["source"], reps["text"]):
             st.text(f"[{source}] {text if focus != 'all' else safe.truncate(text, 320)}")
 views.download(tables.cluster_table(a), "clusters.csv", "Download clusters (CSV)", key="dl_clusters")
+st.page_link(SETTINGS_PAGE, label="Frames the corpus suggests: what sets each cluster apart that the lexicon lacks",
+             icon=":material/lightbulb:")
 
 # ---------------------------------------------------------------- profiles
 st.subheader("Framing profile of each article")
