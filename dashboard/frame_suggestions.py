@@ -55,7 +55,7 @@ MIN_GROUP_UNITS = 3  # each side of the contrast needs at least this many units
 EXAMPLES = 3  # example passages per suggestion
 CANDIDATE_TERMS = 60  # distinctive terms looked at per cluster before filtering
 NAME_SHARE = 0.5  # a word capitalised inside sentences at least this often is part of a name
-NAME_SAMPLE_UNITS = 120  # units of a cluster read to tell names (evenly spaced): bounded cost
+NAME_SAMPLE_UNITS = 5  # units read per candidate word to tell whether it is a name (evenly spaced): bounded cost
 
 
 @dataclass(frozen=True)
@@ -229,8 +229,10 @@ def _new_terms(analysis: Analysis, a: np.ndarray, b: np.ndarray) -> list[Suggest
     if table.empty:
         return []
     table = table[~known_to_lexicon(list(table["term"]), analysis.frames, analysis.aliases)]
-    texts = analysis.units["text"].to_numpy()[_evenly(np.flatnonzero(a), NAME_SAMPLE_UNITS)]
-    capitals = capital_counts(texts, {w for term in table["term"] for w in str(term).split(" ")}, analysis.aliases)
+    words = sorted({w for term in table["term"] for w in str(term).split(" ")})
+    capitals = {}
+    for word, texts in _texts_using(analysis, a, words).items():
+        capitals.update(capital_counts(texts, [word], analysis.aliases))
     kept: list[SuggestedTerm] = []
     for term, z, in_a, in_b in table[["term", "z", "count_a", "count_b"]].itertuples(index=False):
         words = f" {term} "
@@ -244,6 +246,20 @@ def _new_terms(analysis: Analysis, a: np.ndarray, b: np.ndarray) -> list[Suggest
     return kept
 
 
+def _texts_using(analysis: Analysis, group: np.ndarray, words: Sequence[str]) -> dict[str, list[str]]:
+    """word -> texts of the group's units that use it: up to NAME_SAMPLE_UNITS, evenly spaced."""
+    rows = np.flatnonzero(group)
+    uses, entries = fr.lexicon_term_hits(analysis.term_counter.table, [fr.Frame("words", "words", "", tuple(words))],
+                                         analysis.aliases)
+    uses = uses[rows].tocsc()
+    texts = analysis.units["text"].to_numpy()
+    out = {}
+    for j, (_frame, word) in enumerate(entries):
+        having = np.sort(uses.indices[uses.indptr[j]:uses.indptr[j + 1]])
+        out[word] = [str(t) for t in texts[rows[_evenly(having, NAME_SAMPLE_UNITS)]]]
+    return out
+
+
 def _evenly(rows: np.ndarray, limit: int) -> np.ndarray:
     if len(rows) <= limit:
         return rows
@@ -253,10 +269,9 @@ def _evenly(rows: np.ndarray, limit: int) -> np.ndarray:
 def _examples(analysis: Analysis, a: np.ndarray, terms: Sequence[SuggestedTerm]) -> list[ExamplePassage]:
     """The units of A using the most of the terms (weighted by z), one per article, best first."""
     rows = np.flatnonzero(a)
-    table = analysis.term_counter.table.select(a)
     probe = fr.Frame("suggested", "suggested", "", tuple(t.term for t in terms))
-    uses, entries = fr.lexicon_term_hits(table, [probe], analysis.aliases)
-    present = uses.toarray() > 0
+    uses, entries = fr.lexicon_term_hits(analysis.term_counter.table, [probe], analysis.aliases)
+    present = uses[rows].toarray() > 0
     written = [term for _frame, term in entries]
     weight = np.array([next(t.z for t in terms if t.term == w) for w in written]) if written else np.zeros(0)
     strength = present @ weight if len(weight) else np.zeros(len(rows))
