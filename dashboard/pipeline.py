@@ -77,6 +77,9 @@ class Units:
     tokens: TokenTable  # one row per unit
     doc_pos: np.ndarray  # int64: the article of each unit
     doc_tokens: TokenTable  # one row per article (the same ids, regrouped)
+    # What frames are read from: a passage with its section's heading, as a reader takes it. The same
+    # table as `tokens` when no passage sits under a heading of another passage.
+    frame_tokens: TokenTable | None = None
 
 
 @dataclass
@@ -177,15 +180,23 @@ def unit_stage(
             rows.extend(UnitRow(pos, p.index, p.text, p.is_quote, p.heading, p.section) for p in c.passages)
     if not rows:
         raise AnalysisError("No passages with text were found in the corpus.")
-    # A section heading ("Doubts about legitimacy") frames every passage of its section, as a reader takes it.
     if not isinstance(stop_words, (frozenset, set)):
         stop_words = [stop_words[r.doc_pos] for r in rows]
-    table = tokenize_many([f"{r.section}\n{r.text}" if r.section else r.text for r in rows], aliases, stop_words)
+    # Counted words (key terms, vectors, stories, copies) are each passage's own, its heading once: the
+    # text a reader can find it in. A section heading ("Doubts about legitimacy") frames every passage of
+    # its section, so frames read each passage with it; counting it again in every passage would inflate
+    # key terms with words keyword in context cannot show there.
+    table = tokenize_many([f"{r.heading}\n{r.text}" if r.heading else r.text for r in rows], aliases, stop_words)
     if len(table.ids) == 0:
         raise AnalysisError("The articles contain no words to analyse (only numbers, punctuation or stop words).")
+    if any(r.section != r.heading for r in rows):
+        frame_table = tokenize_many([f"{r.section}\n{r.text}" if r.section else r.text for r in rows], aliases,
+                                    stop_words)
+    else:
+        frame_table = table
     doc_pos = np.fromiter((r.doc_pos for r in rows), dtype=np.int64, count=len(rows))
     doc_tokens = table if unit == "article" else table.regroup(doc_pos, len(cleaned))
-    return Units(rows, table, doc_pos, doc_tokens)
+    return Units(rows, table, doc_pos, doc_tokens, frame_table)
 
 
 STORY_CHOICES = ("column", "auto")
@@ -276,13 +287,14 @@ def frame_stage(
     stronger of the lexicon's and the model's evidence. An article is scored
     on its pooled text (its units' hits and counts summed), as a unit is.
     """
-    in_use = lexicons.resolve_lexicon(settings.lexicon, settings.frames_toml, units.tokens, aliases, unit)
+    read = units.frame_tokens if units.frame_tokens is not None else units.tokens
+    in_use = lexicons.resolve_lexicon(settings.lexicon, settings.frames_toml, read, aliases, unit)
     frames, warnings = fr.load_frames(in_use.toml)
     names = [f.name for f in frames]
     vectors = fitted.vectors
     unit_hits = in_use.hits
-    term_hits, terms = fr.lexicon_term_hits(units.tokens, frames, aliases)
-    n_tokens = units.tokens.lengths()
+    term_hits, terms = fr.lexicon_term_hits(read, frames, aliases)
+    n_tokens = read.lengths()
     model = fm.fit_frame_model(vectors.tfidf, unit_hits, n_tokens, fitted.fit_mask, names, settings.seed)
     unit_scores = fm.frame_scores(model, None, unit_hits, n_tokens)
     unit_lexicon = fm.lexicon_probability(unit_hits, n_tokens)

@@ -422,3 +422,19 @@ def test_a_corpus_field_named_story_is_kept_beside_the_story_ids():
     assert a.story_column == "story"
     assert a.documents["story_given"].tolist() == [f"s-{i // 3}" for i in range(len(arts))]
     assert set(a.documents["story"]) == {1, 2}
+
+
+def test_a_section_heading_frames_its_passages_but_is_counted_once():
+    # seed 003: three passages under "Doubts about legitimacy"; frames read each with it, counts take it once.
+    a = analyze(load_seed_corpus(), Settings(unit="passage"))
+    doc = next(d for d in a.documents["id"] if d.startswith(next(
+        x.id for x in load_seed_corpus().articles if "Doubts about legitimacy" in x.text)))
+    units = a.units[a.units["doc_id"] == doc]
+    under = units[units["heading"].eq("Doubts about legitimacy") | units["text"].str.startswith(("Earlier, the American", "Later, the official"))]
+    assert len(under) == 3
+    counter = a.term_counter
+    code = counter.codes_of(["doubts legitimacy"])
+    rows = np.zeros(counter.n_units, dtype=bool)
+    rows[under.index.to_numpy()] = True
+    assert counter.count(rows).lookup(code)[0] == 1  # the heading's phrase once, not once per passage
+    assert (under["frame:legitimacy"] > 0).all()  # each passage of the section carries the heading's frame evidence
