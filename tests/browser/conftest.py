@@ -24,7 +24,7 @@ from playwright.sync_api import expect
 
 from servers import ARTIFACTS, SAMPLE_EVERY, STARTED, start_server, stop_all, survivors
 from shared_corpora import in_ci
-from streamlit_page import CHROMIUM_ARGS, VIEWPORT, main, open_view, runs_started, sidebar, wait_idle
+from streamlit_page import CHROMIUM_ARGS, RERUN_TIMEOUT, VIEWPORT, main, open_view, runs_started, sidebar, wait_idle
 
 expect.set_options(timeout=30_000)
 NOTES: list[str] = []  # measurements tests report, for the summary
@@ -120,6 +120,8 @@ def overview(overview_tab, server):
         before = runs_started(tab)
         expander.get_by_role("button", name="Back to the sample corpus").click()
         wait_idle(tab, after=before)
+        # the uploader forgets its files on a rerun of its own; on a busy machine it can come after idleness
+        expect(expander.get_by_test_id("stFileChip")).to_have_count(0, timeout=RERUN_TIMEOUT * 1000)
     else:
         open_view(tab, server.url)
     expect(sidebar(tab).get_by_text("Corpus: the sample corpus")).to_be_visible()
