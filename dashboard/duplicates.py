@@ -149,6 +149,29 @@ def _shingles(token_lists: Sequence[Sequence[str]] | TokenTable, n: int = SHINGL
     return _Shingles(hashes, starts)
 
 
+def shingle_sets(token_lists: Sequence[Sequence[str]] | TokenTable, text_bits: int = 20) -> list[np.ndarray]:
+    """Each text's distinct shingle hashes (sorted uint64), the same for a text whatever it is hashed with.
+
+    `_shingles` packs the text number into a key's high bits, so how many
+    bits a hash keeps depends on how many texts are hashed together. Here
+    that width is fixed: (64 - text_bits)-bit hashes, comparable between
+    texts hashed in different calls (the Spark engine hashes each partition
+    apart). Up to 2**text_bits texts per call.
+    """
+    offsets, hashes_of = _token_hashes(token_lists)
+    n_texts = len(offsets) - 1
+    if n_texts >= 2**text_bits:
+        raise ValueError(f"{n_texts} texts do not fit {text_bits} bits; hash them in smaller batches")
+    if n_texts == 0:
+        return []
+    keys = _shingle_keys(hashes_of(0, int(offsets[-1])), offsets, 0, text_bits, SHINGLE_WORDS)
+    shift = np.uint64(64 - text_bits)
+    owner = (keys >> shift).astype(np.int64)
+    hashes = keys & ((np.uint64(1) << shift) - np.uint64(1))
+    starts = np.searchsorted(owner, np.arange(n_texts + 1), side="left")
+    return [hashes[starts[i] : starts[i + 1]] for i in range(n_texts)]
+
+
 def _originality(sh: _Shingles) -> np.ndarray:
     """Share of each text's distinct shingles that occur in no other text (1.0 for an empty text)."""
     sizes = sh.sizes()

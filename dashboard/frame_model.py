@@ -208,22 +208,40 @@ def fit_frame_model(
     with threadpool_limits(limits=1, user_api="blas"):  # small dense algebra: threads only contend
         columns, loadings = context_space(tfidf, np.flatnonzero(train_mask), seed)
     latent = tfidf[:, columns] @ loadings.T  # units x dims
+    with threadpool_limits(limits=1, user_api="blas"):
+        results = [_fit_frame(latent, labels[:, j]) for j in range(k)]
+    model, latent_weights = assemble_model(names, results, columns, loadings, (labels == 1).sum(axis=0),
+                                           (labels == 0).sum(axis=0))
+    decision = latent @ latent_weights.T + model.intercept  # = the units' coefficient x TF-IDF sums, without a second pass
+    model.unit_context = _context(decision, model.fitted, model.intercept, model.slope, model.offset)
+    return model
+
+
+def assemble_model(
+    names: Sequence[str], results: Sequence[tuple | str], columns: np.ndarray, loadings: np.ndarray,
+    n_positive: np.ndarray, n_negative: np.ndarray,
+) -> tuple[FrameModel, np.ndarray]:
+    """The FrameModel from each frame's fit (`fit_seeds` or why there is none), and the weights on the latent dimensions.
+
+    The notices say which frames are scored by their lexicon alone. Apart
+    from `fit_frame_model` so a model fitted elsewhere (the Spark engine
+    fits on seeds it collected) is the same object.
+    """
+    k = len(names)
     fitted = np.zeros(k, dtype=bool)
     coef = np.zeros((k, len(columns)))
-    latent_weights = np.zeros((k, latent.shape[1]))
+    latent_weights = np.zeros((k, loadings.shape[0]))
     intercept, slope, offset = np.zeros(k), np.ones(k), np.zeros(k)
     too_few, untold = [], []
-    with threadpool_limits(limits=1, user_api="blas"):
-        for j, name in enumerate(names):
-            result = _fit_frame(latent, labels[:, j])
-            if result == "too few":
-                too_few.append(f"{name} ({int((labels[:, j] == 1).sum())})")
-            elif result == "untold":
-                untold.append(name)
-            else:
-                latent_weights[j], intercept[j], slope[j], offset[j] = result
-                coef[j] = latent_weights[j] @ loadings  # the regression on latent dimensions, as weights on terms
-                fitted[j] = True
+    for j, (name, result) in enumerate(zip(names, results)):
+        if isinstance(result, str) and result == "too few":
+            too_few.append(f"{name} ({int(n_positive[j])})")
+        elif isinstance(result, str):
+            untold.append(name)
+        else:
+            latent_weights[j], intercept[j], slope[j], offset[j] = result
+            coef[j] = latent_weights[j] @ loadings  # the regression on latent dimensions, as weights on terms
+            fitted[j] = True
     notices = []
     if too_few:
         notices.append(
@@ -235,12 +253,9 @@ def fit_frame_model(
             f"The context of {', '.join(untold)} does not tell its lexicon examples from other units "
             "(cross-validated); scored by the lexicon words alone."
         )
-    decision = latent @ latent_weights.T + intercept  # = the units' coefficient x TF-IDF sums, without a second pass
-    unit_context = _context(decision, fitted, intercept, slope, offset)
-    return FrameModel(
-        list(names), fitted, (labels == 1).sum(axis=0), (labels == 0).sum(axis=0),
-        columns, coef, intercept, slope, offset, unit_context, notices,
-    )
+    model = FrameModel(list(names), fitted, np.asarray(n_positive), np.asarray(n_negative),
+                       columns, coef, intercept, slope, offset, None, notices)
+    return model, latent_weights
 
 
 def _fit_frame(latent: np.ndarray, seeds: np.ndarray) -> tuple[np.ndarray, float, float, float] | str:
@@ -252,18 +267,28 @@ def _fit_frame(latent: np.ndarray, seeds: np.ndarray) -> tuple[np.ndarray, float
     pos, neg = np.flatnonzero(seeds == 1), np.flatnonzero(seeds == 0)
     if len(pos) < MIN_SEEDS or len(neg) < MIN_SEEDS or latent.shape[1] == 0:
         return "too few"
-    pos_kept, neg_kept = _thin(pos, MAX_POSITIVES), _thin(neg, MAX_NEGATIVES)
-    train = np.concatenate([pos_kept, neg_kept])
-    y = np.concatenate([np.ones(len(pos_kept)), np.zeros(len(neg_kept))])
+    return fit_seeds(latent[_thin(pos, MAX_POSITIVES)], latent[_thin(neg, MAX_NEGATIVES)], len(pos), len(neg))
+
+
+def fit_seeds(
+    positive: np.ndarray, negative: np.ndarray, n_positive: int, n_negative: int
+) -> tuple[np.ndarray, float, float, float] | str:
+    """One frame's model from the latent rows of its kept seeds (thinned, in corpus order), or "untold".
+
+    `n_positive` and `n_negative` are the seeds there were before thinning:
+    the thinning is undone in the calibration's intercept.
+    """
+    train = np.vstack([positive, negative])
+    y = np.concatenate([np.ones(len(positive)), np.zeros(len(negative))])
     model = LogisticRegression(C=C, max_iter=500)
-    folds = StratifiedKFold(n_splits=min(CV_FOLDS, len(pos_kept), len(neg_kept)))
-    held_out = cross_val_predict(model, latent[train], y, cv=folds, method="decision_function")
+    folds = StratifiedKFold(n_splits=min(CV_FOLDS, len(positive), len(negative)))
+    held_out = cross_val_predict(model, train, y, cv=folds, method="decision_function")
     slope, offset = _platt(held_out, y)
     if slope <= 0:
         return "untold"
-    model.fit(latent[train], y)
+    model.fit(train, y)
     # Undo the thinning: the kept seeds' odds are the seeds' odds x (share of positives kept / share of negatives kept).
-    offset += np.log(len(neg_kept) / len(neg)) - np.log(len(pos_kept) / len(pos))
+    offset += np.log(len(negative) / n_negative) - np.log(len(positive) / n_positive)
     return model.coef_[0], float(model.intercept_[0]), slope, float(offset)
 
 

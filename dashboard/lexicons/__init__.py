@@ -203,23 +203,39 @@ def resolve_lexicon(
     Overview can suggest another lexicon when the one in use leaves most
     units without a frame; each lexicon is counted once.
     """
-    units = f"{unit}s"
     n_tokens = tokens.lengths()
     hits = {name: lexicon_hits(tokens, bundled_frames(name), aliases) for name in BUNDLED}
     shares = {name: coverage_of_hits(h, n_tokens) for name, h in hits.items()}
+    mine = None
     if user_toml is not None:
         frames, _warnings = load_frames(user_toml)
         mine = lexicon_hits(tokens, frames, aliases)
+    name, toml, reason = lexicon_choice(choice, user_toml, shares, unit,
+                                        None if mine is None else coverage_of_hits(mine, n_tokens))
+    return LexiconInUse(name, toml, reason, shares, mine if mine is not None else hits[name])
+
+
+def lexicon_choice(
+    choice: str, user_toml: str | None, shares: Mapping[str, float], unit: str = "passage", own_share: float | None = None,
+) -> tuple[str, str, str]:
+    """(name, TOML text, reason) of the lexicon an analysis uses, from each bundled lexicon's coverage.
+
+    `own_share` is the coverage of the user's lexicon when `user_toml` is
+    given. The rule of `resolve_lexicon`, for callers that measured the
+    coverages themselves (the Spark engine counts them as an aggregation).
+    """
+    units = f"{unit}s"
+    if user_toml is not None:
         reason = (f"Your own frame lexicon is in use: its words give a clear frame to "
-                  f"{_percent(coverage_of_hits(mine, n_tokens))} of {units}.")
-        return LexiconInUse(CUSTOM, user_toml, reason, shares, mine)
+                  f"{_percent(own_share or 0.0)} of {units}.")
+        return CUSTOM, user_toml, reason
     key = normalise_choice(choice)
     if key == AUTO:
-        chosen = _choose(shares, list(BUNDLED), unit)
+        chosen = _choose(dict(shares), list(BUNDLED), unit)
         reason = (
             f"The {chosen.name} frame lexicon was chosen automatically, as the bundled lexicon whose words "
             f"give a clear frame to the most {units} ({chosen.reason.rstrip('.')})."
         )
-        return LexiconInUse(chosen.name, lexicon_text(chosen.name), reason, shares, hits[chosen.name])
+        return chosen.name, lexicon_text(chosen.name), reason
     reason = f"The {key} frame lexicon is in use, as chosen: its words give a clear frame to {_percent(shares[key])} of {units}."
-    return LexiconInUse(key, lexicon_text(key), reason, shares, hits[key])
+    return key, lexicon_text(key), reason
