@@ -62,7 +62,19 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--frames", default=AUTO, metavar="NAME|FILE.toml",
                        help=f"frame lexicon: {', '.join(CHOICES)} (default {AUTO}: the bundled one covering "
                             "the corpus best), or the path of your own TOML lexicon")
-        p.add_argument("--out", type=Path, default=None, help="write JSON here instead of stdout")
+        p.add_argument("--out", type=Path, default=None,
+                       help="write JSON here instead of stdout; with --engine spark, a path not ending in .json "
+                            "is a folder of Parquet tables that the dashboard and these commands open")
+        engines(p)
+
+    def engines(p):
+        p.add_argument("--engine", choices=["local", "spark"], default="local",
+                       help="local: this process (default); spark: Apache Spark, for corpora beyond one machine "
+                            "(needs pip install -r requirements-spark.txt and Java)")
+        p.add_argument("--master", default=None, metavar="URL",
+                       help="with --engine spark: the Spark master (default local[*], or spark-submit's)")
+        p.add_argument("--spark-conf", action="append", default=[], metavar="KEY=VALUE",
+                       help="with --engine spark: a Spark setting, e.g. spark.driver.memory=8g (repeatable)")
 
     common(sub.add_parser("analyze", help="clusters, frames, duplicates and aliases"))
     specs_epilog = "group specs:\n" + "\n".join(f"  {line}" for line in syntax_help().splitlines())
@@ -82,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     al = sub.add_parser("align", help="two articles side by side, sentence by sentence")
     al.add_argument("paths", nargs="+", help="files or folders of articles, then the two article ids")
     al.add_argument("--out", type=Path, default=None)
+    engines(al)
     return parser
 
 
@@ -107,6 +120,26 @@ def _settings(args) -> Settings:
     )
 
 
+def _analysis(args, paths: list[str], settings: Settings):
+    """The analysis a command asks about: a Spark result folder as it is, or the corpus analysed by the chosen engine."""
+    if len(paths) == 1 and (Path(paths[0]) / "manifest.json").is_file():
+        from .spark.result import open_result  # pyarrow only: a result folder needs no Spark
+
+        return open_result(paths[0])
+    if getattr(args, "engine", "local") == "spark":
+        from .spark import run as spark_run
+        from .spark.session import parse_conf
+
+        return spark_run.analyze(paths, settings, args.master, parse_conf(args.spark_conf))
+    return analyze(load_corpus(paths), settings)
+
+
+def _spark_folder(args) -> bool:
+    """`analyze --engine spark --out DIR`: the result is the folder itself, not JSON."""
+    return (args.command == "analyze" and getattr(args, "engine", "local") == "spark" and args.out is not None
+            and args.out.suffix.lower() != ".json")
+
+
 def run(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -114,11 +147,21 @@ def run(argv: list[str] | None = None) -> int:
             if len(args.paths) < 3:
                 return _fail("align needs PATH... A_ID B_ID", code=2)
             paths, (a_id, b_id) = args.paths[:-2], args.paths[-2:]
-            analysis = analyze(load_corpus(paths), Settings(unit="article"))
+            analysis = _analysis(args, paths, Settings(unit="article"))
             payload = align(analysis, a_id, b_id).to_dict()
+        elif _spark_folder(args):
+            from .spark import run as spark_run
+            from .spark.session import parse_conf
+
+            manifest = spark_run.write_result(args.paths, args.out, _settings(args), args.master,
+                                              parse_conf(args.spark_conf))
+            summary = {"out": str(args.out), **{k: manifest[k] for k in ("articles", "copies", "stories_count", "k")},
+                       "seconds": manifest["timings"]}
+            sys.stdout.write(json.dumps(summary, ensure_ascii=False) + "\n")
+            return 0
         else:
             settings = _settings(args)
-            analysis = analyze(load_corpus(args.paths), settings)
+            analysis = _analysis(args, args.paths, settings)
             if args.command == "analyze":
                 payload = analysis_to_dict(analysis)
             elif args.command == "suggest":

@@ -90,6 +90,9 @@ def key_terms(analysis: Analysis, spec_a: str, spec_b: str) -> pd.DataFrame:
     a, b = group_masks(analysis, spec_a, spec_b)
     if np.array_equal(a, b):
         raise SpecError("groups A and B are the same units; choose two different groups")
+    compare_specs = getattr(analysis.term_counter, "compare_specs", None)
+    if compare_specs is not None:  # a Spark result folder: the groups' counts are read from its tables
+        return compare_specs(analysis, _spec(spec_a), _spec(spec_b), a, b)
     terms = keyterms.compare_groups(analysis.term_counter, a, b)
     source_of = dict(zip(analysis.documents["id"], analysis.documents["source"]))
     unit_sources = analysis.units["doc_id"].map(source_of).to_numpy(dtype=object)

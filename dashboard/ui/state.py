@@ -105,6 +105,24 @@ def _load_path(path: str, stamp: tuple[float, int]) -> Corpus:
     return load_corpus([path])
 
 
+@st.cache_resource(max_entries=2, show_spinner="Opening the Spark result…")
+def _open_result(path: str, stamp: tuple[float, int]) -> Analysis:
+    from dashboard.spark.result import open_result  # pyarrow only: the app never imports pyspark
+
+    return open_result(path)
+
+
+def spark_result() -> Analysis | None:
+    """The analysis a Spark result folder given with --corpus holds (computed by Spark, read, not redone), or None."""
+    path = cli_corpus_path()
+    if not path or st.session_state.get(UPLOADED) is not None:
+        return None
+    p = Path(path).expanduser()
+    if not (p / "manifest.json").is_file():
+        return None
+    return _open_result(str(p.resolve()), _path_stamp(p))
+
+
 @st.cache_resource(show_spinner=False)
 def _seed_corpus() -> Corpus:
     return load_seed_corpus()
@@ -133,6 +151,9 @@ def _base() -> tuple[Corpus, str, list[str], list[LoadIssue]]:
         try:
             if not p.exists():
                 raise CorpusError(f"{path} does not exist (no such file or folder).")
+            result = spark_result()
+            if result is not None:
+                return result.corpus, "path", errors, extra_issues
             return _load_path(str(p.resolve()), _path_stamp(p)), "path", errors, extra_issues
         except FramelensError as exc:
             errors.append(f"The corpus given with --corpus could not be used, so the sample corpus is shown: {exc}")
@@ -362,6 +383,13 @@ def app() -> App:
         st.error("The app must be started from app.py.")
         halt()
     cs = current_corpus()
+    computed = spark_result()
+    if computed is not None:  # a Spark result: shown as computed, since only Spark can compute it again
+        if view.sources or view.dates or any(v for _, v in view.facets):
+            st.info("This is an analysis computed by Spark (a --corpus result folder): it is shown whole, "
+                    "and the sidebar's filters do not apply to it.")
+        frame = view.frame if view.frame in computed.frame_names or view.frame == "none" else "all"
+        return App(cs, computed.corpus, cs.base_hash, computed.settings, computed, frame)
     corpus, key = filtered_corpus(cs, view.sources, view.dates, view.facets)
     settings = settings_for(view.unit, view.method, view.k, view.stories)
     if len(corpus.articles) < 2:

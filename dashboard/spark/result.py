@@ -1,0 +1,324 @@
+"""A Spark result folder read back as an Analysis, with key terms from its count tables; no Spark needed.
+
+The folder (written by engine.write_result) holds Parquet tables and a
+manifest. Opening it builds the Analysis the dashboard and the CLI already
+read: documents, units (one per article), clusters, stories, copies,
+aliases, notices, the frame lexicon and model, the corpus as loaded and its
+load report. The TF-IDF rows are read only when a view asks for them
+(article similarity, learned words), so a large result opens on its
+documents alone. Key terms between two groups read the two groups' counts
+from `term_counts/` (and the background for "rest"), so a comparison costs
+two filtered reads and one log-odds, not an analysis.
+
+Only pyarrow, pandas and numpy are imported here: the dashboard does not get
+pyspark (Community Cloud must not install it).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import threading
+from functools import cached_property
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+import scipy.sparse as sp
+
+from .. import frame_model as fm
+from .. import keyterms
+from ..errors import FramelensError, SpecError
+from ..frames import load_frames
+from ..groups import GroupSpec, _spellings
+from ..models import Analysis, Article, ClusterInfo, Corpus, LoadIssue, Removal, Settings
+from ..tokens import stop_words_with
+
+MANIFEST = "manifest.json"
+FORMAT = 1  # bumped when the tables change shape
+
+
+class ResultFolderError(FramelensError):
+    """A folder that should hold a Spark result cannot be read as one; the message says why."""
+
+
+def is_result_folder(path: str | Path) -> bool:
+    return (Path(path) / MANIFEST).is_file()
+
+
+def read_manifest(folder: Path) -> dict:
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ResultFolderError(f"{folder} is not a readable Framelens result folder: {exc}") from None
+    if manifest.get("format") != FORMAT:
+        raise ResultFolderError(f"{folder} was written in result format {manifest.get('format')!r}; "
+                                f"this version reads format {FORMAT}: analyse the corpus again")
+    return manifest
+
+
+def _table(folder: Path, name: str, columns: Sequence[str] | None = None) -> pa.Table:
+    path = folder / name
+    if not path.exists():
+        raise ResultFolderError(f"{folder} lacks its {name} table: the result folder is incomplete")
+    return pq.read_table(path, columns=list(columns) if columns else None)
+
+
+def _settings(values: dict) -> Settings:
+    known = {f.name for f in dataclasses.fields(Settings)}
+    given = {k: (tuple(tuple(x) if isinstance(x, list) else x for x in v) if isinstance(v, list) else v)
+             for k, v in values.items() if k in known}
+    return Settings(**given)
+
+
+class ResultVectors:
+    """What an Analysis' `vectors` offers, from the folder: token counts at once, TF-IDF rows when first asked for."""
+
+    def __init__(self, folder: Path, n_tokens: np.ndarray, terms_count: int):
+        self.folder = folder
+        self.n_tokens = n_tokens
+        self._terms_count = terms_count
+        self._lock = threading.Lock()
+
+    @cached_property
+    def terms(self) -> np.ndarray:
+        return np.asarray(_table(self.folder, "vocabulary.parquet", ["term"]).column("term").to_pylist(), dtype=str)
+
+    @property
+    def tfidf(self) -> sp.csr_matrix:
+        with self._lock:
+            if "_tfidf" not in self.__dict__:
+                table = _table(self.folder, "tfidf", ["pos", "tfidf"]).sort_by("pos")
+                rows = table.column("tfidf").combine_chunks()
+                indices, values = rows.field("indices"), rows.field("values")
+                indptr = np.asarray(indices.offsets, dtype=np.int64)
+                self.__dict__["_tfidf"] = sp.csr_matrix(
+                    (np.asarray(values.flatten(), dtype=np.float32), np.asarray(indices.flatten(), dtype=np.int32),
+                     indptr - indptr[0]), shape=(len(self.n_tokens), self._terms_count))
+            return self.__dict__["_tfidf"]
+
+    def column(self, term: str) -> int | None:
+        i = int(np.searchsorted(self.terms, term))
+        return i if i < len(self.terms) and self.terms[i] == term else None
+
+
+@dataclasses.dataclass
+class _Counts:
+    hashes: np.ndarray  # int64, sorted, distinct
+    counts: np.ndarray  # int64
+    terms: pa.Array  # strings, aligned with hashes
+    n_tokens: int
+
+
+class GroupTermCounts:
+    """Key terms between two groups from the folder's per-group n-gram counts (keyterms.log_odds on them).
+
+    Stands where an Analysis keeps its NgramCounter; queries.key_terms asks it
+    through `compare_specs`. Groups it can answer: cluster, frame, story,
+    source, language, the counted corpus columns, all and rest.
+    """
+
+    def __init__(self, folder: Path, columns: list[str], background_tokens: int):
+        self.folder = folder
+        self.columns = list(columns)
+        self.background_tokens = int(background_tokens)
+        self._background: _Counts | None = None
+        self._lock = threading.Lock()
+        self._sizes = pq.read_table(folder / "group_sizes.parquet").to_pandas()
+
+    @property
+    def background(self) -> _Counts:
+        with self._lock:
+            if self._background is None:
+                table = pq.read_table(self.folder / "background.parquet", columns=["hash", "term", "count"])
+                self._background = _Counts(np.asarray(table.column("hash")), np.asarray(table.column("count")),
+                                           table.column("term").combine_chunks(), self.background_tokens)
+            return self._background
+
+    def _group(self, column: str, values: list[str]) -> _Counts:
+        dataset = ds.dataset(self.folder / "term_counts", format="parquet", partitioning="hive")
+        table = dataset.to_table(columns=["hash", "term", "count"],
+                                 filter=(ds.field("column") == column) & ds.field("value").isin(values))
+        if len(values) > 1 and len(table):
+            table = table.group_by(["hash", "term"]).aggregate([("count", "sum")]).rename_columns(["hash", "term", "count"])
+        table = table.sort_by("hash")
+        sizes = self._sizes[(self._sizes["column"] == column) & self._sizes["value"].isin(values)]
+        return _Counts(np.asarray(table.column("hash")), np.asarray(table.column("count"), dtype=np.int64),
+                       table.column("term").combine_chunks(), int(sizes["tokens"].sum()))
+
+    def _side(self, analysis: Analysis, spec: GroupSpec, other: _Counts | None) -> _Counts:
+        kind = spec.kind
+        if kind == "all":
+            return self.background
+        if kind == "rest":
+            bg = self.background
+            taken = _lookup(other, bg.hashes)
+            keep = bg.counts - taken > 0
+            return _Counts(bg.hashes[keep], (bg.counts - taken)[keep], bg.terms.filter(pa.array(keep)),
+                           bg.n_tokens - other.n_tokens)
+        if kind == "cluster":
+            return self._group("cluster", [spec.value])
+        if kind == "frame":
+            return self._group("frame", [spec.canonical(analysis).value])
+        if kind in ("date", "doc"):
+            raise SpecError(f"{kind}: groups need each article's own counts, which a Spark result folder does not "
+                            f"keep; compare clusters, frames, stories, outlets or {', '.join(self.columns) or 'columns'}")
+        column = "source" if kind == "source" else spec.canonical(analysis).kind
+        if column not in ("source", "story", "language", *self.columns):
+            raise SpecError(f"this Spark result keeps term counts for the columns cluster, frame, story, source, "
+                            f"language{''.join(', ' + c for c in self.columns)}; not for {column!r}")
+        return self._group(column, _spellings(analysis, column, spec.value))
+
+    def compare_specs(self, analysis: Analysis, spec_a: GroupSpec, spec_b: GroupSpec,
+                      min_count: int = keyterms.MIN_TERM_COUNT) -> pd.DataFrame:
+        """keyterms.compare_groups for two group specs, from the stored counts."""
+        a = self._side(analysis, spec_a, None)
+        b = self._side(analysis, spec_b, a)
+        hashes = np.union1d(a.hashes, b.hashes)
+        y_a, y_b = _lookup(a, hashes), _lookup(b, hashes)
+        keep = y_a + y_b >= max(int(min_count), 1)
+        hashes, y_a, y_b = hashes[keep], y_a[keep], y_b[keep]
+        terms = _terms(hashes, a, b)
+        bg = self.background if spec_a.kind == "all" or spec_b.kind in ("all", "rest") else None
+        background = _lookup(bg, hashes) if bg is not None else self._background_counts(hashes)
+        return keyterms.log_odds(y_a, y_b, background, terms, token_totals=(a.n_tokens, b.n_tokens),
+                                 background_total=self.background_tokens)
+
+    def _background_counts(self, hashes: np.ndarray) -> np.ndarray:
+        """Background counts of a few hashes: a filtered read of the background table (all of it once cached)."""
+        if self._background is not None:
+            return _lookup(self._background, hashes)
+        table = pq.read_table(self.folder / "background.parquet", columns=["hash", "count"])
+        found = _Counts(np.asarray(table.column("hash")), np.asarray(table.column("count")), pa.array([]), 0)
+        return _lookup(found, hashes)
+
+
+def _lookup(counts: _Counts | None, hashes: np.ndarray) -> np.ndarray:
+    if counts is None or len(counts.hashes) == 0:
+        return np.zeros(len(hashes), dtype=np.int64)
+    at = np.minimum(np.searchsorted(counts.hashes, hashes), len(counts.hashes) - 1)
+    return np.where(counts.hashes[at] == hashes, counts.counts[at], 0).astype(np.int64)
+
+
+def _terms(hashes: np.ndarray, a: _Counts, b: _Counts) -> pd.api.extensions.ExtensionArray:
+    """The text of each hash, from whichever group has it."""
+    out = pa.nulls(len(hashes), pa.string())
+    for side in (b, a):
+        if len(side.hashes) == 0:
+            continue
+        at = np.minimum(np.searchsorted(side.hashes, hashes), len(side.hashes) - 1)
+        found = side.hashes[at] == hashes
+        picked = side.terms.take(pa.array(at))
+        out = pc.if_else(pa.array(found), picked, out)
+    return out.to_pandas().astype("str").array
+
+
+def open_result(folder: str | Path) -> Analysis:
+    """The Analysis a Spark result folder holds (see the module docstring)."""
+    folder = Path(folder)
+    manifest = read_manifest(folder)
+    names = manifest["frame_names"]
+    docs = _table(folder, "documents").to_pandas().sort_values("pos", kind="stable").reset_index(drop=True)
+    texts = _table(folder, "texts", ["pos", "text", "cleaned"]).to_pandas().set_index("pos").reindex(docs["pos"])
+    extra_keys = manifest["extra_columns"]
+    documents = pd.DataFrame({
+        "id": docs["id"], "source": docs["source"], "title": docs["title"],
+        "date": docs["date"].astype(object).where(docs["date"].notna(), None),
+        "url": docs["url"], "language": docs["language"], "origin": docs["origin"], "length": docs["length"],
+        "duplicate_of": docs["duplicate_of"].astype(object).where(docs["duplicate_of"].notna(), None),
+        "dup_group": docs["dup_group"].astype(object).where(docs["dup_group"].notna(), None),
+        "originality": docs["originality"], "cluster": docs["cluster"], "frame": docs["frame"].astype(object),
+        "frames": [list(f) for f in docs["frames"]], "story": docs["story"], "units": 1,
+    })
+    scores = np.asarray([list(s) for s in docs["scores"]], dtype=float).reshape(len(docs), len(names))
+    for j, name in enumerate(names):
+        documents[f"frame:{name}"] = scores[:, j]
+    for key in extra_keys:
+        name = key if key not in documents.columns else f"{key}_given"
+        documents[name] = docs[f"extra:{key}"].astype(object).where(docs[f"extra:{key}"].notna(), None)
+    units = pd.DataFrame({
+        "unit": np.arange(len(docs)), "doc_id": docs["id"], "index": 0,
+        "text": pd.Series(texts["cleaned"].to_numpy(), dtype=object), "is_quote": False, "heading": "",
+        "copy_group": 0, "cluster": docs["cluster"].to_numpy(), "frame": docs["frame"].to_numpy(dtype=object),
+        "frames": documents["frames"], "story": docs["story"].to_numpy(), "x": docs["x"].to_numpy(),
+        "y": docs["y"].to_numpy(), "in_fit": docs["in_fit"].to_numpy(dtype=bool),
+    })
+    for j, name in enumerate(names):
+        units[f"frame:{name}"] = scores[:, j]
+    settings = _settings(manifest["settings"])
+    lexicon_toml = manifest["lexicon"]["toml"]
+    frames, _ = load_frames(lexicon_toml)
+    entries = [tuple(e) for e in manifest["lexicon_entries"]]
+    hits = sp.csr_matrix((len(docs), len(entries)), dtype=np.int64)
+    if len(docs):
+        entry_lists = docs["entries"]
+        lengths = np.array([len(e) for e in entry_lists], dtype=np.int64)
+        if lengths.sum():
+            hits = sp.csr_matrix((np.concatenate([np.asarray(c, dtype=np.int64) for c in docs["entry_counts"]]),
+                                  np.concatenate([np.asarray(e, dtype=np.int64) for e in entry_lists]),
+                                  np.concatenate([[0], np.cumsum(lengths)])), shape=(len(docs), len(entries)))
+    removed_table = _table(folder, "removed.parquet").to_pandas()
+    removed: dict[str, list[Removal]] = {}
+    for doc_id, kind, text in zip(removed_table["id"], removed_table["kind"], removed_table["text"]):
+        removed.setdefault(doc_id, []).append(Removal(kind, text))
+    clusters = [
+        ClusterInfo(id=int(r["id"]), label=r["label"], frame=r["frame"], size=int(r["size"]),
+                    top_terms=list(r["top_terms"]), sources=json.loads(r["sources"]),
+                    representatives=[int(x) for x in r["representatives"]], frame_test=json.loads(r["frame_test"]))
+        for r in _table(folder, "clusters.parquet").to_pylist()
+    ]
+    groups_table = _table(folder, "duplicate_groups.parquet").to_pandas().sort_values(["group", "member"])
+    duplicate_groups = [list(g["id"]) for _, g in groups_table.groupby("group", sort=True)]
+    extra_values = [docs[f"extra:{k}"].astype(object).where(docs[f"extra:{k}"].notna(), None) for k in extra_keys]
+    corpus = Corpus(
+        [Article(id=i, text=t, source=s, title=ti, date=d, url=u, origin=o,
+                 extra={k: v for k, v in zip(extra_keys, vals) if v is not None})
+         for i, t, s, ti, d, u, o, *vals in zip(
+             docs["id"], texts["text"], docs["source"], docs["title"], documents["date"], docs["url"], docs["origin"],
+             *extra_values)],
+        [LoadIssue(r["item"], r["problem"], r["action"]) for r in _table(folder, "load_report.parquet").to_pylist()],
+        {r["item"]: r["encoding"] for r in _table(folder, "encodings.parquet").to_pylist()},
+        manifest["content_hash"],
+    )
+    model = _frame_model(folder, names)
+    analysis = Analysis(
+        settings=settings, unit="article", documents=documents, units=units, clusters=clusters,
+        duplicate_groups=duplicate_groups, aliases=dict(manifest["aliases"]), frame_names=names,
+        frame_labels=manifest["frame_labels"], removed=removed, notices=list(manifest["notices"]),
+        vectors=ResultVectors(folder, docs["n_tokens"].to_numpy(dtype=np.int64), int(manifest["vocabulary_size"])),
+        timings=dict(manifest["timings"]), corpus=corpus, k_scores={int(k): v for k, v in manifest["k_scores"].items()},
+        method=manifest["method"], frames=frames, frame_model=model, lexicon_hits=None, lexicon_term_hits=hits,
+        lexicon_terms=entries, lexicon=manifest["lexicon"]["name"], lexicon_reason=manifest["lexicon"]["reason"],
+        lexicon_coverage=manifest["lexicon"]["coverage"], lexicon_toml=lexicon_toml,
+        term_counter=GroupTermCounts(folder, manifest["group_columns"], manifest["background_tokens"]),
+        language_stop_words={code: stop_words_with(settings.extra_stop_words, code) for code in manifest["languages"]},
+    )
+    for name, value in (("stories", manifest.get("stories")), ("story_column", manifest.get("story_column"))):
+        if name in {f.name for f in dataclasses.fields(Analysis)}:
+            setattr(analysis, name, _story_infos(value) if name == "stories" else value)
+    return analysis
+
+
+def _story_infos(rows):
+    from .. import models
+
+    info = getattr(models, "StoryInfo", None)
+    if info is None or rows is None:
+        return []
+    known = {f.name for f in dataclasses.fields(info)}
+    return [info(**{k: v for k, v in row.items() if k in known}) for row in rows]
+
+
+def _frame_model(folder: Path, names: list[str]) -> fm.FrameModel | None:
+    path = folder / "frame_model.npz"
+    if not path.exists():
+        return None
+    with np.load(path, allow_pickle=False) as data:
+        return fm.FrameModel(
+            list(names), data["fitted"].astype(bool), data["n_positive"], data["n_negative"], data["columns"],
+            data["coef"], data["intercept"], data["slope"], data["offset"], None, [])
