@@ -636,6 +636,11 @@ def measure_alignment(corpus_arg: str, n_pairs: int, seed: int, vary: float, sho
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if "--spark-agreement" in argv or "--spark-scaling" in argv:  # the Spark engine's measurements: dashboard.spark.bench
+        from .spark.bench import main as spark_main
+
+        return spark_main(argv)
     p = argparse.ArgumentParser(prog="python -m dashboard.bench", description=__doc__.splitlines()[0])
     p.add_argument("corpora", nargs="*", default=["seeds", "events", "allsides"],
                    help="seeds, events, allsides, a path, or generated (default: the three named ones)")

@@ -165,6 +165,9 @@ def run(argv: list[str] | None = None) -> int:
             if args.command == "analyze":
                 payload = analysis_to_dict(analysis)
             elif args.command == "suggest":
+                if getattr(analysis.term_counter, "compare_specs", None) is not None:
+                    raise FramelensError("suggest reads each article's own tokens, which a Spark result folder does "
+                                         "not keep: run it with the local engine (on a sample of the corpus)")
                 payload = suggestions_to_dict(analysis, args.limit)
             elif args.command == "groups":
                 payload = [{"spec": spec, "label": label} for spec, label in GroupSpec.options(analysis).items()]

@@ -32,26 +32,32 @@ def column(batch: pa.RecordBatch, name: str) -> pa.Array:
     return batch.column(batch.schema.get_field_index(name))
 
 
-def token_table(lists: pa.Array) -> TokenTable:
-    """A list<string> column as a TokenTable whose vocabulary is this batch's distinct tokens."""
-    lists = lists.cast(pa.list_(pa.string())) if not pa.types.is_list(lists.type) else lists
-    lists = pc.fill_null(lists, pa.scalar([], type=lists.type))
+def token_table(lists: pa.Array, breaks: pa.Array | None = None) -> TokenTable:
+    """A list<string> column (and its list<bool> phrase ends) as a TokenTable with this batch's own vocabulary."""
+    lists = pc.fill_null(lists, pa.scalar([], type=lists.type)) if lists.null_count else lists
     offsets = np.asarray(lists.offsets, dtype=np.int64)
     offsets = offsets - offsets[0]
     flat = lists.flatten()
+    ends = None
+    if breaks is not None:
+        breaks = pc.fill_null(breaks, pa.scalar([], type=breaks.type)) if breaks.null_count else breaks
+        ends = np.asarray(breaks.flatten(), dtype=bool)
     if len(flat) == 0:
-        return TokenTable(np.zeros(0, dtype=np.int32), offsets, np.array([], dtype=object))
-    encoded = pc.dictionary_encode(flat).combine_chunks() if isinstance(flat, pa.ChunkedArray) else pc.dictionary_encode(flat)
+        return TokenTable(np.zeros(0, dtype=np.int32), offsets, np.array([], dtype=object),
+                          None if ends is None else np.zeros(0, dtype=bool))
+    encoded = pc.dictionary_encode(flat)
     ids = np.asarray(encoded.indices, dtype=np.int32)
     vocab = np.asarray(encoded.dictionary.to_pylist(), dtype=object)
-    return TokenTable(ids, offsets, vocab)
+    return TokenTable(ids, offsets, vocab, ends)
 
 
-def token_lists(table: TokenTable) -> pa.Array:
-    """A TokenTable back as a list<string> column."""
+def token_lists(table: TokenTable) -> tuple[pa.Array, pa.Array]:
+    """A TokenTable back as a list<string> column and a list<bool> column of phrase ends."""
     words = pa.array(table.vocab.tolist() if len(table.vocab) else [], type=pa.string())
     flat = words.take(pa.array(table.ids, type=pa.int32())) if len(table.ids) else pa.array([], type=pa.string())
-    return pa.ListArray.from_arrays(pa.array(table.offsets.astype(np.int32)), flat)
+    offsets = pa.array(table.offsets.astype(np.int32))
+    ends = table.breaks if table.breaks is not None else np.zeros(len(table.ids), dtype=bool)
+    return pa.ListArray.from_arrays(offsets, flat), pa.ListArray.from_arrays(offsets, pa.array(ends, pa.bool_()))
 
 
 def to_csr(vectors: pa.Array, n_columns: int) -> sp.csr_matrix:

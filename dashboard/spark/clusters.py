@@ -1,11 +1,13 @@
 """Framing clusters with Spark ML's k-means (or bisecting k-means), their cards and the map.
 
-The clustering space is the local engine's (clusters.framing_features): each
-article's TF-IDF over the terms shared by two or more articles (the
-LSA_MAX_TERMS most widely shared ones, which is also what the local engine
-reduces a large corpus to), L2-normalised and weighed by 1 - frame_weight,
-beside its profile of the frames it carries, weighed by frame_weight. Spark's
-KMeans clusters the fit articles with cosine distance (BisectingKMeans for
+The clustering space is the local engine's for a large corpus
+(clusters.framing_features): each article's TF-IDF over the terms shared by
+two or more articles (the LSA_MAX_TERMS most widely shared), on LSA_DIMS
+latent axes (learnt by the same truncated SVD on an evenly spaced sample,
+every article projected on them), each story's shared content taken out
+there (story_residuals), weighed by 1 - frame_weight, beside the profile of
+the frames it carries, weighed by frame_weight. Spark's KMeans clusters the
+fit articles with cosine distance (BisectingKMeans for
 `--method agglomerative`: Spark has no agglomerative clustering, and
 bisecting k-means is its hierarchical, divisive counterpart); copies are
 placed at their nearest centre. Without a given k, k is chosen as the local
@@ -17,8 +19,8 @@ TF-IDF in the cluster against the mean elsewhere (sums per cluster and
 term, aggregated), the frame test is frame_lift on the counted articles
 (patterns of carried frames counted per cluster), representatives are the
 articles closest to the centre. The map's axes are the two principal axes of
-an evenly spaced sample of MAP_SAMPLE articles (PCA on the sparse rows),
-every article projected on them.
+an evenly spaced sample of MAP_SAMPLE articles (PCA), every article
+projected on them.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from .. import frame_lift as lift_mod
 from .. import frame_model as fm
 from .. import frames as fr
 from ..models import ClusterInfo
-from .batches import column, from_csr, list_matrix, to_csr
+from .batches import column, list_matrix, to_csr
 
 MAP_SAMPLE = 5_000
 KMEANS_MAX_ITER = 30
@@ -64,28 +66,106 @@ def shared_columns(vectors) -> np.ndarray:
     return shared
 
 
-def features(vectors, scores, shared: np.ndarray, frame_weight: float, n_frames: int):
-    """pos and the clustering vector of every article (clusters.framing_features, row by row)."""
+LSA_SAMPLE = 5_000  # articles, evenly spaced, the LSA axes are learnt from
+
+
+def lsa_axes(vectors, shared: np.ndarray, n: int, seed: int) -> np.ndarray:
+    """(dims x shared columns): the LSA axes (clusters.embed's truncated SVD) learnt on an evenly spaced sample."""
+    from sklearn.decomposition import TruncatedSVD
+
+    sample = _evenly_spaced(vectors.rows, n, LSA_SAMPLE)
+    table = vectors.rows.join(sample, "pos", "left_semi").orderBy("pos").select("tfidf").toArrow()
+    X = normalize(to_csr(table.column("tfidf").combine_chunks(), len(vectors.terms))[:, shared])
+    dims = min(cl.LSA_DIMS, X.shape[1] - 1, X.shape[0] - 1)
+    if dims < 1:
+        return np.eye(1, X.shape[1])
+    return TruncatedSVD(n_components=dims, random_state=seed, n_iter=2).fit(X).components_
+
+
+def features(spark, vectors, scores, stories, shared: np.ndarray, axes: np.ndarray, frame_weight: float,
+             n_frames: int, remove_story_content: bool):
+    """pos and the clustering vector of every article: clusters.framing_features in its LSA form.
+
+    Words: the article's shared-term TF-IDF, normalised, on the LSA axes,
+    normalised (clusters.embed); with remove_story_content each story's
+    shared content is taken out there (clusters.story_residuals on dense
+    rows: the story's mean less the corpus mean, for stories of two or more),
+    weighed by 1 - frame_weight. Frames: the carried frames' scores,
+    normalised, weighed by frame_weight.
+    """
     from pyspark.ml.linalg import VectorUDT
+    from pyspark.ml.stat import Summarizer
+    from pyspark.sql import functions as F
     from pyspark.sql.types import LongType, StructField, StructType
 
     w = float(min(max(frame_weight, 0.0), 1.0))
     n_terms = len(vectors.terms)
+    words_schema = StructType([StructField("pos", LongType()), StructField("words", VectorUDT())])
+
+    def project(batches):
+        for b in batches:
+            X = normalize(to_csr(column(b, "tfidf"), n_terms)[:, shared])
+            yield pa.RecordBatch.from_arrays([column(b, "pos"), _dense_vectors(normalize(X @ axes.T))],
+                                             names=["pos", "words"])
+
+    words = vectors.rows.select("pos", "tfidf").mapInArrow(project, words_schema).join(stories, "pos")
+    shift = None
+    if remove_story_content:
+        sizes = words.groupBy("story").agg(F.count("*").alias("size"), Summarizer.mean(F.col("words")).alias("mean"))
+        grouped = sizes.where(F.col("size") >= 2)
+        if sizes.count() > 1 and grouped.limit(1).count():  # clusters._has_story_groups
+            corpus_mean = np.asarray(words.agg(Summarizer.mean(F.col("words"))).first()[0].toArray())
+            shift = grouped.select("story", "mean")
+    joined = words.join(scores.select("pos", "scores"), "pos")
+    if shift is not None:
+        joined = joined.join(shift, "story", "left")
+    else:
+        joined = joined.withColumn("mean", F.lit(None).cast(VectorUDT()))
     schema = StructType([StructField("pos", LongType()), StructField("features", VectorUDT())])
+    dims = axes.shape[0]
+    take_out = shift is not None  # (the closure below must not hold a DataFrame: it runs on the workers)
+    if not take_out:
+        corpus_mean = np.zeros(dims)
 
     def build(batches):
         for b in batches:
-            X = to_csr(column(b, "tfidf"), n_terms)[:, shared]
-            text = normalize(X) * math.sqrt(1.0 - w)
+            X = _vectors_array(column(b, "words"), dims)
+            means = column(b, "mean")
+            if take_out:
+                has = np.asarray(means.is_valid())
+                own = np.zeros_like(X)
+                if has.any():
+                    own[has] = _vectors_array(means.filter(pa.array(has)), dims) - corpus_mean
+                X = normalize(X - own)
+            parts = [X * math.sqrt(1.0 - w)]
             if w > 0 and n_frames:
                 carried = list_matrix(column(b, "scores"), n_frames)
                 profile = np.where(carried >= fm.SCORE_THRESHOLD, carried, 0.0)
-                rows = sp.hstack([text, sp.csr_matrix(normalize(profile) * math.sqrt(w))], format="csr")
-            else:
-                rows = sp.csr_matrix(text)
-            yield pa.RecordBatch.from_arrays([column(b, "pos"), from_csr(rows)], names=["pos", "features"])
+                parts.append(normalize(profile) * math.sqrt(w))
+            yield pa.RecordBatch.from_arrays([column(b, "pos"), _dense_vectors(np.hstack(parts))],
+                                             names=["pos", "features"])
 
-    return vectors.rows.select("pos", "tfidf").join(scores.select("pos", "scores"), "pos").mapInArrow(build, schema)
+    return joined.select("pos", "words", "scores", "mean").mapInArrow(build, schema)
+
+
+def _dense_vectors(rows: np.ndarray) -> pa.StructArray:
+    """Rows as Spark ML dense vectors."""
+    rows = np.asarray(rows, dtype=np.float64)
+    n, width = rows.shape
+    values = pa.ListArray.from_arrays(pa.array(np.arange(n + 1, dtype=np.int32) * width), pa.array(rows.ravel()))
+    return pa.StructArray.from_arrays(
+        [pa.array(np.full(n, 1, np.int8)), pa.nulls(n, pa.int32()), pa.nulls(n, pa.list_(pa.int32())), values],
+        names=["type", "size", "indices", "values"])
+
+
+def _vectors_array(vectors: pa.Array, width: int) -> np.ndarray:
+    """Spark ML vectors (dense ones read straight from their values) as a 2-D array."""
+    if isinstance(vectors, pa.ChunkedArray):
+        vectors = vectors.combine_chunks()
+    kinds = np.asarray(vectors.field("type"), dtype=np.int8)
+    if len(kinds) and (kinds == 1).all():
+        return np.asarray(vectors.field("values").flatten(), dtype=np.float64).reshape(len(vectors), width)
+    return to_csr(vectors, width).toarray()
 
 
 def _evenly_spaced(frame, n: int, limit: int):
@@ -102,7 +182,7 @@ def choose_k(feats, fit, n_fit: int, method: str, seed: int, n_columns: int) -> 
     """k and the silhouette of each k tried, by clusters.fit_clusters on the evenly spaced search sample."""
     sample = _evenly_spaced(fit, n_fit, cl.K_SEARCH_SAMPLE)
     table = feats.join(sample, "pos", "left_semi").orderBy("pos").select("features").toArrow()
-    X = to_csr(table.column("features").combine_chunks(), n_columns)
+    X = sp.csr_matrix(_vectors_array(table.column("features"), n_columns))
     result = cl.fit_clusters(X, np.arange(X.shape[0]), "kmeans" if method != "agglomerative" else method, None, seed)
     return result.k, result.silhouettes
 
@@ -142,22 +222,21 @@ def layout(feats, n: int, n_columns: int, seed: int):
 
     sample = _evenly_spaced(feats, n, MAP_SAMPLE)
     table = feats.join(sample, "pos", "left_semi").orderBy("pos").select("features").toArrow()
-    X = to_csr(table.column("features").combine_chunks(), n_columns)
-    if X.shape[0] < 3:
-        mean, axes = np.zeros(n_columns), np.zeros((2, n_columns))
-    else:
-        pca = PCA(n_components=2, svd_solver="arpack", random_state=seed).fit(X)
-        mean, axes = pca.mean_, pca.components_
-        coords = X @ axes.T - mean @ axes.T
+    X = _vectors_array(table.column("features"), n_columns)
+    mean, axes = (X.mean(axis=0) if len(X) else np.zeros(n_columns)), np.zeros((2, n_columns))
+    if X.shape[0] >= 3 and n_columns >= 2:
+        pca = PCA(n_components=2, random_state=seed).fit(X)
+        axes = pca.components_
+        coords = (X - mean) @ axes.T
+        # Fix the sign of each axis so the picture does not flip between runs (as layout_2d does).
         signs = np.sign(coords[np.argmax(np.abs(coords), axis=0), [0, 1]])
         signs[signs == 0] = 1
         axes = axes * signs[:, None]
-    offset = mean @ axes.T
     schema = StructType([StructField("pos", LongType()), StructField("x", DoubleType()), StructField("y", DoubleType())])
 
     def project(batches):
         for b in batches:
-            coords = to_csr(column(b, "features"), n_columns) @ axes.T - offset
+            coords = (_vectors_array(column(b, "features"), n_columns) - mean) @ axes.T
             yield pa.RecordBatch.from_arrays([column(b, "pos"), pa.array(coords[:, 0]), pa.array(coords[:, 1])],
                                              names=["pos", "x", "y"])
 
@@ -246,11 +325,11 @@ def representatives(feats, labels, centres_by_id: dict[int, np.ndarray], n_colum
 
     def sims(batches):
         for b in batches:
-            X = to_csr(column(b, "features"), n_columns)
+            X = _vectors_array(column(b, "features"), n_columns)
             c = np.asarray(column(b, "cluster"), dtype=np.int64)
             centres = np.vstack([centres_by_id.get(int(x), np.zeros(n_columns)) for x in c]) if len(c) else \
                 np.zeros((0, n_columns))
-            values = np.asarray(X.multiply(centres).sum(axis=1)).ravel()
+            values = (X * centres).sum(axis=1)
             yield pa.RecordBatch.from_arrays([column(b, "pos"), pa.array(c), pa.array(values)], names=["pos", "cluster", "sim"])
 
     ranked = feats.join(labels, "pos").mapInArrow(sims, schema).withColumn(
@@ -268,6 +347,9 @@ def cluster_cards(docs, sums, terms, frames: list[fr.Frame], reps: dict[int, lis
     names = [f.name for f in frames]
     labels_of = {f.name: f.label for f in frames}
     per_source = docs.groupBy("cluster", "source").count().toArrow().to_pylist()
+    per_story: dict[int, Counter] = {}
+    for row in docs.groupBy("cluster", "story").count().toArrow().to_pylist():
+        per_story.setdefault(int(row["cluster"]), Counter())[int(row["story"])] += row["count"]
     sizes: Counter = Counter()
     sources: dict[int, Counter] = {}
     for row in per_source:
@@ -286,5 +368,6 @@ def cluster_cards(docs, sums, terms, frames: list[fr.Frame], reps: dict[int, lis
             id=c, label=label, frame=frame, size=int(sizes[c]), top_terms=top_terms,
             sources=dict(sorted(sources[c].items(), key=lambda kv: (-kv[1], kv[0]))),
             representatives=reps.get(c, []), frame_test=_frame_test_record(test, alpha),
+            stories=dict(sorted(per_story.get(c, Counter()).items(), key=lambda kv: (-kv[1], kv[0]))),
         ))
     return infos

@@ -137,7 +137,6 @@ def candidate_pairs(sets):
 
 def verified_pairs(pairs, sets, threshold: float = dup.DEFAULT_THRESHOLD):
     """The candidate pairs whose exact shingle similarity (duplicates._similarity) reaches the threshold."""
-    from pyspark.sql import functions as F
     from pyspark.sql.types import DoubleType, LongType, StructField, StructType
 
     schema = StructType([StructField("i", LongType()), StructField("j", LongType()), StructField("similarity", DoubleType())])

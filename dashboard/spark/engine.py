@@ -172,7 +172,7 @@ def _analyze(paths: Sequence[str], out: Path, settings: Settings, spark, progres
         candidates = frames.candidate_lexicons(settings)
         hit_rows = keep(frames.count_hits(docs, candidates, aliases.table))
         choice = frames.choose(hit_rows, candidates, settings, n)
-        framed = keep(docs_fit.select("pos", "tokens", "n_tokens", "in_fit").join(
+        framed = keep(docs_fit.select("pos", "tokens", "breaks", "n_tokens", "in_fit").join(
             hit_rows.select("pos", F.col(f"`hits:{choice.name}`").alias("hits")), "pos"))
         model = frames.fit_model(spark, framed, vec, choice, settings.seed)
         scores = keep(frames.score(framed, vec, choice, model, aliases.table))
@@ -180,8 +180,10 @@ def _analyze(paths: Sequence[str], out: Path, settings: Settings, spark, progres
     names = [f.name for f in choice.frames]
     with stage("clusters"):
         shared = clusters.shared_columns(vec)
-        n_columns = len(shared) + (len(names) if settings.frame_weight > 0 and names else 0)
-        feats = keep(clusters.features(vec, scores, shared, settings.frame_weight, len(names)))
+        axes = clusters.lsa_axes(vec, shared, n, settings.seed)
+        n_columns = axes.shape[0] + (len(names) if settings.frame_weight > 0 and names else 0)
+        feats = keep(clusters.features(spark, vec, scores, story["labels"], shared, axes, settings.frame_weight,
+                                       len(names), settings.remove_story_content))
         fit_pos = fit_flags.where("in_fit").select("pos")
         n_fit = fit_pos.count()
         method = settings.method
@@ -212,7 +214,7 @@ def _analyze(paths: Sequence[str], out: Path, settings: Settings, spark, progres
         extra_keys = sorted(r[0] for r in articles.select(F.explode(F.map_keys("extra"))).distinct().collect())
         group_cols = terms.group_columns(spark, articles, extra_keys)
         values = terms.group_values(table, group_cols)
-        fit_terms = vectors.with_terms(docs_fit.where("in_fit").select("pos", "tokens", "n_tokens", "in_fit"),
+        fit_terms = vectors.with_terms(docs_fit.where("in_fit").select("pos", "tokens", "breaks", "n_tokens", "in_fit"),
                                        settings.ngram_max)
         by_group, background, sizes = terms.count_tables(fit_terms, values)
     with stage("write"):
@@ -229,12 +231,15 @@ def _stories(spark, docs, settings: Settings, aliases, stop_words, n: int, keep)
     """Story labels (pos, story), the story table's rows and the notices, as pipeline's story stage decides them."""
     from pyspark.sql import functions as F
 
-    mode = getattr(settings, "stories", "auto")
+    from ..pipeline import STORY_CHOICES
+
+    if settings.stories not in STORY_CHOICES:
+        raise AnalysisError(f"stories must be one of {', '.join(STORY_CHOICES)}, got {settings.stories!r}")
     notices: list[str] = []
-    column = stories.story_column(docs) if mode != "text" else None
-    if mode == "column" and column is None:
-        notices.append(f"Stories were asked to follow the corpus's story field ({', '.join(story_mod.STORY_COLUMNS)}), "
-                       "but no article has one, so they were found from the text.")
+    column = stories.story_column(docs) if settings.stories == "column" else None
+    if settings.stories == "column" and column is None:
+        notices.append(f"No article has a story field ({', '.join(story_mod.STORY_COLUMNS)}), "
+                       "so stories were found from the text: titles, texts and dates.")
     params = story_mod.StoryParams()
     pairs = truncated = None
     if column is not None:
@@ -255,10 +260,11 @@ def _stories(spark, docs, settings: Settings, aliases, stop_words, n: int, keep)
         origin = "text"
     rows = stories.story_table(spark, docs, labels, pairs, truncated, "column" if column else "text").toArrow().to_pylist()
     rows.sort(key=lambda r: r["story"])
+    ratings = stories.story_ratings(docs, labels, stories.rating_columns(docs))
     infos = [{
         "id": int(r["story"]), "label": stories.story_label(r["title"], r["first_date"], r["last_date"]),
         "title": r["title"], "first_date": r["first_date"], "last_date": r["last_date"], "size": int(r["size"]),
-        "outlets": stories.outlets_sorted(r["outlets"]), "ratings": {}, "source": origin,
+        "outlets": stories.outlets_sorted(r["outlets"]), "ratings": ratings.get(int(r["story"]), {}), "source": origin,
         "representative": int(r["representative"]),
     } for r in rows]
     return {"labels": labels, "infos": infos, "column": column, "notices": notices, "pairs": pairs}
@@ -309,7 +315,7 @@ def _write(out, spark, settings, table, articles, cleaned, report, loaded, vec, 
 
     out.mkdir(parents=True, exist_ok=True)
     types = _extra_types(articles, extra_keys)
-    decode = F.udf(lambda v: None if v is None else _plain(json.loads(v)), "string")
+    decode = F.udf(_decoded, "string", useArrow=False)
     extra_cols = []
     for key in extra_keys:
         value = F.col("extra").getItem(key)
@@ -335,10 +341,11 @@ def _write(out, spark, settings, table, articles, cleaned, report, loaded, vec, 
     pq.write_table(pa.Table.from_pylist([{
         "id": c.id, "label": c.label, "frame": c.frame, "size": c.size, "top_terms": c.top_terms,
         "sources": json.dumps(c.sources, ensure_ascii=False), "representatives": c.representatives,
-        "frame_test": json.dumps(c.frame_test, ensure_ascii=False)} for c in cards],
+        "frame_test": json.dumps(c.frame_test, ensure_ascii=False), "stories": json.dumps(c.stories)} for c in cards],
         schema=pa.schema([("id", pa.int64()), ("label", pa.string()), ("frame", pa.string()), ("size", pa.int64()),
                           ("top_terms", pa.list_(pa.string())), ("sources", pa.string()),
-                          ("representatives", pa.list_(pa.int64())), ("frame_test", pa.string())])),
+                          ("representatives", pa.list_(pa.int64())), ("frame_test", pa.string()),
+                          ("stories", pa.string())])),
         out / "clusters.parquet")
     pq.write_table(pa.Table.from_pylist(
         [{**{k: v for k, v in s.items() if k not in ("outlets", "ratings")},
@@ -358,7 +365,7 @@ def _write(out, spark, settings, table, articles, cleaned, report, loaded, vec, 
     report.coalesce(1).write.parquet(str(out / "load_report.parquet"))
     loaded.encodings.coalesce(1).write.parquet(str(out / "encodings.parquet"))
     background_tokens = docs_fit.where("in_fit").agg(F.sum("n_tokens")).first()[0] or 0
-    content_hash = table.agg(F.sum(F.xxhash64("id", "pos")).cast("string")).first()[0]
+    content_hash = format(table.agg(F.bit_xor(F.xxhash64("id", "pos", "source", "title", "date"))).first()[0] & (2**64 - 1), "016x")
     settings_dict = {f.name: getattr(settings, f.name) for f in dataclasses.fields(settings)}
     return {
         "format": FORMAT, "engine": "spark", "spark_version": spark.version, "master": spark.sparkContext.master,
@@ -383,6 +390,11 @@ def _ids(spark, articles, positions: set[int]) -> dict[int, str]:
     wanted = spark.createDataFrame(pa.table({"pos": pa.array(sorted(positions), pa.int64())}))
     table = articles.select("pos", "id").join(wanted, "pos", "left_semi").toArrow()
     return dict(zip(table.column("pos").to_pylist(), table.column("id").to_pylist()))
+
+
+def _decoded(value: str | None) -> str | None:
+    """An extra value stored as JSON, as the text of a string column."""
+    return None if value is None else _plain(json.loads(value))
 
 
 def _plain(value) -> str | None:

@@ -67,7 +67,7 @@ def count_hits(docs, candidates: dict[str, list[fr.Frame]], aliases: dict[str, s
 
     def hits(batches):
         for b in batches:
-            table = token_table(column(b, "tokens"))
+            table = token_table(column(b, "tokens"), column(b, "breaks"))
             n_tokens = table.lengths()
             arrays = [column(b, "pos")]
             for frames in candidates.values():
@@ -78,7 +78,7 @@ def count_hits(docs, candidates: dict[str, list[fr.Frame]], aliases: dict[str, s
                                                     pa.array(h.ravel().astype(np.int64))), pa.array(clear)]
             yield pa.RecordBatch.from_arrays(arrays, schema=arrow_schema)
 
-    return docs.select("pos", "tokens").mapInArrow(hits, schema)
+    return docs.select("pos", "tokens", "breaks").mapInArrow(hits, schema)
 
 
 def choose(hit_rows, candidates: dict[str, list[fr.Frame]], settings: Settings, n_units: int) -> FrameChoice:
@@ -210,17 +210,20 @@ def score(docs, vectors, choice: FrameChoice, model: fm.FrameModel, aliases: dic
             hits = list_matrix(column(b, "hits"), k, np.int64)
             n_tokens = np.asarray(column(b, "n_tokens"), dtype=np.float64)
             values = fm.frame_scores(model, X, hits, n_tokens)
-            term_hits, _entries = fr.lexicon_term_hits(token_table(column(b, "tokens")), frames, aliases)
+            # As pipeline.frame_stage: the words decide the dominant frame where they are clear.
+            dominant = fm.dominant(values, names, fm.lexicon_probability(hits, n_tokens))
+            term_hits, _entries = fr.lexicon_term_hits(token_table(column(b, "tokens"), column(b, "breaks")), frames,
+                                                       aliases)
             term_hits.sort_indices()
             offsets = pa.array(term_hits.indptr.astype(np.int32))
             yield pa.RecordBatch.from_arrays([
-                column(b, "pos"), pa.array([str(d) for d in fm.dominant(values, names)], pa.string()),
-                pa.array(fm.frames_carried(values, names), pa.list_(pa.string())), dense_rows(values),
+                column(b, "pos"), pa.array([str(d) for d in dominant], pa.string()),
+                pa.array(fm.frames_carried(values, names, dominant), pa.list_(pa.string())), dense_rows(values),
                 pa.ListArray.from_arrays(offsets, pa.array(term_hits.indices.astype(np.int32))),
                 pa.ListArray.from_arrays(offsets, pa.array(term_hits.data.astype(np.int64))),
             ], schema=arrow_schema)
 
-    joined = docs.select("pos", "tokens", "n_tokens", "hits").join(vectors.rows.select("pos", "tfidf"), "pos")
+    joined = docs.select("pos", "tokens", "breaks", "n_tokens", "hits").join(vectors.rows.select("pos", "tfidf"), "pos")
     return joined.mapInArrow(scores, schema)
 
 

@@ -174,20 +174,65 @@ class GroupTermCounts:
                             f"language{''.join(', ' + c for c in self.columns)}; not for {column!r}")
         return self._group(column, _spellings(analysis, column, spec.value))
 
-    def compare_specs(self, analysis: Analysis, spec_a: GroupSpec, spec_b: GroupSpec,
-                      min_count: int = keyterms.MIN_TERM_COUNT) -> pd.DataFrame:
-        """keyterms.compare_groups for two group specs, from the stored counts."""
+    def compare_specs(self, analysis: Analysis, spec_a: GroupSpec, spec_b: GroupSpec, mask_a: np.ndarray,
+                      mask_b: np.ndarray, min_count: int = keyterms.MIN_TERM_COUNT) -> pd.DataFrame:
+        """keyterms.compare_groups and mark_outlet_names for two group specs, from the stored counts.
+
+        `mask_a` and `mask_b` are the groups' units (queries.group_masks),
+        for naming the outlets in play.
+        """
         a = self._side(analysis, spec_a, None)
         b = self._side(analysis, spec_b, a)
         hashes = np.union1d(a.hashes, b.hashes)
         y_a, y_b = _lookup(a, hashes), _lookup(b, hashes)
         keep = y_a + y_b >= max(int(min_count), 1)
         hashes, y_a, y_b = hashes[keep], y_a[keep], y_b[keep]
-        terms = _terms(hashes, a, b)
+        texts = _terms(hashes, a, b)
         bg = self.background if spec_a.kind == "all" or spec_b.kind in ("all", "rest") else None
         background = _lookup(bg, hashes) if bg is not None else self._background_counts(hashes)
-        return keyterms.log_odds(y_a, y_b, background, terms, token_totals=(a.n_tokens, b.n_tokens),
-                                 background_total=self.background_tokens)
+        # Positions stand in for the terms while log_odds orders the rows; the texts are put back after.
+        terms = keyterms.log_odds(y_a, y_b, background, np.arange(len(hashes)), token_totals=(a.n_tokens, b.n_tokens),
+                                  background_total=self.background_tokens)
+        at = terms["term"].to_numpy(dtype=np.int64)
+        terms["term"] = texts.take(at)
+        return self._mark_outlet_names(analysis, terms, hashes[at], mask_a, mask_b)
+
+    def _mark_outlet_names(self, analysis: Analysis, terms: pd.DataFrame, hashes: np.ndarray, mask_a: np.ndarray,
+                           mask_b: np.ndarray) -> pd.DataFrame:
+        """keyterms.mark_outlet_names with the outlets' stored counts.
+
+        A listed term naming outlets in play is their self-reference when
+        those outlets supply at least OUTLET_SHARE of its uses in the two
+        groups. The outlets' counts are over all their (uncopied) articles,
+        so this is exact when the groups hold all of a named outlet's
+        articles (comparisons by outlet, rating, cluster or story, and A
+        against the rest), as it is in the local engine.
+        """
+        either = np.asarray(mask_a, dtype=bool) | np.asarray(mask_b, dtype=bool)
+        source_of = dict(zip(analysis.documents["id"], analysis.documents["source"]))
+        unit_sources = analysis.units["doc_id"].map(source_of).to_numpy(dtype=object)
+        word_outlets: dict[str, set[str]] = {}
+        for source in pd.unique(unit_sources[either]):
+            for word in keyterms.outlet_name_words(str(source)):
+                word_outlets.setdefault(word, set()).add(source)
+        names_outlet = np.zeros(len(terms), dtype=bool)
+        z = terms["z"].to_numpy()
+        n = keyterms.SELF_REFERENCE_CANDIDATES
+        shown = np.concatenate([np.flatnonzero(z > 0)[:n], np.flatnonzero(z < 0)[::-1][:n]])
+        by_outlets: dict[frozenset, list[int]] = {}
+        for row in shown:
+            named = set().union(*(word_outlets.get(w, set()) for w in str(terms["term"].iat[row]).split()))
+            if named:
+                by_outlets.setdefault(frozenset(named), []).append(int(row))
+        overlap = bool((np.asarray(mask_a, dtype=bool) & np.asarray(mask_b, dtype=bool)).any())
+        total = (terms["count_a"] + terms["count_b"]).to_numpy()
+        for outlets, rows in by_outlets.items():
+            own = self._group("source", sorted(outlets))
+            own_counts = _lookup(own, hashes[rows])
+            for row, count in zip(rows, own_counts.tolist()):
+                uses = min(total[row], _lookup(self.background, hashes[[row]])[0]) if overlap else total[row]
+                names_outlet[row] = uses > 0 and count >= keyterms.OUTLET_SHARE * uses
+        return terms.assign(names_outlet=names_outlet)
 
     def _background_counts(self, hashes: np.ndarray) -> np.ndarray:
         """Background counts of a few hashes: a filtered read of the background table (all of it once cached)."""
@@ -269,7 +314,8 @@ def open_result(folder: str | Path) -> Analysis:
     clusters = [
         ClusterInfo(id=int(r["id"]), label=r["label"], frame=r["frame"], size=int(r["size"]),
                     top_terms=list(r["top_terms"]), sources=json.loads(r["sources"]),
-                    representatives=[int(x) for x in r["representatives"]], frame_test=json.loads(r["frame_test"]))
+                    representatives=[int(x) for x in r["representatives"]], frame_test=json.loads(r["frame_test"]),
+                    stories={int(k): v for k, v in json.loads(r["stories"]).items()})
         for r in _table(folder, "clusters.parquet").to_pylist()
     ]
     groups_table = _table(folder, "duplicate_groups.parquet").to_pandas().sort_values(["group", "member"])

@@ -68,8 +68,38 @@ def _quiet_pandas_warning() -> None:
     warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
 
 
+ENGINE_DEFAULTS = {  # what the engine's jobs assume, wherever they run
+    "spark.app.name": "framelens",
+    "spark.ui.showConsoleProgress": "false",
+    "spark.sql.execution.arrow.maxRecordsPerBatch": str(ARROW_BATCH),
+    # Plans grow with every stage; their text (for logs and the UI) is cut instead of rendered whole.
+    "spark.sql.maxPlanStringLength": "2000",
+}
+
+
+def _local_defaults(master: str) -> dict[str, str]:
+    """A laptop's settings: no web UI, shuffles sized to the cores, quiet logs, workers that see this checkout."""
+    parts = str(2 * _local_cores(master))
+    return {
+        "spark.ui.enabled": "false",
+        "spark.sql.shuffle.partitions": parts,
+        "spark.default.parallelism": parts,
+        "spark.driver.memory": LOCAL_DRIVER_MEMORY,
+        "spark.driver.extraJavaOptions": f"-Dlog4j2.configurationFile={LOG_CONFIG.as_uri()}",
+        "spark.executorEnv.PYTHONPATH": str(ROOT),
+        "spark.pyspark.python": sys.executable,
+        # Workers fork from a daemon that has the engine imported.
+        "spark.python.daemon.module": "dashboard.spark.daemon",
+    }
+
+
 def spark_session(master: str | None = None, conf: Mapping[str, str] | None = None):
-    """A SparkSession for the engine: an active one is reused (a test's, spark-submit's), else one is started."""
+    """A SparkSession for the engine: an active one is reused (a test's), else one is started.
+
+    Local mode (the default) gets _local_defaults; a cluster named with
+    `--master` gets only ENGINE_DEFAULTS, and under spark-submit only those
+    of them spark-submit was not given. `conf` (--spark-conf) wins over all.
+    """
     require_spark()
     _quiet_pandas_warning()
     from pyspark.sql import SparkSession
@@ -78,37 +108,30 @@ def spark_session(master: str | None = None, conf: Mapping[str, str] | None = No
     active = SparkSession.getActiveSession()
     if active is not None and master is None:
         return active
-    under_submit = "PYSPARK_GATEWAY_PORT" in os.environ  # spark-submit started the JVM and chose the master
-    master = master or (None if under_submit else "local[*]")
-    local = master is not None and master.startswith("local")
-    # Python workers import dashboard: in local mode they see this checkout through PYTHONPATH.
-    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
-    defaults = {
-        "spark.app.name": "framelens",
-        "spark.ui.enabled": "false",
-        "spark.ui.showConsoleProgress": "false",
-        "spark.sql.execution.arrow.maxRecordsPerBatch": str(ARROW_BATCH),
-        "spark.driver.extraJavaOptions": f"-Dlog4j2.configurationFile={LOG_CONFIG.as_uri()}",
-        "spark.executorEnv.PYTHONPATH": str(ROOT),
-        "spark.pyspark.python": sys.executable,
-        # Plans grow with every stage; their text (for logs and the UI) is cut instead of rendered whole.
-        "spark.sql.maxPlanStringLength": "2000",
-    }
-    if local:
-        defaults["spark.sql.shuffle.partitions"] = str(2 * _local_cores(master))
-        defaults["spark.default.parallelism"] = defaults["spark.sql.shuffle.partitions"]
-        defaults["spark.driver.memory"] = LOCAL_DRIVER_MEMORY
-        # Workers fork from a daemon that has the engine imported (on a cluster the nodes' own setup decides).
-        defaults["spark.python.daemon.module"] = "dashboard.spark.daemon"
+    under_submit = "PYSPARK_GATEWAY_PORT" in os.environ and master is None  # spark-submit chose the master
+    if under_submit:
+        from pyspark import SparkConf, SparkContext
+
+        SparkContext._ensure_initialized()
+        given = SparkConf()
+        settings = {k: v for k, v in ENGINE_DEFAULTS.items() if not given.contains(k)}
+    else:
+        master = master or "local[*]"
+        settings = dict(ENGINE_DEFAULTS)
+        if master.startswith("local"):
+            # Python workers import dashboard: in local mode they see this checkout through PYTHONPATH.
+            os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+            settings.update(_local_defaults(master))
     builder = SparkSession.builder
     if master:
         builder = builder.master(master)
-    for key, value in {**defaults, **conf}.items():
+    for key, value in {**settings, **conf}.items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
-    spark.sparkContext.setLogLevel("ERROR")
-    if not local:
+    if not spark.sparkContext.master.startswith("local"):
         _ship_package(spark)
+    else:
+        spark.sparkContext.setLogLevel("ERROR")
     return spark
 
 

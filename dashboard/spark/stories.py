@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import numpy as np
 import pyarrow as pa
@@ -235,7 +236,7 @@ def story_table(spark, docs, labels, pairs, vectors, origin: str):
         members = members.join(centrality, "pos", "left")
     else:
         members = members.withColumn("centrality", F.lit(None).cast("double"))
-    titled = F.udf(lambda t: story_mod._title_or_none(t), "string")(F.col("title"))
+    titled = F.udf(story_mod._title_or_none, "string", useArrow=False)(F.col("title"))
     members = members.withColumn("clean_title", titled).withColumn("centrality", F.coalesce("centrality", F.lit(0.0)))
     rank = Window.partitionBy("story").orderBy(F.col("clean_title").isNull(), F.col("centrality").desc(), F.col("pos"))
     reps = members.withColumn("_r", F.row_number().over(rank)).where("_r = 1").select(
@@ -270,3 +271,68 @@ def outlets_sorted(outlets_json: str) -> dict[str, int]:
 
 def iso(day: int) -> str | None:
     return None if day is None or day < 0 else dt.date.fromordinal(int(day)).isoformat()
+
+
+def rating_columns(docs) -> list[str]:
+    """stories.rating_columns from aggregates: rating-named fields with 2 to RATING_MAX_VALUES values, recodings left out.
+
+    A field recodes one already kept when its values and the kept field's
+    pair one to one over the articles (missing with missing): the same
+    partition of the articles the local engine's codes compare.
+    """
+    from pyspark.sql import functions as F
+
+    keys = sorted(r[0] for r in docs.select(F.explode(F.map_keys("extra"))).distinct().collect()
+                  if story_mod.RATING_NAME_RE.search(r[0]))
+    if not keys:
+        return []
+    text = F.udf(_rating_text, "string", useArrow=False)
+    values = docs.select(*[text(F.col("extra").getItem(k)).alias(f"v{i}") for i, k in enumerate(keys)]).persist()
+    candidates = []
+    for i, name in enumerate(keys):
+        distinct = [r[0] for r in values.select(f"v{i}").where(F.col(f"v{i}").isNotNull()).distinct().limit(
+            story_mod.RATING_MAX_VALUES + 1).collect()]
+        if 2 <= len(distinct) <= story_mod.RATING_MAX_VALUES:
+            numeric = all(re.fullmatch(r"-?[0-9.]+", v) for v in distinct)
+            candidates.append((numeric, name, i))
+    kept: list[tuple[str, int]] = []
+    for _numeric, name, i in sorted(candidates):
+        same = False
+        for _, j in kept:
+            pairs = values.select(f"v{i}", f"v{j}").distinct().count()
+            if pairs == values.select(f"v{i}").distinct().count() == values.select(f"v{j}").distinct().count():
+                same = True
+                break
+        if not same:
+            kept.append((name, i))
+    values.unpersist()
+    return [name for name, _ in kept]
+
+
+def _rating_text(value: str | None) -> str | None:
+    """An extra value (JSON) as stories.rating_columns reads it: str(value).strip(), None when missing."""
+    if value is None:
+        return None
+    decoded = json.loads(value)
+    return None if story_mod._is_missing(decoded) else str(decoded).strip()
+
+
+def story_ratings(docs, labels, columns: list[str]) -> dict[int, dict[str, dict[str, int]]]:
+    """story id -> rating column -> value -> articles, most first (stories.describe_stories)."""
+    from pyspark.sql import functions as F
+
+    if not columns:
+        return {}
+    text = F.udf(_rating_text, "string", useArrow=False)
+    out: dict[int, dict[str, dict[str, int]]] = {}
+    for name in columns:
+        counted = (docs.select("pos", text(F.col("extra").getItem(name)).alias("value")).join(labels, "pos")
+                   .groupBy("story", "value").count().toArrow().to_pylist())
+        per_story: dict[int, dict[str, int]] = {}
+        for row in counted:
+            per_story.setdefault(int(row["story"]), {})
+            if row["value"] is not None:
+                per_story[int(row["story"])][row["value"]] = row["count"]
+        for story, values in per_story.items():
+            out.setdefault(story, {})[name] = dict(sorted(values.items(), key=lambda kv: (-kv[1], kv[0])))
+    return out

@@ -40,7 +40,7 @@ def group_values(docs, extra_columns: list[str]):
     """(pos, column, value) for every article and grouping column; values as text, as group specs compare them."""
     from pyspark.sql import functions as F
 
-    as_text = F.udf(_as_text_json, "string")
+    as_text = F.udf(_as_text_json, "string", useArrow=False)
     parts = [F.struct(F.lit("cluster").alias("column"), F.col("cluster").cast("string").alias("value")),
              F.struct(F.lit("frame").alias("column"), F.col("frame").alias("value")),
              F.struct(F.lit("story").alias("column"), F.col("story").cast("string").alias("value")),

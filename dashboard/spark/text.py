@@ -242,11 +242,14 @@ def find_aliases(docs, user_aliases):
 
 
 def tokenize(docs, aliases: dict[str, str], stop_words: dict[str, frozenset[str]]):
-    """pos, content tokens and their count per article: tokens.tokenize_many with each article's language's stop words."""
-    from pyspark.sql.types import ArrayType, IntegerType, LongType, StringType, StructField, StructType
+    """pos, content tokens, where phrases end (no n-gram runs past) and the token count per article.
+
+    tokens.tokenize_many with each article's language's stop words.
+    """
+    from pyspark.sql.types import ArrayType, BooleanType, IntegerType, LongType, StringType, StructField, StructType
 
     schema = StructType([StructField("pos", LongType()), StructField("tokens", ArrayType(StringType())),
-                         StructField("n_tokens", IntegerType())])
+                         StructField("breaks", ArrayType(BooleanType())), StructField("n_tokens", IntegerType())])
     arrow_schema = _arrow(schema)
     english = stop_words.get("en") or stop_words_with(())
 
@@ -255,8 +258,9 @@ def tokenize(docs, aliases: dict[str, str], stop_words: dict[str, frozenset[str]
             texts = [t or "" for t in column(b, "cleaned").to_pylist()]
             sets = [stop_words.get(code or "", english) for code in column(b, "language").to_pylist()]
             table = tokenize_many(texts, aliases, sets)
+            words, ends = token_lists(table)
             yield pa.RecordBatch.from_arrays(
-                [column(b, "pos"), token_lists(table), pa.array(table.lengths().astype(np.int32))], schema=arrow_schema)
+                [column(b, "pos"), words, ends, pa.array(table.lengths().astype(np.int32))], schema=arrow_schema)
 
     return docs.select("pos", "cleaned", "language").mapInArrow(tokens, schema)
 

@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from ..models import Settings
 from ..pipeline import AnalysisError
-from ..tokens import ngram_order
+from ..tokens import ngram_order, ngrams
 from ..vectors import adaptive_df
 from .batches import column, from_csr, to_csr
 
@@ -36,18 +36,40 @@ class SparkVectors:
     max_df: float
 
 
-def with_terms(docs, ngram_max: int):
-    """docs plus `terms`: the tokens followed by their n-grams up to ngram_max."""
-    from pyspark.ml.feature import NGram
-    from pyspark.sql import functions as F
+def phrase_terms(tokens: list[str], ends: list[bool], ngram_max: int) -> list[str]:
+    """An article's tokens followed by its n-grams up to ngram_max, none running past a phrase end.
 
-    parts = [F.col("tokens")]
-    out = docs
-    for n in range(2, ngram_order(ngram_max) + 1):
-        out = NGram(n=n, inputCol="tokens", outputCol=f"_ngram{n}").transform(out)
-        parts.append(F.col(f"_ngram{n}"))
-    out = out.withColumn("terms", F.concat(*parts) if len(parts) > 1 else F.col("tokens"))
-    return out.drop(*[f"_ngram{n}" for n in range(2, ngram_order(ngram_max) + 1)])
+    The terms `build_vectors` and `NgramCounter` count from a TokenTable
+    (TokenTable.ends_phrase), made with tokens.ngrams phrase by phrase.
+    """
+    out = list(tokens)
+    if ngram_max < 2:
+        return out
+    start = 0
+    for i, end in enumerate(ends):
+        if end or i == len(tokens) - 1:
+            phrase = tokens[start : i + 1]
+            out.extend(ngrams(phrase, ngram_max)[len(phrase):])
+            start = i + 1
+    return out
+
+
+def with_terms(docs, ngram_max: int):
+    """docs (pos, tokens, breaks, ...) plus `terms`: the tokens and their n-grams (phrase_terms)."""
+    from pyspark.sql.types import ArrayType, StringType, StructField, StructType
+
+    n = ngram_order(ngram_max)
+    schema = StructType([*docs.schema.fields, StructField("terms", ArrayType(StringType()))])
+    names = docs.columns
+
+    def terms(batches):
+        for b in batches:
+            made = [phrase_terms(t or [], e or [], n) for t, e in
+                    zip(column(b, "tokens").to_pylist(), column(b, "breaks").to_pylist())]
+            yield pa.RecordBatch.from_arrays([*[column(b, c) for c in names], pa.array(made, pa.list_(pa.string()))],
+                                             names=[*names, "terms"])
+
+    return docs.mapInArrow(terms, schema)
 
 
 def fit_vectors(docs, settings: Settings, n_documents: int) -> SparkVectors:
@@ -56,7 +78,7 @@ def fit_vectors(docs, settings: Settings, n_documents: int) -> SparkVectors:
     from pyspark.ml.linalg import VectorUDT
     from pyspark.sql.types import LongType, StructField, StructType
 
-    with_ngrams = with_terms(docs.select("pos", "tokens", "in_fit"), settings.ngram_max)
+    with_ngrams = with_terms(docs.select("pos", "tokens", "breaks", "in_fit"), settings.ngram_max)
     fit = with_ngrams.where("in_fit")
     n_fit = fit.count()
     auto_min, auto_max = adaptive_df(n_documents or n_fit)

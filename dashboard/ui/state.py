@@ -302,7 +302,13 @@ def _analysis(corpus_key: str, settings: Settings, _corpus: Corpus) -> Analysis:
 
 
 def analysis(corpus: Corpus, key: str, settings: Settings) -> Analysis:
-    """The cached analysis; raises a FramelensError with a message for the user."""
+    """The cached analysis; raises a FramelensError with a message for the user.
+
+    A Spark result folder given with --corpus is its own analysis, whatever is asked (see spark_result).
+    """
+    computed = spark_result()
+    if computed is not None:
+        return computed
     return _analysis(key, settings, corpus)
 
 

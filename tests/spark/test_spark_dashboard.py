@@ -1,0 +1,66 @@
+"""The dashboard opens a Spark result folder (`streamlit run app.py -- --corpus DIR/`) and answers from it.
+
+The app must neither import pyspark nor recompute: it reads the folder's
+tables, shows the analysis Spark made, and answers key-term questions from
+the stored counts.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+def run(page: str | None = None, params: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    if page:
+        at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.fixture
+def result_corpus(spark_result, monkeypatch):
+    monkeypatch.setattr("sys.argv", ["app.py", "--corpus", str(spark_result)])
+    from dashboard.ui import state
+
+    monkeypatch.setattr(state, "analyze", lambda *a, **k: pytest.fail("the app recomputed a Spark result"))
+    return spark_result
+
+
+def test_the_overview_shows_the_spark_result(result_corpus, opened):
+    at = run()
+    shown = {m.label: m.value for m in at.metric}
+    assert str(shown["Articles"]) == str(len(opened.documents))
+
+
+def test_key_terms_are_answered_from_the_folder(result_corpus):
+    at = run("dashboard/ui/terms.py", {"group_a": "bias:left", "group_b": "bias:right"})
+    tables = [d.value for d in at.dataframe if "term" in d.value.columns and "z" in d.value.columns]
+    assert tables and len(tables[0]) > 0
+
+
+def test_the_app_never_imports_pyspark_for_a_result(result_corpus):
+    """Run in a fresh interpreter: this test session itself has Spark loaded."""
+    import subprocess
+
+    code = (
+        "import sys\n"
+        "from streamlit.testing.v1 import AppTest\n"
+        f"sys.argv = ['app.py', '--corpus', {str(result_corpus)!r}]\n"
+        f"at = AppTest.from_file({APP!r}, default_timeout=120)\n"
+        "at.run()\n"
+        "assert not at.exception, [e.value for e in at.exception]\n"
+        "print('pyspark' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip().splitlines()[-1] == "False"
