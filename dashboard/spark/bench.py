@@ -10,7 +10,7 @@ index), without a target: the engines cluster in differently reduced spaces.
 Exits 1 when an agreement is below its target.
 
 `python -m dashboard.bench --spark-scaling` runs `python -m dashboard analyze
---engine spark --out DIR` as a fresh process on each size (the AllSides event
+--engine spark --stories auto --out DIR` as a fresh process on each size (the AllSides event
 corpus, the full corpus, and a synthetic corpus of the full one repeated with
 perturbed text) and reports wall time, peak memory of the whole process tree
 (driver, JVM and Python workers, sampled from /proc) and each stage's time.
@@ -174,7 +174,7 @@ def _tree_rss(pid: int) -> int:
 def measure(paths: list[str], out: Path, master: str | None, conf: list[str]) -> dict:
     """Wall time and peak tree memory of one `analyze --engine spark --out` process."""
     cmd = [sys.executable, "-m", "dashboard", "analyze", *paths, "--engine", "spark", "--unit", "article",
-           "--out", str(out)]
+           "--stories", "auto", "--out", str(out)]
     if master:
         cmd += ["--master", master]
     for c in conf:

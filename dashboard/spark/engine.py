@@ -9,6 +9,7 @@ own, and writes the folder result.open_result reads:
   manifest.json        settings, counts, lexicon, aliases, notices, stage times
   documents/           one row per article: metadata, copies, cluster, story, frames, scores, map position
   texts/               pos, id, text as loaded, cleaned text
+  tokens/              pos, content tokens and phrase ends (for views that count words article by article)
   removed/             what cleaning took out (id, kind, text)
   tfidf/, vocabulary.parquet, frame_model.npz   the vectors and the frame model
   clusters.parquet, stories.parquet, duplicate_groups.parquet, duplicate_pairs.parquet
@@ -161,7 +162,7 @@ def _analyze(paths: Sequence[str], out: Path, settings: Settings, spark, progres
             canonical = F.lit(True)
         fit_flags = keep(flagged.select("pos", "dup_group", "copy_of", (has_tokens & canonical).alias("in_fit"))
                          .join(originality, "pos", "left")
-                         .withColumn("originality", F.round(F.coalesce("originality", F.lit(1.0)), 4)))
+                         .withColumn("originality", F.bround(F.coalesce("originality", F.lit(1.0)), 4)))
         fit_flags.count()
     docs_fit = docs.join(fit_flags.select("pos", "in_fit"), "pos")
     with stage("vectors"):
@@ -216,7 +217,7 @@ def _analyze(paths: Sequence[str], out: Path, settings: Settings, spark, progres
         values = terms.group_values(table, group_cols)
         fit_terms = vectors.with_terms(docs_fit.where("in_fit").select("pos", "tokens", "breaks", "n_tokens", "in_fit"),
                                        settings.ngram_max)
-        by_group, background, sizes = terms.count_tables(fit_terms, values)
+        by_group, background, sizes = (keep(t) for t in terms.count_tables(fit_terms, values))
     with stage("write"):
         manifest = _write(out, spark, settings, table, articles, cleaned, report, loaded, vec, model, choice, cards,
                           story, groups, pairs, by_group, background, sizes, extra_keys, group_cols, aliases,
@@ -330,6 +331,7 @@ def _write(out, spark, settings, table, articles, cleaned, report, loaded, vec, 
     documents.orderBy("pos").write.parquet(str(out / "documents"))
     articles.select("pos", "id", "text").join(cleaned.select("pos", "cleaned"), "pos").orderBy("pos") \
         .write.parquet(str(out / "texts"))
+    docs_fit.select("pos", "tokens", "breaks").orderBy("pos").write.parquet(str(out / "tokens"))
     articles.select("pos", "id").join(cleaned.select("pos", F.explode("removed").alias("r")), "pos").orderBy("pos") \
         .select("id", F.col("r.kind").alias("kind"), F.col("r.text").alias("text")).coalesce(1) \
         .write.parquet(str(out / "removed.parquet"))

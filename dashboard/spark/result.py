@@ -115,24 +115,54 @@ class _Counts:
     n_tokens: int
 
 
+LOCAL_TOKENS_MAX = 200_000  # articles whose tokens the dashboard will hold for views that read them one by one
+
+
 class GroupTermCounts:
     """Key terms between two groups from the folder's per-group n-gram counts (keyterms.log_odds on them).
 
     Stands where an Analysis keeps its NgramCounter; queries.key_terms asks it
     through `compare_specs`. Groups it can answer: cluster, frame, story,
-    source, language, the counted corpus columns, all and rest.
+    source, language, the counted corpus columns, all and rest. Views that
+    count words article by article (a story's outlets against each other,
+    side by side, suggested frames) get the NgramCounter itself, built from
+    the folder's tokens when first asked: every other attribute is that
+    counter's, for results of up to LOCAL_TOKENS_MAX articles.
     """
 
-    def __init__(self, folder: Path, columns: list[str], background_tokens: int):
+    def __init__(self, folder: Path, columns: list[str], background_tokens: int, ngram_max: int,
+                 in_fit: np.ndarray):
         self.folder = folder
         self.columns = list(columns)
         self.background_tokens = int(background_tokens)
+        self.ngram_max = ngram_max
+        self.in_fit = np.asarray(in_fit, dtype=bool)
         self._background: _Counts | None = None
         self._lock = threading.Lock()
         self._sizes = pq.read_table(folder / "group_sizes.parquet").to_pandas()
 
+    @cached_property
+    def counter(self) -> keyterms.NgramCounter:
+        """The local engine's counter over the folder's stored tokens (read once, when a view needs it)."""
+        from .batches import token_table
+
+        if len(self.in_fit) > LOCAL_TOKENS_MAX:
+            raise ResultFolderError(
+                f"this view counts words article by article, and this Spark result has {len(self.in_fit):,} "
+                f"articles (the dashboard holds the words of at most {LOCAL_TOKENS_MAX:,}): compare groups on "
+                "Key terms instead, or analyse a part of the corpus")
+        table = _table(self.folder, "tokens", ["pos", "tokens", "breaks"]).sort_by("pos")
+        tokens = token_table(table.column("tokens").combine_chunks(), table.column("breaks").combine_chunks())
+        return keyterms.NgramCounter(tokens, self.ngram_max, self.in_fit)
+
+    def __getattr__(self, name: str):
+        if name.startswith("_") or name == "counter":
+            raise AttributeError(name)
+        return getattr(self.counter, name)
+
     @property
-    def background(self) -> _Counts:
+    def stored_background(self) -> _Counts:
+        """The background's stored counts (every n-gram used twice or more, copies left out), read once."""
         with self._lock:
             if self._background is None:
                 table = pq.read_table(self.folder / "background.parquet", columns=["hash", "term", "count"])
@@ -140,10 +170,17 @@ class GroupTermCounts:
                                            table.column("term").combine_chunks(), self.background_tokens)
             return self._background
 
+    @cached_property
+    def _dataset(self) -> ds.Dataset:
+        return ds.dataset(self.folder / "term_counts", format="parquet", partitioning="hive")
+
+    def _rows(self, column: str, values: list[str], fields: list[str]) -> pa.Table:
+        """The stored rows of some values of one column (a filtered read: the rows are sorted by value)."""
+        return self._dataset.to_table(columns=fields,
+                                      filter=(ds.field("column") == column) & ds.field("value").isin(values))
+
     def _group(self, column: str, values: list[str]) -> _Counts:
-        dataset = ds.dataset(self.folder / "term_counts", format="parquet", partitioning="hive")
-        table = dataset.to_table(columns=["hash", "term", "count"],
-                                 filter=(ds.field("column") == column) & ds.field("value").isin(values))
+        table = self._rows(column, values, ["hash", "term", "count"])
         if len(values) > 1 and len(table):
             table = table.group_by(["hash", "term"]).aggregate([("count", "sum")]).rename_columns(["hash", "term", "count"])
         table = table.sort_by("hash")
@@ -154,9 +191,9 @@ class GroupTermCounts:
     def _side(self, analysis: Analysis, spec: GroupSpec, other: _Counts | None) -> _Counts:
         kind = spec.kind
         if kind == "all":
-            return self.background
+            return self.stored_background
         if kind == "rest":
-            bg = self.background
+            bg = self.stored_background
             taken = _lookup(other, bg.hashes)
             keep = bg.counts - taken > 0
             return _Counts(bg.hashes[keep], (bg.counts - taken)[keep], bg.terms.filter(pa.array(keep)),
@@ -183,12 +220,12 @@ class GroupTermCounts:
         """
         a = self._side(analysis, spec_a, None)
         b = self._side(analysis, spec_b, a)
-        hashes = np.union1d(a.hashes, b.hashes)
+        hashes = _union(a.hashes, b.hashes)
         y_a, y_b = _lookup(a, hashes), _lookup(b, hashes)
         keep = y_a + y_b >= max(int(min_count), 1)
         hashes, y_a, y_b = hashes[keep], y_a[keep], y_b[keep]
         texts = _terms(hashes, a, b)
-        bg = self.background if spec_a.kind == "all" or spec_b.kind in ("all", "rest") else None
+        bg = self.stored_background if spec_a.kind == "all" or spec_b.kind in ("all", "rest") else None
         background = _lookup(bg, hashes) if bg is not None else self._background_counts(hashes)
         # Positions stand in for the terms while log_odds orders the rows; the texts are put back after.
         terms = keyterms.log_odds(y_a, y_b, background, np.arange(len(hashes)), token_totals=(a.n_tokens, b.n_tokens),
@@ -226,11 +263,25 @@ class GroupTermCounts:
                 by_outlets.setdefault(frozenset(named), []).append(int(row))
         overlap = bool((np.asarray(mask_a, dtype=bool) & np.asarray(mask_b, dtype=bool)).any())
         total = (terms["count_a"] + terms["count_b"]).to_numpy()
+        named = sorted({o for outlets in by_outlets for o in outlets})
+        wanted = hashes[[r for rows in by_outlets.values() for r in rows]] if by_outlets else np.zeros(0, np.int64)
+        # One read for every outlet named: their rows of the listed terms, counts per outlet and term.
+        table = self._rows("source", named, ["value", "hash", "count"]) if named else None
+        if table is not None:
+            table = table.filter(pc.is_in(table.column("hash"), pa.array(np.unique(wanted))))
+        values = np.asarray(table.column("value").to_pylist(), dtype=object) if table is not None else np.zeros(0)
         for outlets, rows in by_outlets.items():
-            own = self._group("source", sorted(outlets))
-            own_counts = _lookup(own, hashes[rows])
+            mine = np.isin(values, list(outlets)) if len(values) else np.zeros(0, dtype=bool)
+            picked = table.filter(pa.array(mine)) if len(values) else None
+            own_counts = np.zeros(len(rows), dtype=np.int64)
+            if picked is not None and len(picked):
+                h, c = np.asarray(picked.column("hash")), np.asarray(picked.column("count"), dtype=np.int64)
+                order = np.argsort(h, kind="stable")
+                h, c = h[order], c[order]
+                starts = np.flatnonzero(np.concatenate([[True], h[1:] != h[:-1]]))
+                own_counts = _lookup(_Counts(h[starts], np.add.reduceat(c, starts), pa.array([]), 0), hashes[rows])
             for row, count in zip(rows, own_counts.tolist()):
-                uses = min(total[row], _lookup(self.background, hashes[[row]])[0]) if overlap else total[row]
+                uses = min(total[row], _lookup(self.stored_background, hashes[[row]])[0]) if overlap else total[row]
                 names_outlet[row] = uses > 0 and count >= keyterms.OUTLET_SHARE * uses
         return terms.assign(names_outlet=names_outlet)
 
@@ -241,6 +292,13 @@ class GroupTermCounts:
         table = pq.read_table(self.folder / "background.parquet", columns=["hash", "count"])
         found = _Counts(np.asarray(table.column("hash")), np.asarray(table.column("count")), pa.array([]), 0)
         return _lookup(found, hashes)
+
+
+def _union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Sorted distinct values of two sorted arrays."""
+    both = np.concatenate([a, b])
+    both.sort(kind="stable")
+    return both[np.concatenate([[True], both[1:] != both[:-1]])] if len(both) else both
 
 
 def _lookup(counts: _Counts | None, hashes: np.ndarray) -> np.ndarray:
@@ -341,7 +399,8 @@ def open_result(folder: str | Path) -> Analysis:
         method=manifest["method"], frames=frames, frame_model=model, lexicon_hits=None, lexicon_term_hits=hits,
         lexicon_terms=entries, lexicon=manifest["lexicon"]["name"], lexicon_reason=manifest["lexicon"]["reason"],
         lexicon_coverage=manifest["lexicon"]["coverage"], lexicon_toml=lexicon_toml,
-        term_counter=GroupTermCounts(folder, manifest["group_columns"], manifest["background_tokens"]),
+        term_counter=GroupTermCounts(folder, manifest["group_columns"], manifest["background_tokens"],
+                                     int(manifest["ngram_max"]), units["in_fit"].to_numpy()),
         language_stop_words={code: stop_words_with(settings.extra_stop_words, code) for code in manifest["languages"]},
     )
     for name, value in (("stories", manifest.get("stories")), ("story_column", manifest.get("story_column"))):

@@ -17,13 +17,20 @@ both, so twice is the most it could reach).
 
 from __future__ import annotations
 
-GROUP_MAX_VALUES = 1_000  # a corpus column with more distinct values is not a group column (ids, titles, urls)
+from ..groups import OPTION_MAX_VALUES
+
+# A corpus column with more distinct values is not counted by value: it is not offered as groups either
+# (groups.OPTION_MAX_VALUES), and ids, titles and urls are not groups.
+GROUP_MAX_VALUES = OPTION_MAX_VALUES
 BUILT_IN = ("cluster", "frame", "story", "source", "language")
 NOT_GROUPS = frozenset({"title", "url", "origin", "id"})
 
 
 def group_columns(spark, docs, extra_keys: list[str]) -> list[str]:
-    """The corpus columns (besides the built-in ones) worth counting terms for: 2 to GROUP_MAX_VALUES values."""
+    """The corpus columns (besides the built-in ones) worth counting terms for: 2 to GROUP_MAX_VALUES values.
+
+    The count is approximate (HyperLogLog), so a column at the limit may fall either side of it.
+    """
     from pyspark.sql import functions as F
 
     wanted = [k for k in extra_keys if k not in NOT_GROUPS and k not in BUILT_IN and ":" not in k]

@@ -36,6 +36,14 @@ def result_corpus(spark_result, monkeypatch):
     return spark_result
 
 
+PAGES = ["overview", "stories", "clusters", "terms", "compare", "copies", "settings", "about"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_opens_on_a_spark_result(result_corpus, page):
+    run(f"dashboard/ui/{page}.py")
+
+
 def test_the_overview_shows_the_spark_result(result_corpus, opened):
     at = run()
     shown = {m.label: m.value for m in at.metric}
