@@ -596,6 +596,7 @@ def measure_script_runs(runs: int) -> dict:
 @dataclass(frozen=True)
 class ProcessRun:
     seconds: float  # wall clock, start to exit
+    cpu_s: float  # user + system time of the process and the children it waited for: steadier on a busy machine
     peak_mb: float  # the larger of ru_maxrss and the peak summed resident memory of its process tree
     stdout: str
     stderr: str
@@ -653,7 +654,7 @@ def run_process(cmd: list[str], cwd: Path = ROOT, sample_every: float = 0.05) ->
         stdout, stderr = out.read(), err.read()
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(map(str, cmd[:6]))} ... failed ({proc.returncode}): {stderr.strip()[-800:]}")
-    return ProcessRun(seconds, max(usage.ru_maxrss, sampled[0]) / 1024, stdout, stderr)
+    return ProcessRun(seconds, usage.ru_utime + usage.ru_stime, max(usage.ru_maxrss, sampled[0]) / 1024, stdout, stderr)
 
 
 def _summary(runs: list[ProcessRun]) -> dict:
@@ -661,6 +662,7 @@ def _summary(runs: list[ProcessRun]) -> dict:
         "runs": len(runs),
         "median_s": round(statistics.median(r.seconds for r in runs), 2),
         "all_s": [round(r.seconds, 2) for r in runs],
+        "median_cpu_s": round(statistics.median(r.cpu_s for r in runs), 2),
         "median_peak_mb": round(statistics.median(r.peak_mb for r in runs)),
         "max_peak_mb": round(max(r.peak_mb for r in runs)),
     }

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
+from typing import Iterable
 
 from . import keyterms
 from .clusters import DEFAULT_METHOD, METHODS
@@ -19,7 +21,7 @@ from .lexicons import AUTO, CHOICES, lexicon_text
 from .loading import load_corpus
 from .models import Settings
 from .pipeline import STORY_CHOICES, analyze
-from .queries import align, analysis_to_dict, key_terms, suggestions_to_dict, terms_to_records
+from .queries import align, analysis_json, key_terms, suggestions_to_dict, terms_to_records
 
 
 class _Parser(argparse.ArgumentParser):
@@ -120,7 +122,7 @@ def run(argv: list[str] | None = None) -> int:
             settings = _settings(args)
             analysis = analyze(load_corpus(args.paths), settings)
             if args.command == "analyze":
-                payload = analysis_to_dict(analysis)
+                return _write(analysis_json(analysis), args.out)  # streamed: never the whole document in memory
             elif args.command == "suggest":
                 payload = suggestions_to_dict(analysis, args.limit)
             elif args.command == "groups":
@@ -140,14 +142,28 @@ def run(argv: list[str] | None = None) -> int:
     except MemoryError:
         return _fail("out of memory: try --unit article or a smaller corpus")
 
-    text = json.dumps(payload, ensure_ascii=False, indent=1)
-    if args.out:
-        try:
-            args.out.write_text(text + "\n", encoding="utf-8")
-        except OSError as exc:
-            return _fail(f"cannot write {args.out}: {exc.strerror}")
-    else:
-        sys.stdout.write(text + "\n")
+    return _write([json.dumps(payload, ensure_ascii=False, indent=1), "\n"], args.out)
+
+
+def _write(pieces: Iterable[str], out: Path | None) -> int:
+    """Write the JSON text as it comes, to stdout or to `out`.
+
+    A file is written beside its final name and renamed when complete, so a
+    failure half-way leaves no truncated JSON where the user expects a result.
+    """
+    if out is None:
+        for piece in pieces:
+            sys.stdout.write(piece)
+        return 0
+    partial = out.with_name(out.name + ".partial")
+    try:
+        with open(partial, "w", encoding="utf-8") as f:
+            for piece in pieces:
+                f.write(piece)
+        os.replace(partial, out)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        return _fail(f"cannot write {out}: {exc.strerror}")
     return 0
 
 

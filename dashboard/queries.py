@@ -6,10 +6,11 @@ Groups are named by group specs (`cluster:2`, `bias:left`, `doc:ID,ID`,
 
 from __future__ import annotations
 
+import json
 import math
 import threading
 import weakref
-from typing import Any, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -82,18 +83,11 @@ def why_no_term_is_distinctive(analysis: Analysis, spec_a: str, spec_b: str, ter
 
 
 def key_terms(analysis: Analysis, spec_a: str, spec_b: str) -> pd.DataFrame:
-    """Fightin' Words between two groups over every n-gram they use; most distinctive for A first.
-
-    `names_outlet` marks terms that name an outlet and mostly come from that
-    outlet itself (keyterms.mark_outlet_names): top lists skip them.
-    """
+    """Fightin' Words between two groups over every n-gram they use; most distinctive for A first."""
     a, b = group_masks(analysis, spec_a, spec_b)
     if np.array_equal(a, b):
         raise SpecError("groups A and B are the same units; choose two different groups")
-    terms = keyterms.compare_groups(analysis.term_counter, a, b)
-    source_of = dict(zip(analysis.documents["id"], analysis.documents["source"]))
-    unit_sources = analysis.units["doc_id"].map(source_of).to_numpy(dtype=object)
-    return keyterms.mark_outlet_names(analysis.term_counter, terms, a, b, unit_sources)
+    return keyterms.compare_groups(analysis.term_counter, a, b)
 
 
 def keyword_in_context(analysis: Analysis, term: str, mask: np.ndarray | None = None, limit: int = 200) -> pd.DataFrame:
@@ -267,63 +261,113 @@ def frame_evidence_by_unit(analysis: Analysis, rows: Sequence[int] | None = None
     return out
 
 
-def analysis_to_dict(analysis: Analysis) -> dict:
-    """The `analyze` JSON: the same shape for the CLI and the dashboard download."""
+ROW_BLOCK = 2_000  # documents or units turned into JSON rows at a time: what writing the JSON holds at once
+
+
+def _document_rows(analysis: Analysis) -> Iterator[dict]:
+    """The `documents` of the analyze JSON, one dict per article, made a block at a time."""
     docs = analysis.documents
     frame_cols = [f"frame:{n}" for n in analysis.frame_names]  # one per frame of the lexicon in use, hit or not
     doc_cols = ["id", "source", "title", "date", "url", "language", "length", "duplicate_of", "dup_group", "originality", "cluster",
                 "frame", "story", *frame_cols]
-    documents = [{c: _clean(row[c]) for c in doc_cols} for row in docs[doc_cols].to_dict("records")]
-    for doc, carried in zip(documents, docs["frames"]):
-        doc["frames"] = list(carried)
+    profiles = None
     if analysis.unit == "passage":
-        by_cluster, by_frame = framing_profiles(analysis, "cluster"), framing_profiles(analysis, "frame")
-        for doc in documents:
-            doc["profile"] = {
-                "clusters": {str(c): _clean(v) for c, v in by_cluster.loc[doc["id"]].items() if v > 0},
-                "frames": {str(f): _clean(v) for f, v in by_frame.loc[doc["id"]].items() if v > 0},
+        profiles = framing_profiles(analysis, "cluster"), framing_profiles(analysis, "frame")
+    for start in range(0, len(docs), ROW_BLOCK):
+        block = docs.iloc[start:start + ROW_BLOCK]
+        for row, carried in zip(block[doc_cols].to_dict("records"), block["frames"]):
+            doc = {c: _clean(row[c]) for c in doc_cols}
+            doc["frames"] = list(carried)
+            if profiles is not None:
+                by_cluster, by_frame = profiles
+                doc["profile"] = {
+                    "clusters": {str(c): _clean(v) for c, v in by_cluster.loc[doc["id"]].items() if v > 0},
+                    "frames": {str(f): _clean(v) for f, v in by_frame.loc[doc["id"]].items() if v > 0},
+                }
+            yield doc
+
+
+def _unit_rows(analysis: Analysis) -> Iterator[dict]:
+    """The `units` of the analyze JSON, one dict per unit with its frame evidence, made a block at a time."""
+    frame_cols = [f"frame:{n}" for n in analysis.frame_names]
+    columns = ["doc_id", "index", "text", "is_quote", "copy_group", "cluster", "frame", "frames", *frame_cols]
+    for start in range(0, len(analysis.units), ROW_BLOCK):
+        rows = np.arange(start, min(start + ROW_BLOCK, len(analysis.units)))
+        block = analysis.units.iloc[start:start + ROW_BLOCK][columns].to_dict("records")
+        for row, evidence in zip(block, frame_evidence_by_unit(analysis, rows)):
+            yield {
+                "doc_id": row["doc_id"],
+                "index": int(row["index"]),
+                "text": row["text"],
+                "is_quote": bool(row["is_quote"]),
+                "copy_group": int(row["copy_group"]) or None,
+                "cluster": int(row["cluster"]),
+                "frame": row["frame"],
+                **{c: _clean(row[c]) for c in frame_cols},
+                "frame_scores": {c.split(":", 1)[1]: _clean(row[c]) for c in frame_cols},
+                "frames": list(row["frames"]),
+                "evidence": evidence,
             }
-    units = [
-        {
-            "doc_id": row["doc_id"],
-            "index": int(row["index"]),
-            "text": row["text"],
-            "is_quote": bool(row["is_quote"]),
-            "copy_group": int(row["copy_group"]) or None,
-            "cluster": int(row["cluster"]),
-            "frame": row["frame"],
-            **{c: _clean(row[c]) for c in frame_cols},
-            "frame_scores": {c.split(":", 1)[1]: _clean(row[c]) for c in frame_cols},
-            "frames": list(row["frames"]),
-            "evidence": evidence,
-        }
-        for row, evidence in zip(
-            analysis.units[["doc_id", "index", "text", "is_quote", "copy_group", "cluster", "frame", "frames", *frame_cols]]
-            .to_dict("records"),
-            frame_evidence_by_unit(analysis),
-        )
-    ]
-    return {
-        "unit": analysis.unit,
-        "method": analysis.method,
-        "k": len(analysis.clusters),
-        "k_scores": {str(k): v for k, v in analysis.k_scores.items()},
-        "documents": documents,
-        "units": units,
-        "clusters": [c.to_dict() for c in analysis.clusters],
-        "stories": [s.to_dict() for s in analysis.stories],
-        "story_column": analysis.story_column,
-        "duplicates": analysis.duplicate_groups,
-        "aliases": analysis.aliases,
-        "frames": analysis.frame_labels,
-        "lexicon": {
+
+
+def _analysis_sections(analysis: Analysis) -> list[tuple[str, Any, bool]]:
+    """The analyze JSON's keys in order: (key, value, True when the value is an iterator of rows)."""
+    return [
+        ("unit", analysis.unit, False),
+        ("method", analysis.method, False),
+        ("k", len(analysis.clusters), False),
+        ("k_scores", {str(k): v for k, v in analysis.k_scores.items()}, False),
+        ("documents", _document_rows(analysis), True),
+        ("units", _unit_rows(analysis), True),
+        ("clusters", [c.to_dict() for c in analysis.clusters], False),
+        ("stories", [s.to_dict() for s in analysis.stories], False),
+        ("story_column", analysis.story_column, False),
+        ("duplicates", analysis.duplicate_groups, False),
+        ("aliases", analysis.aliases, False),
+        ("frames", analysis.frame_labels, False),
+        ("lexicon", {
             "name": analysis.lexicon,
             "reason": analysis.lexicon_reason,
             "coverage": {name: _clean(share) for name, share in analysis.lexicon_coverage.items()},
-        },
-        "notices": analysis.notices,
-        "removed": {d: [{"kind": r.kind, "text": r.text} for r in rs] for d, rs in analysis.removed.items()},
-    }
+        }, False),
+        ("notices", analysis.notices, False),
+        ("removed", {d: [{"kind": r.kind, "text": r.text} for r in rs] for d, rs in analysis.removed.items()}, False),
+    ]
+
+
+def analysis_to_dict(analysis: Analysis) -> dict:
+    """The `analyze` JSON as one object, for callers that want it whole (analysis_json writes it without)."""
+    return {key: list(value) if rows else value for key, value, rows in _analysis_sections(analysis)}
+
+
+def analysis_json(analysis: Analysis) -> Iterator[str]:
+    """The `analyze` JSON as text, piece by piece: the CLI and the dashboard download write it as it comes.
+
+    It parses to analysis_to_dict(analysis), but the whole document is never
+    built: documents and units are made ROW_BLOCK at a time and each is
+    written as soon as it is made, on a line of its own (one line per article
+    or unit also keeps the file easy to grep and split). The small sections
+    are indented by one space, as `json.dumps(..., indent=1)` writes them.
+    """
+    indented = json.JSONEncoder(ensure_ascii=False, indent=1)
+    compact = json.JSONEncoder(ensure_ascii=False)  # no indent: the C encoder, several times faster
+    yield "{"
+    for number, (key, value, rows) in enumerate(_analysis_sections(analysis)):
+        yield ("\n " if number == 0 else ",\n ") + indented.encode(key) + ": "
+        if rows:
+            yield from _json_rows(value, compact)
+        else:
+            yield indented.encode(value).replace("\n", "\n ")  # JSON strings hold no raw line breaks
+    yield "\n}\n"
+
+
+def _json_rows(rows: Iterable[Any], encoder: json.JSONEncoder) -> Iterator[str]:
+    """A JSON list, one item per line."""
+    opened = False
+    for row in rows:
+        yield ("[\n  " if not opened else ",\n  ") + encoder.encode(row)
+        opened = True
+    yield "\n ]" if opened else "[]"
 
 
 def suggestions_to_dict(analysis: Analysis, limit: int | None = None) -> dict:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pandas as pd
 import plotly.express as px
@@ -331,7 +329,7 @@ frames_over_time(app)
 st.subheader("Everything as JSON")
 st.download_button(
     "Download the whole analysis (JSON)",
-    data=lambda: json.dumps(queries.analysis_to_dict(a), ensure_ascii=False, indent=1),
+    data=lambda: "".join(queries.analysis_json(a)),  # the text only, never the text and the whole object too
     file_name="framelens_analysis.json", mime="application/json", on_click="ignore", key="dl_json",
 )
 st.caption("The same shape as `python -m dashboard analyze`.")
