@@ -83,11 +83,18 @@ def why_no_term_is_distinctive(analysis: Analysis, spec_a: str, spec_b: str, ter
 
 
 def key_terms(analysis: Analysis, spec_a: str, spec_b: str) -> pd.DataFrame:
-    """Fightin' Words between two groups over every n-gram they use; most distinctive for A first."""
+    """Fightin' Words between two groups over every n-gram they use; most distinctive for A first.
+
+    `names_outlet` marks terms that name an outlet and mostly come from that
+    outlet itself (keyterms.mark_outlet_names): top lists skip them.
+    """
     a, b = group_masks(analysis, spec_a, spec_b)
     if np.array_equal(a, b):
         raise SpecError("groups A and B are the same units; choose two different groups")
-    return keyterms.compare_groups(analysis.term_counter, a, b)
+    terms = keyterms.compare_groups(analysis.term_counter, a, b)
+    source_of = dict(zip(analysis.documents["id"], analysis.documents["source"]))
+    unit_sources = analysis.units["doc_id"].map(source_of).to_numpy(dtype=object)
+    return keyterms.mark_outlet_names(analysis.term_counter, terms, a, b, unit_sources)
 
 
 def keyword_in_context(analysis: Analysis, term: str, mask: np.ndarray | None = None, limit: int = 200) -> pd.DataFrame:
@@ -189,8 +196,8 @@ def align(
 
 def _clean(value: Any) -> Any:
     """JSON-safe scalars: NaN and pandas NA become null, numpy types become Python."""
-    if value is None:
-        return None
+    if value is None or isinstance(value, str):
+        return value
     if isinstance(value, (np.integer,)):
         return int(value)
     if isinstance(value, (np.floating, float)):
@@ -204,6 +211,16 @@ def _clean(value: Any) -> Any:
     except (TypeError, ValueError):
         pass
     return value
+
+
+def _clean_column(values: pd.Series) -> list:
+    """[_clean(v) for v in values], a column at a time: numbers convert in bulk, the same values result."""
+    kind = values.dtype.kind if isinstance(values.dtype, np.dtype) else "O"  # nullable and Arrow types: one by one
+    if kind in "iub":
+        return values.to_numpy().tolist()
+    if kind == "f":
+        return [None if v != v else round(v, 4) for v in values.to_numpy().tolist()]
+    return [_clean(v) for v in values.tolist()]
 
 
 PROFILE_KINDS = ("cluster", "frame")
@@ -275,8 +292,9 @@ def _document_rows(analysis: Analysis) -> Iterator[dict]:
         profiles = framing_profiles(analysis, "cluster"), framing_profiles(analysis, "frame")
     for start in range(0, len(docs), ROW_BLOCK):
         block = docs.iloc[start:start + ROW_BLOCK]
-        for row, carried in zip(block[doc_cols].to_dict("records"), block["frames"]):
-            doc = {c: _clean(row[c]) for c in doc_cols}
+        columns = [_clean_column(block[c]) for c in doc_cols]
+        for values, carried in zip(zip(*columns), block["frames"]):
+            doc = dict(zip(doc_cols, values))
             doc["frames"] = list(carried)
             if profiles is not None:
                 by_cluster, by_frame = profiles
@@ -289,55 +307,64 @@ def _document_rows(analysis: Analysis) -> Iterator[dict]:
 
 def _unit_rows(analysis: Analysis) -> Iterator[dict]:
     """The `units` of the analyze JSON, one dict per unit with its frame evidence, made a block at a time."""
-    frame_cols = [f"frame:{n}" for n in analysis.frame_names]
-    columns = ["doc_id", "index", "text", "is_quote", "copy_group", "cluster", "frame", "frames", *frame_cols]
+    names = list(analysis.frame_names)
+    frame_cols = [f"frame:{n}" for n in names]
     for start in range(0, len(analysis.units), ROW_BLOCK):
         rows = np.arange(start, min(start + ROW_BLOCK, len(analysis.units)))
-        block = analysis.units.iloc[start:start + ROW_BLOCK][columns].to_dict("records")
-        for row, evidence in zip(block, frame_evidence_by_unit(analysis, rows)):
+        block = analysis.units.iloc[start:start + ROW_BLOCK]
+        scores = [_clean_column(block[c]) for c in frame_cols]
+        for (doc_id, index, text, is_quote, copy_group, cluster, frame, carried, evidence, *frame_scores) in zip(
+            block["doc_id"].tolist(), block["index"].tolist(), block["text"].tolist(), block["is_quote"].tolist(),
+            block["copy_group"].tolist(), block["cluster"].tolist(), block["frame"].tolist(), block["frames"].tolist(),
+            frame_evidence_by_unit(analysis, rows), *scores,
+        ):
             yield {
-                "doc_id": row["doc_id"],
-                "index": int(row["index"]),
-                "text": row["text"],
-                "is_quote": bool(row["is_quote"]),
-                "copy_group": int(row["copy_group"]) or None,
-                "cluster": int(row["cluster"]),
-                "frame": row["frame"],
-                **{c: _clean(row[c]) for c in frame_cols},
-                "frame_scores": {c.split(":", 1)[1]: _clean(row[c]) for c in frame_cols},
-                "frames": list(row["frames"]),
+                "doc_id": doc_id,
+                "index": int(index),
+                "text": text,
+                "is_quote": bool(is_quote),
+                "copy_group": int(copy_group) or None,
+                "cluster": int(cluster),
+                "frame": frame,
+                **dict(zip(frame_cols, frame_scores)),
+                "frame_scores": dict(zip(names, frame_scores)),
+                "frames": list(carried),
                 "evidence": evidence,
             }
 
 
-def _analysis_sections(analysis: Analysis) -> list[tuple[str, Any, bool]]:
-    """The analyze JSON's keys in order: (key, value, True when the value is an iterator of rows)."""
+ROWS, ITEMS = "rows", "items"  # a streamed section: a list made row by row, a dict made entry by entry
+
+
+def _analysis_sections(analysis: Analysis) -> list[tuple[str, Any, str | None]]:
+    """The analyze JSON's keys in order: (key, value, how it streams: ROWS or ITEMS iterators, or None)."""
     return [
-        ("unit", analysis.unit, False),
-        ("method", analysis.method, False),
-        ("k", len(analysis.clusters), False),
-        ("k_scores", {str(k): v for k, v in analysis.k_scores.items()}, False),
-        ("documents", _document_rows(analysis), True),
-        ("units", _unit_rows(analysis), True),
-        ("clusters", [c.to_dict() for c in analysis.clusters], False),
-        ("stories", [s.to_dict() for s in analysis.stories], False),
-        ("story_column", analysis.story_column, False),
-        ("duplicates", analysis.duplicate_groups, False),
-        ("aliases", analysis.aliases, False),
-        ("frames", analysis.frame_labels, False),
+        ("unit", analysis.unit, None),
+        ("method", analysis.method, None),
+        ("k", len(analysis.clusters), None),
+        ("k_scores", {str(k): v for k, v in analysis.k_scores.items()}, None),
+        ("documents", _document_rows(analysis), ROWS),
+        ("units", _unit_rows(analysis), ROWS),
+        ("clusters", [c.to_dict() for c in analysis.clusters], None),
+        ("stories", [s.to_dict() for s in analysis.stories], None),
+        ("story_column", analysis.story_column, None),
+        ("duplicates", analysis.duplicate_groups, None),
+        ("aliases", analysis.aliases, None),
+        ("frames", analysis.frame_labels, None),
         ("lexicon", {
             "name": analysis.lexicon,
             "reason": analysis.lexicon_reason,
             "coverage": {name: _clean(share) for name, share in analysis.lexicon_coverage.items()},
-        }, False),
-        ("notices", analysis.notices, False),
-        ("removed", {d: [{"kind": r.kind, "text": r.text} for r in rs] for d, rs in analysis.removed.items()}, False),
+        }, None),
+        ("notices", analysis.notices, None),
+        ("removed", ((d, [{"kind": r.kind, "text": r.text} for r in rs]) for d, rs in analysis.removed.items()), ITEMS),
     ]
 
 
 def analysis_to_dict(analysis: Analysis) -> dict:
     """The `analyze` JSON as one object, for callers that want it whole (analysis_json writes it without)."""
-    return {key: list(value) if rows else value for key, value, rows in _analysis_sections(analysis)}
+    whole = {ROWS: list, ITEMS: dict, None: lambda value: value}
+    return {key: whole[streams](value) for key, value, streams in _analysis_sections(analysis)}
 
 
 def analysis_json(analysis: Analysis) -> Iterator[str]:
@@ -345,29 +372,26 @@ def analysis_json(analysis: Analysis) -> Iterator[str]:
 
     It parses to analysis_to_dict(analysis), but the whole document is never
     built: documents and units are made ROW_BLOCK at a time and each is
-    written as soon as it is made, on a line of its own (one line per article
-    or unit also keeps the file easy to grep and split). The small sections
-    are indented by one space, as `json.dumps(..., indent=1)` writes them.
+    written as soon as it is made, on a line of its own (one line per
+    article, unit or article's removals also keeps the file easy to grep and
+    split). The small sections are indented by one space, as
+    `json.dumps(..., indent=1)` writes them.
     """
     indented = json.JSONEncoder(ensure_ascii=False, indent=1)
     compact = json.JSONEncoder(ensure_ascii=False)  # no indent: the C encoder, several times faster
     yield "{"
-    for number, (key, value, rows) in enumerate(_analysis_sections(analysis)):
+    for number, (key, value, streams) in enumerate(_analysis_sections(analysis)):
         yield ("\n " if number == 0 else ",\n ") + indented.encode(key) + ": "
-        if rows:
-            yield from _json_rows(value, compact)
-        else:
+        if streams is None:
             yield indented.encode(value).replace("\n", "\n ")  # JSON strings hold no raw line breaks
+            continue
+        opened = False
+        for row in value:
+            line = compact.encode(row) if streams == ROWS else compact.encode(row[0]) + ": " + compact.encode(row[1])
+            yield ("[\n  " if streams == ROWS else "{\n  ") * (not opened) + ",\n  " * opened + line
+            opened = True
+        yield ("\n ]" if opened else "[]") if streams == ROWS else ("\n }" if opened else "{}")
     yield "\n}\n"
-
-
-def _json_rows(rows: Iterable[Any], encoder: json.JSONEncoder) -> Iterator[str]:
-    """A JSON list, one item per line."""
-    opened = False
-    for row in rows:
-        yield ("[\n  " if not opened else ",\n  ") + encoder.encode(row)
-        opened = True
-    yield "\n ]" if opened else "[]"
 
 
 def suggestions_to_dict(analysis: Analysis, limit: int | None = None) -> dict:
