@@ -20,7 +20,7 @@ from .groups import GroupSpec, short_syntax, syntax_help
 from .lexicons import AUTO, CHOICES, lexicon_text
 from .loading import load_corpus
 from .models import Settings
-from .pipeline import STORY_CHOICES, analyze
+from .pipeline import STORY_CHOICES, analyze, analyze_for_terms
 from .queries import align, analysis_json, key_terms, suggestions_to_dict, terms_to_records
 
 
@@ -120,7 +120,9 @@ def run(argv: list[str] | None = None) -> int:
             payload = align(analysis, a_id, b_id).to_dict()
         else:
             settings = _settings(args)
-            analysis = analyze(load_corpus(args.paths), settings)
+            # Key terms between groups of the corpus's own metadata need no clusters, frames or stories.
+            light = args.command == "terms" and all(GroupSpec.parse(s).reads_metadata for s in (args.a, args.b))
+            analysis = (analyze_for_terms if light else analyze)(load_corpus(args.paths), settings)
             if args.command == "analyze":
                 return _write(analysis_json(analysis), args.out)  # streamed: never the whole document in memory
             elif args.command == "suggest":
