@@ -82,3 +82,20 @@ def test_with_other_threads_running_the_work_stays_in_one_piece(in_two):
         stop.set()
         other.join()
     assert len(halves) == 1 and halves[0] == [threading.get_native_id()] * 10
+
+
+@needs_two
+def test_name_counts_in_two_processes_are_the_same(monkeypatch):
+    from dashboard.aliases import count_name_tokens, detect_aliases
+
+    texts = [a.text for a in _articles()]
+    texts[3] += " President Kassym-Jomart Tokayev met Kasim-Jomart Tokaev. Tokayev said so."
+    texts[20] += " Kassym-Zhomart Tokayev and President Tokayev spoke; tokayev's aides agreed."
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 10**9)
+    whole, detected = count_name_tokens(texts), detect_aliases(texts)
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 2)
+    cut = count_name_tokens(texts)
+    for field in ("capitalised", "mid_sentence", "neighbours", "lower"):
+        assert list(getattr(cut, field).items()) == list(getattr(whole, field).items())  # counts and their order
+    assert cut.lower_scale == whole.lower_scale
+    assert detect_aliases(texts) == detected
