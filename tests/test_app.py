@@ -146,12 +146,13 @@ def test_share_link_carries_the_non_default_controls():
 
 @pytest.mark.parametrize("key,value", [
     ("k", "999999999"), ("k", "two"), ("unit", "paragraph"), ("method", "<b>x</b>"), ("frame", "no-such-frame"),
-    ("period", "fortnight"), ("stories", "topics"),
+    ("period", "fortnight"), ("stories", "topics"), ("overview", "<b>x</b>"),
 ])
 def test_a_bad_sidebar_parameter_falls_back_with_a_notice(key, value):
-    at = run(params={key: value})
+    in_its_tab = {"overview": "Frames over time"} if key == "period" else {}  # read where it is drawn
+    at = run(params={key: value, **in_its_tab})
     no_exception(at)
-    assert at.session_state[key] in ("auto", "kmeans", "all", "column")
+    assert at.session_state[key] in ("auto", "kmeans", "all", "column", "Articles")
     notices = warnings(at)
     assert any(f"`{key}`" in n for n in notices), notices
     assert all(value not in n for n in notices)  # the untrusted value is not echoed
