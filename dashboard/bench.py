@@ -8,7 +8,8 @@ Chromium (--app) and ten sessions on one analysis (--sessions). Given corpora
 (`python -m dashboard.bench events`), it times each stage of the analysis.
 
 Each run is a fresh subprocess so its peak memory is its own (ru_maxrss, or
-the summed resident memory of its process tree when that is larger); times
+the summed proportional set size of its process tree when that is larger:
+a forked child's shared pages count once); times
 are medians over the runs. The stage reference is one plain scikit-learn
 TfidfVectorizer fit with the project's default settings on the same texts:
 the single pass nothing can avoid, so the ratio says how much we add to it.
@@ -411,7 +412,7 @@ class _AppServer:
         raise RuntimeError(f"the app did not answer within {timeout} s")
 
     def rss_mb(self) -> float:
-        return _tree_rss_kb(self.proc.pid) / 1024
+        return _tree_rss_kb(self.proc.pid, "Pss") / 1024
 
     def stop(self) -> None:
         import signal
@@ -599,13 +600,17 @@ def measure_script_runs(runs: int) -> dict:
 class ProcessRun:
     seconds: float  # wall clock, start to exit
     cpu_s: float  # user + system time of the process and the children it waited for: steadier on a busy machine
-    peak_mb: float  # the larger of ru_maxrss and the peak summed resident memory of its process tree
+    peak_mb: float  # the larger of ru_maxrss and the peak summed PSS of its process tree
     stdout: str
     stderr: str
 
 
-def _tree_rss_kb(pid: int) -> int:
-    """Resident memory of pid and every descendant (VmRSS, Linux /proc), in kB; 0 once it is gone."""
+def _tree_rss_kb(pid: int, field: str = "VmRSS") -> int:
+    """Resident memory of pid and every descendant (Linux /proc), in kB; 0 once it is gone.
+
+    field "Pss" (from smaps_rollup) splits pages shared between processes among them: a forked
+    child shares its parent's pages, which VmRSS would count twice.
+    """
     parents: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -619,20 +624,22 @@ def _tree_rss_kb(pid: int) -> int:
         p = todo.pop()
         todo.extend(parents.get(p, []))
         try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
+            source = "smaps_rollup" if field == "Pss" else "status"
+            for line in Path(f"/proc/{p}/{source}").read_text().splitlines():
+                if line.startswith(field + ":"):
                     total += int(line.split()[1])
         except OSError:
             continue
     return total
 
 
-def run_process(cmd: list[str], cwd: Path = ROOT, sample_every: float = 0.05) -> ProcessRun:
+def run_process(cmd: list[str], cwd: Path = ROOT, sample_every: float = 0.1) -> ProcessRun:
     """Run cmd to its end; its wall time and peak memory, from the kernel's accounting and from sampling.
 
     ru_maxrss (os.wait4) is the largest single process; a process that hands
-    work to others is as big as its tree together, which the sampler sees.
-    Raises RuntimeError with the end of stderr when it fails.
+    work to a forked child is as big as the two together, counted without
+    the pages they share (the proportional set size, PSS, summed), which
+    the sampler sees. Raises RuntimeError with the end of stderr when it fails.
     """
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         t0 = time.perf_counter()
@@ -641,7 +648,7 @@ def run_process(cmd: list[str], cwd: Path = ROOT, sample_every: float = 0.05) ->
 
         def sample() -> None:
             while not done.is_set():
-                sampled[0] = max(sampled[0], _tree_rss_kb(proc.pid))
+                sampled[0] = max(sampled[0], _tree_rss_kb(proc.pid, "Pss"))
                 done.wait(sample_every)
 
         sampler = threading.Thread(target=sample, daemon=True)
