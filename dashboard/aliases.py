@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from .errors import SettingsError
+from .parallel import in_halves
 from .tokens import STOP_WORDS, TOKEN_RE
 
 
@@ -75,18 +76,30 @@ def _key(token: str) -> str:
 
 
 def count_name_tokens(texts: Iterable[str]) -> NameCounts:
-    """C-speed counting of raw capitalised runs, folded to token keys once at the end."""
+    """C-speed counting of raw capitalised runs, folded to token keys once at the end.
+
+    A large corpus is counted in two processes (parallel.in_halves): the raw
+    counts add up, and the texts sampled for lower-case counts are the same.
+    """
     texts = list(texts)
     total_chars = sum(len(t) for t in texts) or 1
     stride = max(1, -(-total_chars // LOWER_SAMPLE_CHARS))
-    raw_runs: Counter = Counter()
-    raw_lower: Counter = Counter()
-    sampled_chars = 0
-    for i, text in enumerate(texts):
-        raw_runs.update(_NAME_RUN_RE.findall("  " + text))
-        if i % stride == 0:
-            raw_lower.update(_LOWER_TOKEN_RE.findall(text))
-            sampled_chars += len(text)
+
+    def raw_counts(rows: range) -> tuple[Counter, Counter, int]:
+        runs, lower, sampled = Counter(), Counter(), 0
+        for i in rows:
+            runs.update(_NAME_RUN_RE.findall("  " + texts[i]))
+            if i % stride == 0:
+                lower.update(_LOWER_TOKEN_RE.findall(texts[i]))
+                sampled += len(texts[i])
+        return runs, lower, sampled
+
+    halves = in_halves(raw_counts, range(len(texts)))
+    raw_runs, raw_lower, sampled_chars = halves[0]
+    for runs, lower, sampled in halves[1:]:
+        raw_runs.update(runs)
+        raw_lower.update(lower)
+        sampled_chars += sampled
     counts = NameCounts(lower_scale=total_chars / max(sampled_chars, 1))
     keys: dict[str, list[str]] = {}
     for (prefix, run), n in raw_runs.items():

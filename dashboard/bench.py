@@ -1,7 +1,16 @@
-"""`python -m dashboard.bench`: what each stage costs, on real or generated corpora.
+"""`python -m dashboard.bench`: what Framelens costs, against its targets, and stage by stage.
 
-Each run is a fresh subprocess so peak memory (ru_maxrss) is that run's own;
-times are medians over the runs. The reference is one plain scikit-learn
+With no arguments it runs every target of the performance issue and prints
+each measurement beside its target (TARGETS): whole-process `analyze` on the
+5,083- and 37,554-article corpora (--cli), key terms left against right
+beside Scattertext on the same texts (--terms), the sample corpus in headless
+Chromium (--app) and ten sessions on one analysis (--sessions). Given corpora
+(`python -m dashboard.bench events`), it times each stage of the analysis.
+
+Each run is a fresh subprocess so its peak memory is its own (ru_maxrss, or
+the summed proportional set size of its process tree when that is larger:
+a forked child's shared pages count once); times
+are medians over the runs. The stage reference is one plain scikit-learn
 TfidfVectorizer fit with the project's default settings on the same texts:
 the single pass nothing can avoid, so the ratio says how much we add to it.
 """
@@ -9,13 +18,18 @@ the single pass nothing can avoid, so the ratio says how much we add to it.
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
+import os
 import random
 import resource
 import statistics
 import subprocess
 import sys
+import tempfile
+import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,6 +38,17 @@ NAMED = {
     "seeds": ROOT / "seeds",
     "events": CORPORA / "allsides_events.jsonl.gz",
     "allsides": CORPORA / "allsides.jsonl.gz",
+}
+# The performance issue's targets on this 2-core machine (whole process, medians of several runs).
+TARGETS = {
+    "analyze_events_s": 8.0,  # python -m dashboard analyze, 5,083 articles, --unit article --out FILE
+    "analyze_events_mb": 600.0,
+    "analyze_allsides_s": 60.0,  # 37,554 articles, stories and frames included
+    "analyze_allsides_mb": 1500.0,
+    "terms_speedup": 10.0,  # key terms left vs right: Scattertext's seconds / ours, on the same texts
+    "first_page_s": 3.0,  # sample corpus: opening the app until the first page is fully drawn (warm server)
+    "interaction_script_s": 0.2,  # script time of a rerun on a cached analysis (slowest page)
+    "sessions_mb": 1000.0,  # server memory with ten sessions on one 5,083-article analysis
 }
 STAGE_ORDER = (
     "load", "clean", "languages", "aliases", "tokens", "duplicates", "vectors", "clusters",
@@ -309,16 +334,37 @@ def stories_table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-APP_IDLE_JS = """() => {
+# A page is fully drawn when its run is over and every element the run sent is drawn: no loading
+# skeleton, every Plotly chart has its SVG, every table its canvas (charts and tables load lazily,
+# seconds after the script has finished on a slow machine).
+FULLY_DRAWN_JS = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
-  return !!app && app.getAttribute('data-test-connection-state') === 'CONNECTED'
-    && app.getAttribute('data-test-script-state') === 'notRunning'
-    && !document.querySelector('[data-testid="stStatusWidget"]')
-    && !document.querySelector('[data-testid="stSkeleton"]');
+  if (!app || app.getAttribute('data-test-connection-state') !== 'CONNECTED'
+      || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (document.querySelector('[data-testid="stStatusWidget"], [data-testid="stSkeleton"]')) return false;
+  if (!document.querySelector('[data-testid="stMain"] h1')) return false;
+  // Only what can be seen: a chart or table in a collapsed expander is not drawn until it is opened.
+  for (const chart of document.querySelectorAll('[data-testid="stPlotlyChart"]'))
+    if (chart.checkVisibility() && !chart.querySelector('.main-svg')) return false;
+  for (const table of document.querySelectorAll('[data-testid="stDataFrame"]'))
+    if (table.checkVisibility() && !table.querySelector('canvas')) return false;
+  return true;
 }"""
-APP_RUNNING_JS = """() => document.querySelector('[data-testid="stApp"]')
-  ?.getAttribute('data-test-script-state') === 'running'"""
+# Counts the runs the page has seen start, so a wait after a click is for the run that click caused.
+RUN_COUNTER_JS = """() => {
+  if (window.__benchRuns === undefined) {
+    window.__benchRuns = 0;
+    new MutationObserver(changes => {
+      for (const c of changes)
+        if (c.target.getAttribute('data-test-script-state') === 'running') window.__benchRuns++;
+    }).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-test-script-state']});
+  }
+  return window.__benchRuns;
+}"""
 APP_PAGES = ("Framing clusters", "Key terms", "Side by side", "Overview")
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-dev-shm-usage"]
+VIEWPORT = {"width": 1400, "height": 1000}
 
 
 def _free_port() -> int:
@@ -329,102 +375,201 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def measure_app(runs: int, chromium: str) -> dict:
-    """Start the app on the seeds, time its first complete render, cached page switches and a 1 MB upload.
+class _AppServer:
+    """`streamlit run app.py` on a free port in its own process group; a context manager that stops it."""
 
-    Needs playwright and a Chromium (the test dependencies). A page switch is
-    timed from the click until the rerun it starts has finished and every
-    element is drawn.
-    """
-    import urllib.request
+    def __init__(self, corpus: Path | None = None):
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+               "--server.address", "127.0.0.1", "--server.port", str(self.port), "--browser.gatherUsageStats",
+               "false", "--server.fileWatcherType", "none"]
+        if corpus is not None:
+            cmd += ["--", "--corpus", str(corpus)]
+        t0 = time.perf_counter()
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                     start_new_session=True)
+        try:
+            self._wait_healthy()
+        except BaseException:
+            self.stop()
+            raise
+        self.start_s = time.perf_counter() - t0
 
+    def _wait_healthy(self, timeout: float = 60) -> None:
+        import urllib.request
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"the app exited with {self.proc.returncode} before it answered")
+            try:
+                with urllib.request.urlopen(self.url + "_stcore/health", timeout=1) as response:
+                    if response.read() == b"ok":
+                        return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError(f"the app did not answer within {timeout} s")
+
+    def rss_mb(self) -> float:
+        return _tree_rss_kb(self.proc.pid, "Pss") / 1024
+
+    def stop(self) -> None:
+        import signal
+
+        try:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            self.proc.wait(timeout=30)
+        except ProcessLookupError:
+            pass
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=30)
+
+    def __enter__(self) -> "_AppServer":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def _open_fully_drawn(browser, url: str, timeout_s: float) -> tuple[object, float]:
+    """A new browser context (a new visitor, a new session) on url; seconds until its page is fully drawn."""
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    t0 = time.perf_counter()
+    page.goto(url)
+    page.wait_for_function(FULLY_DRAWN_JS, timeout=timeout_s * 1000, polling=20)
+    return page, time.perf_counter() - t0
+
+
+def _redraw_after(page, action) -> float:
+    """Seconds from `action()` (a click) until the run it caused is over and the page is fully drawn."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    before = page.evaluate(RUN_COUNTER_JS)
+    t0 = time.perf_counter()
+    action()
+    try:
+        page.wait_for_function("(n) => window.__benchRuns > n", arg=before, timeout=2_000, polling=10)
+    except PlaywrightTimeout:  # a very short run can start and end between two polls
+        pass
+    page.wait_for_function(FULLY_DRAWN_JS, timeout=120_000, polling=10)
+    return time.perf_counter() - t0
+
+
+def measure_app(runs: int, chromium: str, upload: bool = True) -> dict:
+    """The sample corpus in headless Chromium: first page, cached page switches, a 1 MB upload; script times.
+
+    Per run a fresh server. "cold" is the first visit after the server
+    started (imports and the sample's analysis included); "warm" is each of
+    three later visitors, each a new browser context, i.e. a new session on
+    the cached analysis: the issue's "opening the app". A page switch is timed
+    from the click until the run it caused is over and the new page is fully
+    drawn (FULLY_DRAWN_JS); the first lap warms the per-page caches, the
+    second is reported.
+    """
     from playwright.sync_api import sync_playwright
 
-    args = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-dev-shm-usage"]
-    first_renders, switches, starts, uploads = [], [], [], []
-    for _ in range(runs):
-        port = _free_port()
-        t0 = time.perf_counter()
-        server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-             "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats",
-             "false", "--server.fileWatcherType", "none"],
-            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        try:
-            while True:
-                try:
-                    if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).read() == b"ok":
-                        break
-                except OSError:
-                    time.sleep(0.05)
-                if time.perf_counter() - t0 > 60:
-                    raise RuntimeError("the app did not start within 60 s")
-            starts.append(time.perf_counter() - t0)
-            with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path=chromium, args=args)
-                page = browser.new_page(viewport={"width": 1400, "height": 1000})
-                t1 = time.perf_counter()
-                page.goto(f"http://127.0.0.1:{port}/")
-                page.wait_for_function(APP_IDLE_JS, timeout=60_000, polling=20)
-                page.get_by_text("Articles by date and source").wait_for(timeout=60_000)
-                first_renders.append(time.perf_counter() - t1)
-                for name in APP_PAGES * 2:  # first lap warms the per-page caches
+    colds, warms, switches, starts, uploads = [], [], {}, [], []
+    for run in range(runs):
+        with _AppServer() as server, sync_playwright() as pw:
+            starts.append(server.start_s)
+            browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            page, seconds = _open_fully_drawn(browser, server.url, 300)
+            colds.append(seconds)
+            page.context.close()
+            for _ in range(3):
+                page, seconds = _open_fully_drawn(browser, server.url, 120)
+                warms.append(seconds)
+                page.context.close()
+            page, _ = _open_fully_drawn(browser, server.url, 120)
+            for lap in range(2):
+                for name in APP_PAGES:
                     link = page.locator('[data-testid="stSidebarNav"]').get_by_text(name, exact=True)
-                    t2 = time.perf_counter()
-                    link.click()
-                    try:
-                        page.wait_for_function(APP_RUNNING_JS, timeout=1_000, polling=10)
-                    except PlaywrightTimeout:  # the rerun may already be over
-                        pass
-                    page.wait_for_function(APP_IDLE_JS, timeout=60_000, polling=10)
-                    if name in [p for p in APP_PAGES] and len(switches) >= 0:
-                        switches.append((name, time.perf_counter() - t2))
+                    seconds = _redraw_after(page, link.click)
+                    if lap == 1:
+                        switches.setdefault(name, []).append(seconds)
+            if upload:
                 uploads.append(_time_upload_of_1mb_article(page))
-                browser.close()
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-    cached = [t for i, (_, t) in enumerate(switches) if (i // len(APP_PAGES)) % 2 == 1]
+            browser.close()
+        print(f"app run {run + 1}/{runs}: cold {colds[-1]:.2f} s, warm {statistics.median(warms[-3:]):.2f} s",
+              file=sys.stderr)
+    switch_medians = {k: round(statistics.median(v), 3) for k, v in switches.items()}
     script = measure_script_runs(runs)
     return {
         "runs": runs,
         "server_start_s": round(statistics.median(starts), 3),
-        "browser_first_render_s": round(statistics.median(first_renders), 3),
-        "browser_cached_page_switch_median_s": round(statistics.median(cached), 3),
-        "browser_cached_page_switch_max_s": round(max(cached), 3),
-        "browser_upload_1mb_article_s": round(statistics.median(uploads), 3),
-        "browser_upload_1mb_article_budget_s": UPLOAD_1MB_BUDGET_S,
+        "first_page_cold_s": round(statistics.median(colds), 3),
+        "first_page_warm_s": round(statistics.median(warms), 3),
+        "first_page_warm_all_s": [round(t, 2) for t in warms],
+        "page_switch_redrawn_s": switch_medians,
+        **({"upload_1mb_article_s": round(statistics.median(uploads), 3),
+            "upload_1mb_article_budget_s": UPLOAD_1MB_BUDGET_S} if uploads else {}),
         **script,
+    }
+
+
+def measure_sessions(n_sessions: int, chromium: str, corpus: str = "events") -> dict:
+    """Server memory with n sessions open at once on one analysis of `corpus` (the app's --corpus).
+
+    The first visitor waits for the analysis; each later one is a new
+    browser context kept open, so the server holds every session together.
+    Memory is the server's process tree (resident), read once each new
+    page is fully drawn and once more after all are.
+    """
+    from playwright.sync_api import sync_playwright
+
+    path = NAMED.get(corpus, Path(corpus))
+    rss, opened = [], []
+    with _AppServer(path) as server, sync_playwright() as pw:
+        idle = server.rss_mb()
+        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        pages = []
+        for i in range(n_sessions):
+            page, seconds = _open_fully_drawn(browser, server.url, 900)
+            pages.append(page)
+            opened.append(seconds)
+            rss.append(server.rss_mb())
+            print(f"session {i + 1}/{n_sessions}: drawn in {seconds:.1f} s, server {rss[-1]:.0f} MB", file=sys.stderr)
+        time.sleep(2)
+        final = server.rss_mb()
+        browser.close()
+    per_session = (max(final, rss[-1]) - rss[0]) / max(n_sessions - 1, 1)
+    return {
+        "corpus": corpus,
+        "sessions": n_sessions,
+        "server_idle_mb": round(idle),
+        "server_after_first_session_mb": round(rss[0]),
+        "server_with_all_sessions_mb": round(max(final, *rss)),
+        "per_extra_session_mb": round(per_session, 1),
+        "first_session_drawn_s": round(opened[0], 1),
+        "later_sessions_drawn_median_s": round(statistics.median(opened[1:]), 2) if len(opened) > 1 else None,
     }
 
 
 def _time_upload_of_1mb_article(page) -> float:
     """Seconds from giving the Overview's uploader a 1 MB one-paragraph article (and two ordinary ones)
-    until the analysed upload is drawn."""
-    import tempfile
-
+    until the analysed upload is fully drawn."""
     with tempfile.TemporaryDirectory() as folder:
         files = [Path(folder) / "huge.txt"]
         files[0].write_text(one_megabyte_paragraph(), encoding="utf-8")
         for i, article in enumerate(generated_corpus(2, seed=1)):
             files.append(Path(folder) / f"article_{i}.txt")
             files[-1].write_text(article.text, encoding="utf-8")
-        page.locator('[data-testid="stSidebarNav"]').get_by_text("Overview", exact=True).click()
-        page.wait_for_function(APP_IDLE_JS, timeout=60_000, polling=10)
+        overview = page.locator('[data-testid="stSidebarNav"]').get_by_text("Overview", exact=True)
+        _redraw_after(page, overview.click)
         expander = page.get_by_test_id("stExpander").filter(has_text="Use your own articles")
         expander.locator("summary").click()
         t0 = time.perf_counter()
         expander.get_by_test_id("stFileUploaderDropzoneInput").set_input_files([str(f) for f in files])
         page.get_by_text("Corpus: your upload").first.wait_for(timeout=300_000)
-        page.wait_for_function(APP_IDLE_JS, timeout=300_000, polling=10)
+        page.wait_for_function(FULLY_DRAWN_JS, timeout=300_000, polling=10)
         return time.perf_counter() - t0
 
 
 def measure_script_runs(runs: int) -> dict:
-    """Server-side script time (AppTest): the first run, then reruns on the cached analysis."""
+    """Server-side script time (AppTest): the first run, then three reruns per page on the cached analysis."""
     from streamlit.testing.v1 import AppTest
 
     firsts, reruns = [], {}
@@ -438,13 +583,205 @@ def measure_script_runs(runs: int) -> dict:
         for name, path in pages.items():
             at.switch_page(path)
             at.run()  # the page's own caches (key terms, alignment) fill here
-            t0 = time.perf_counter()
-            at.run()
-            reruns.setdefault(name, []).append(time.perf_counter() - t0)
+            for _ in range(3):  # an interaction on the cached analysis: several, the median counts
+                t0 = time.perf_counter()
+                at.run()
+                reruns.setdefault(name, []).append(time.perf_counter() - t0)
     return {
         "script_first_run_s": round(statistics.median(firsts), 3),
         "script_cached_rerun_s": {k: round(statistics.median(v), 3) for k, v in reruns.items()},
     }
+
+
+# ---------------------------------------------------------------- whole processes, as a user runs them
+
+
+@dataclass(frozen=True)
+class ProcessRun:
+    seconds: float  # wall clock, start to exit
+    cpu_s: float  # user + system time of the process and the children it waited for: steadier on a busy machine
+    peak_mb: float  # the larger of ru_maxrss and the peak summed PSS of its process tree
+    stdout: str
+    stderr: str
+
+
+def _tree_rss_kb(pid: int, field: str = "VmRSS") -> int:
+    """Resident memory of pid and every descendant (Linux /proc), in kB; 0 once it is gone.
+
+    field "Pss" (from smaps_rollup) splits pages shared between processes among them: a forked
+    child shares its parent's pages, which VmRSS would count twice.
+    """
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            parents.setdefault(ppid, []).append(int(entry.name))
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        todo.extend(parents.get(p, []))
+        try:
+            source = "smaps_rollup" if field == "Pss" else "status"
+            for line in Path(f"/proc/{p}/{source}").read_text().splitlines():
+                if line.startswith(field + ":"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total
+
+
+def run_process(cmd: list[str], cwd: Path = ROOT, sample_every: float = 0.1) -> ProcessRun:
+    """Run cmd to its end; its wall time and peak memory, from the kernel's accounting and from sampling.
+
+    ru_maxrss (os.wait4) is the largest single process; a process that hands
+    work to a forked child is as big as the two together, counted without
+    the pages they share (the proportional set size, PSS, summed), which
+    the sampler sees. Raises RuntimeError with the end of stderr when it fails.
+    """
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err)
+        sampled, done = [0], threading.Event()
+
+        def sample() -> None:
+            while not done.is_set():
+                sampled[0] = max(sampled[0], _tree_rss_kb(proc.pid, "Pss"))
+                done.wait(sample_every)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - t0
+        done.set()
+        sampler.join()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, cmd[:6]))} ... failed ({proc.returncode}): {stderr.strip()[-800:]}")
+    return ProcessRun(seconds, usage.ru_utime + usage.ru_stime, max(usage.ru_maxrss, sampled[0]) / 1024, stdout, stderr)
+
+
+def _summary(runs: list[ProcessRun]) -> dict:
+    return {
+        "runs": len(runs),
+        "median_s": round(statistics.median(r.seconds for r in runs), 2),
+        "all_s": [round(r.seconds, 2) for r in runs],
+        "median_cpu_s": round(statistics.median(r.cpu_s for r in runs), 2),
+        "median_peak_mb": round(statistics.median(r.peak_mb for r in runs)),
+        "max_peak_mb": round(max(r.peak_mb for r in runs)),
+    }
+
+
+def measure_cli(corpora: list[str], runs: int) -> dict:
+    """`python -m dashboard analyze CORPUS --unit article --out FILE`, whole process, `runs` times each."""
+    out = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for corpus in corpora:
+            path = NAMED.get(corpus, Path(corpus))
+            if not path.exists():
+                print(f"skipping {corpus}: {path} is absent", file=sys.stderr)
+                continue
+            target = Path(folder) / "analysis.json"
+            cmd = [sys.executable, "-m", "dashboard", "analyze", str(path), "--unit", "article", "--out", str(target)]
+            print(f"analyze {corpus} x{runs} ...", file=sys.stderr)
+            results = [run_process(cmd) for _ in range(runs)]
+            out[corpus] = {"command": "python -m dashboard analyze " + _shown(path) + " --unit article --out FILE",
+                           "json_mb": round(target.stat().st_size / 2**20, 1), **_summary(results)}
+    return out
+
+
+def _shown(path: Path) -> str:
+    """A path as the README gives it: relative to the repository where it can be."""
+    try:
+        return os.path.relpath(path, ROOT)
+    except ValueError:
+        return str(path)
+
+
+# Scattertext's own way from raw texts to Fightin' Words scores (its README): a corpus built with its
+# whitespace tokenizer (no spaCy model needed), unigrams and bigrams counted, priors from both
+# categories, the log-odds ratio with an informative Dirichlet prior; the top terms are printed.
+SCATTERTEXT_SCRIPT = r"""
+import gzip, json, sys
+import pandas as pd
+import scattertext as st
+path, a, b, limit = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+rows = [json.loads(line) for line in gzip.open(path, "rt", encoding="utf-8")]
+df = pd.DataFrame({"text": [r["text"] for r in rows], "bias": [r["bias"] for r in rows]})
+corpus = st.CorpusFromPandas(df, category_col="bias", text_col="text", nlp=st.whitespace_nlp_with_sentences).build()
+priors = st.PriorFactory(corpus, category=a, not_categories=[b], starting_count=0.01).use_all_categories().get_priors()
+scorer = st.LogOddsRatioInformativeDirichletPrior(priors, 10, "class-size")
+freq = corpus.get_term_freq_df()
+z = pd.Series(scorer.get_zeta_i_j_given_separate_counts(freq[a + " freq"].values, freq[b + " freq"].values),
+              index=freq.index).sort_values()
+print(json.dumps({"terms": len(z), "a": list(z.index[::-1][:limit]), "b": list(z.index[:limit])}))
+"""
+
+
+def bench_python(given: str | None) -> str | None:
+    """The interpreter that has Scattertext (requirements-bench.txt): given, or .venv-bench, or this one."""
+    candidates = [given] if given else [str(ROOT / ".venv-bench" / "bin" / "python"), sys.executable]
+    for python in candidates:
+        if python and Path(python).exists() and subprocess.run(
+            [python, "-c", "import scattertext"], capture_output=True
+        ).returncode == 0:
+            return python
+    return None
+
+
+def left_right_subset(source: Path, target: Path, column: str = "bias", values: tuple[str, ...] = ("left", "right")) -> int:
+    """The rows of a JSON Lines corpus whose `column` is one of `values`, copied as they are; their number."""
+    n = 0
+    with gzip.open(source, "rt", encoding="utf-8") as inp, gzip.open(target, "wt", encoding="utf-8") as out:
+        for line in inp:
+            if line.strip() and json.loads(line).get(column) in values:
+                out.write(line if line.endswith("\n") else line + "\n")
+                n += 1
+    return n
+
+
+def measure_terms(runs: int, scattertext_python: str | None, corpus: str = "events", limit: int = 50) -> dict:
+    """Key terms left against right, raw texts to scores, whole process: our CLI beside Scattertext.
+
+    Both read the same file: the left- and right-rated articles of the corpus,
+    copied once. The runs alternate (ours, theirs, ours, ...) so a busy spell
+    of the machine falls on both; the speed-up is the ratio of the medians.
+    """
+    path = NAMED.get(corpus, Path(corpus))
+    python = bench_python(scattertext_python)
+    with tempfile.TemporaryDirectory() as folder:
+        subset = Path(folder) / "left_right.jsonl.gz"
+        n = left_right_subset(path, subset)
+        ours_cmd = [sys.executable, "-m", "dashboard", "terms", str(subset), "--a", "bias:left", "--b", "bias:right",
+                    "--limit", str(limit)]
+        theirs_cmd = [python, "-c", SCATTERTEXT_SCRIPT, str(subset), "left", "right", str(limit)] if python else None
+        ours, theirs = [], []
+        for i in range(runs):
+            print(f"key terms run {i + 1}/{runs} ...", file=sys.stderr)
+            ours.append(run_process(ours_cmd))
+            if theirs_cmd:
+                theirs.append(run_process(theirs_cmd))
+    top = json.loads(ours[0].stdout)
+    result = {
+        "articles": n,
+        "command": f"python -m dashboard terms LEFT_RIGHT.jsonl.gz --a bias:left --b bias:right --limit {limit}",
+        "ours": _summary(ours),
+        "ours_top": {"a": [t["term"] for t in top if t["z"] > 0][:10], "b": [t["term"] for t in top if t["z"] < 0][:10]},
+    }
+    if theirs:
+        listed = json.loads(theirs[0].stdout)
+        result["scattertext"] = {**_summary(theirs), "terms_scored": listed["terms"]}
+        result["scattertext_top"] = {"a": listed["a"][:10], "b": listed["b"][:10]}
+        result["speedup"] = round(result["scattertext"]["median_s"] / result["ours"]["median_s"], 1)
+    else:
+        result["scattertext"] = ("not installed: python -m venv .venv-bench && "
+                                 ".venv-bench/bin/pip install -r requirements-bench.txt")
+    return result
 
 
 def measure_limits(runs: int) -> dict:
@@ -635,6 +972,70 @@ def measure_alignment(corpus_arg: str, n_pairs: int, seed: int, vary: float, sho
     }
 
 
+def measure_targets(runs: int, chromium: str, scattertext_python: str | None, sessions: int,
+                    partial: Path | None = None) -> dict:
+    """Every target of the performance issue, each measured as its own mode measures it.
+
+    A mode that fails is reported as its error and the others still run;
+    with `partial`, the results so far are written there after each mode.
+    """
+    results: dict = {"load_average": {"start": [round(x, 2) for x in os.getloadavg()]}, "cpus": os.cpu_count()}
+    modes = {
+        "cli": lambda: measure_cli(["events", "allsides"], runs),
+        "terms": lambda: measure_terms(runs, scattertext_python),
+        "app": lambda: measure_app(runs, chromium, upload=False),
+        "sessions": lambda: measure_sessions(sessions, chromium),
+    }
+    for name, measure_mode in modes.items():
+        try:
+            results[name] = measure_mode()
+        except Exception as exc:  # reported in the results, and the exit code says a target was not shown met
+            results[name] = {"error": f"{type(exc).__name__}: {str(exc)[:500]}"}
+            print(f"{name} failed: {exc}", file=sys.stderr)
+        results["load_average"][f"after_{name}"] = [round(x, 2) for x in os.getloadavg()]
+        if partial:
+            partial.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return results
+
+
+def target_rows(results: dict) -> list[tuple[str, float | None, str, bool | None]]:
+    """(what, measured, target, met) for every target the results hold; None where it was not measured."""
+    rows: list[tuple[str, float | None, str, bool | None]] = []
+
+    def add(what: str, value: float | None, target: float, at_least: bool = False) -> None:
+        met = None if value is None else (value >= target if at_least else value <= target)
+        rows.append((what, value, f"{'>=' if at_least else '<='} {target:g}", met))
+
+    for mode, result in results.items():
+        if isinstance(result, dict) and "error" in result:
+            rows.append((f"{mode}: failed ({result['error'][:80]})", None, "", False))
+    results = {k: v for k, v in results.items() if not (isinstance(v, dict) and "error" in v)}
+    cli = results.get("cli", {})
+    for corpus, name in (("events", "5,083"), ("allsides", "37,554")):
+        if corpus in cli:
+            add(f"analyze {name} articles, s", cli[corpus]["median_s"], TARGETS[f"analyze_{corpus}_s"])
+            add(f"analyze {name} articles, peak MB", cli[corpus]["max_peak_mb"], TARGETS[f"analyze_{corpus}_mb"])
+    terms = results.get("terms")
+    if terms:
+        add("key terms: Scattertext s / ours s", terms.get("speedup"), TARGETS["terms_speedup"], at_least=True)
+    app = results.get("app")
+    if app:
+        add("first page fully drawn (warm server), s", app["first_page_warm_s"], TARGETS["first_page_s"])
+        add("slowest cached rerun, script s", max(app["script_cached_rerun_s"].values()), TARGETS["interaction_script_s"])
+    sessions = results.get("sessions")
+    if sessions:
+        add(f"{sessions['sessions']} sessions, server MB", sessions["server_with_all_sessions_mb"], TARGETS["sessions_mb"])
+    return rows
+
+
+def targets_table(results: dict) -> str:
+    lines = ["| measurement | this run | target | met |", "|---|---|---|---|"]
+    for what, value, target, met in target_rows(results):
+        lines.append(f"| {what} | {'' if value is None else f'{value:g}'} | {target} | "
+                     f"{'' if met is None else ('yes' if met else 'NO')} |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if "--spark-agreement" in argv or "--spark-scaling" in argv:  # the Spark engine's measurements: dashboard.spark.bench
@@ -642,16 +1043,30 @@ def main(argv: list[str] | None = None) -> int:
 
         return spark_main(argv)
     p = argparse.ArgumentParser(prog="python -m dashboard.bench", description=__doc__.splitlines()[0])
-    p.add_argument("corpora", nargs="*", default=["seeds", "events", "allsides"],
-                   help="seeds, events, allsides, a path, or generated (default: the three named ones)")
+    p.add_argument("corpora", nargs="*", default=[],
+                   help="seeds, events, allsides, a path, or generated: time each stage of the analysis on these "
+                        "(with --stages and no corpus: the three named ones; with no corpus and no mode: every target)")
     p.add_argument("--sizes", default="", help="comma-separated article counts (first N articles); default all")
     p.add_argument("--unit", choices=["auto", "article", "passage"], default="auto")
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--json", type=Path, default=None, help="also write the results here")
+    p.add_argument("--stages", action="store_true", help="time each stage of the analysis (the default when corpora are given)")
+    p.add_argument("--cli", action="store_true",
+                   help="whole-process time and peak memory of `python -m dashboard analyze CORPUS --unit article "
+                        "--out FILE` (default corpora: events allsides)")
+    p.add_argument("--terms", action="store_true",
+                   help="key terms left vs right on the corpus's left- and right-rated articles (default events), "
+                        "raw texts to scores, whole process: our CLI beside Scattertext (requirements-bench.txt)")
+    p.add_argument("--scattertext-python", default=None,
+                   help="with --terms: an interpreter with Scattertext installed (default: .venv-bench/bin/python, "
+                        "else this one)")
     p.add_argument("--app", action="store_true",
-                   help="time the dashboard instead: start, first render, cached page switches, a 1 MB upload "
+                   help="time the dashboard on the sample in headless Chromium: first page fully drawn (cold and "
+                        "warm server), cached page switches until redrawn, a 1 MB upload; script times with AppTest "
                         "(needs playwright)")
-    p.add_argument("--chromium", default="/usr/bin/chromium", help="browser for --app")
+    p.add_argument("--sessions", type=int, default=0, metavar="N",
+                   help="server memory with N sessions open on one analysis of the corpus (default events)")
+    p.add_argument("--chromium", default="/usr/bin/chromium", help="browser for --app and --sessions")
     p.add_argument("--limits", action="store_true",
                    help="time extreme inputs (a million key terms, a 1 MB paragraph) against their budgets; "
                         "exit 1 when one is over")
@@ -670,21 +1085,50 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--show", type=int, default=0, help="with --align: also list this many same-event matches to read")
     p.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
+
+    def emit(result, ensure_ascii: bool = True) -> None:
+        text = json.dumps(result, indent=1, ensure_ascii=ensure_ascii)
+        print(text)
+        if args.json:
+            args.json.write_text(text + "\n", encoding="utf-8")
+
+    modes = [args.cli, args.terms, args.app, bool(args.sessions), args.limits, args.stories, args.align, args.stages]
+    if not args.corpora and not args.child and not any(modes):
+        result = measure_targets(args.runs, args.chromium, args.scattertext_python, 10, partial=args.json)
+        print(targets_table(result))
+        emit(result)
+        return 0 if all(met is not False for *_, met in target_rows(result)) else 1
+    if args.cli:
+        result = {"cli": measure_cli(args.corpora or ["events", "allsides"], args.runs)}
+        print(targets_table(result))
+        emit(result)
+        return 0
+    if args.terms:
+        result = {"terms": measure_terms(args.runs, args.scattertext_python, (args.corpora or ["events"])[0])}
+        print(targets_table(result))
+        emit(result, ensure_ascii=False)
+        return 0
+    if args.sessions:
+        result = {"sessions": measure_sessions(args.sessions, args.chromium, (args.corpora or ["events"])[0])}
+        print(targets_table(result))
+        emit(result)
+        return 0
     if args.app:
-        result = measure_app(args.runs, args.chromium)
-        print(json.dumps(result, indent=1))
+        result = {"app": measure_app(args.runs, args.chromium)}
+        print(targets_table(result))
+        emit(result)
         return 0
     if args.align:
-        corpus = args.corpora[0] if args.corpora != p.get_default("corpora") else "events"
+        corpus = args.corpora[0] if args.corpora else "events"
         result = measure_alignment(corpus, args.pairs, args.seed, args.vary, args.show)
-        print(json.dumps(result, indent=1, ensure_ascii=False))
-        if args.json:
-            args.json.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        emit(result, ensure_ascii=False)
         return 0 if result["targets"]["met"] else 1
     if args.limits:
         result = measure_limits(args.runs)
         print(json.dumps(result, indent=1))
         return 0 if all(r["within_budget"] for r in result.values()) else 1
+    if not args.corpora:
+        args.corpora = ["seeds", "events", "allsides"]
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()] or [None]
     if args.child:
         if args.stories:

@@ -22,6 +22,7 @@ import pandas as pd
 
 from .loading.text_metadata import DATE_HEADER_RE
 from .models import Article, CleanedArticle, Removal
+from .parallel import in_halves
 from .segmenting import is_social_post, segment
 from .tokens import STOP_WORDS
 
@@ -697,9 +698,16 @@ def _drop_lines(lines: list[str], numbers: Sequence[int]) -> tuple[str, list[Rem
     return text, removed
 
 
+def _clean_texts(texts: Sequence[str]) -> list[tuple[str, list[Removal]]]:
+    return [clean_text(t) for t in texts]
+
+
 def clean_corpus(articles: Sequence[Article], passages: bool = True) -> list[CleanedArticle]:
-    """Every article cleaned on its own, then its outlet's recurring boilerplate taken out (see outlet_boilerplate)."""
-    cleaned = [clean_text(a.text) for a in articles]
+    """Every article cleaned on its own, then its outlet's recurring boilerplate taken out (see outlet_boilerplate).
+
+    The articles are cleaned in two processes when the corpus is large (parallel.in_halves).
+    """
+    cleaned = [c for half in in_halves(_clean_texts, [a.text for a in articles]) for c in half]
     boilerplate = outlet_boilerplate([t for t, _ in cleaned], [a.source for a in articles], [a.date for a in articles])
     out = []
     for article, (text, removed), numbers in zip(articles, cleaned, boilerplate):

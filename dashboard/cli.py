@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
+from typing import Iterable
 
 from . import keyterms
 from .clusters import DEFAULT_METHOD, METHODS
@@ -18,8 +20,8 @@ from .groups import GroupSpec, short_syntax, syntax_help
 from .lexicons import AUTO, CHOICES, lexicon_text
 from .loading import load_corpus
 from .models import Settings
-from .pipeline import STORY_CHOICES, analyze
-from .queries import align, analysis_to_dict, key_terms, suggestions_to_dict, terms_to_records
+from .pipeline import STORY_CHOICES, analyze, analyze_for_terms
+from .queries import align, analysis_json, key_terms, suggestions_to_dict, terms_to_records
 
 
 class _Parser(argparse.ArgumentParser):
@@ -131,7 +133,9 @@ def _analysis(args, paths: list[str], settings: Settings):
         from .spark.session import parse_conf
 
         return spark_run.analyze(paths, settings, args.master, parse_conf(args.spark_conf))
-    return analyze(load_corpus(paths), settings)
+    # Key terms between groups of the corpus's own metadata need no clusters, frames or stories.
+    light = args.command == "terms" and all(GroupSpec.parse(s).reads_metadata for s in (args.a, args.b))
+    return (analyze_for_terms if light else analyze)(load_corpus(paths), settings)
 
 
 def _spark_folder(args) -> bool:
@@ -163,7 +167,7 @@ def run(argv: list[str] | None = None) -> int:
             settings = _settings(args)
             analysis = _analysis(args, args.paths, settings)
             if args.command == "analyze":
-                payload = analysis_to_dict(analysis)
+                return _write(analysis_json(analysis), args.out)  # streamed: never the whole document in memory
             elif args.command == "suggest":
                 if getattr(analysis.term_counter, "compare_specs", None) is not None:
                     raise FramelensError("suggest reads each article's own tokens, which a Spark result folder does "
@@ -186,14 +190,28 @@ def run(argv: list[str] | None = None) -> int:
     except MemoryError:
         return _fail("out of memory: try --unit article or a smaller corpus")
 
-    text = json.dumps(payload, ensure_ascii=False, indent=1)
-    if args.out:
-        try:
-            args.out.write_text(text + "\n", encoding="utf-8")
-        except OSError as exc:
-            return _fail(f"cannot write {args.out}: {exc.strerror}")
-    else:
-        sys.stdout.write(text + "\n")
+    return _write([json.dumps(payload, ensure_ascii=False, indent=1), "\n"], args.out)
+
+
+def _write(pieces: Iterable[str], out: Path | None) -> int:
+    """Write the JSON text as it comes, to stdout or to `out`.
+
+    A file is written beside its final name and renamed when complete, so a
+    failure half-way leaves no truncated JSON where the user expects a result.
+    """
+    if out is None:
+        for piece in pieces:
+            sys.stdout.write(piece)
+        return 0
+    partial = out.with_name(out.name + ".partial")
+    try:
+        with open(partial, "w", encoding="utf-8") as f:
+            for piece in pieces:
+                f.write(piece)
+        os.replace(partial, out)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        return _fail(f"cannot write {out}: {exc.strerror}")
     return 0
 
 

@@ -58,6 +58,9 @@ class Kind:
     # The spec with names as the analysis spells them; raises SpecError when it names nothing.
     canonical: Callable[[Analysis, "GroupSpec"], "GroupSpec"] | None = None
     group_b_only: bool = False
+    # Selects by what the corpus itself carries (outlet, date, ids, a document field), so the
+    # clusters, frames and stories of a full analysis are not needed (pipeline.analyze_for_terms).
+    metadata_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,15 @@ class GroupSpec:
     @property
     def entry(self) -> Kind:
         return KINDS.get(self.kind) or KINDS[ANY_COLUMN]
+
+    @property
+    def reads_metadata(self) -> bool:
+        """Whether the spec can be resolved on the corpus's metadata alone, without clusters, frames or
+        stories: its kind says so, and a document column it names is not one the analysis computes."""
+        if not self.entry.metadata_only:
+            return False
+        return self.kind in KINDS or not (self.kind.lower() in COMPUTED_COLUMNS | {"frames"}
+                                         or self.kind.lower().startswith("frame:"))
 
     def unit_mask(self, analysis: Analysis, other: np.ndarray | None = None) -> np.ndarray:
         """Boolean mask over analysis.units; `rest` needs the other group's mask."""
@@ -508,17 +520,18 @@ KINDS: dict[str, Kind] = {
     "story": Kind("story:N", "the articles of story N (1 = the largest; see the Stories page or `stories` in the JSON)",
                   _story_mask, _story_describe, _story_offer, tidy=_story_number),
     "source": Kind("source:NAME", "articles of one outlet; all after the colon is the name, | and , included",
-                   _column_mask, _column_describe, _source_offer, tidy=_any_text, canonical=_column_canonical),
+                   _column_mask, _column_describe, _source_offer, tidy=_any_text, canonical=_column_canonical,
+                   metadata_only=True),
     ANY_COLUMN: Kind("COLUMN:VALUE", "articles whose COLUMN (any document column) is VALUE: bias:left, topic:...",
                      _column_mask, _column_describe, _any_column_offer, tidy=_any_text,
-                     canonical=_column_canonical),
+                     canonical=_column_canonical, metadata_only=True),
     "date": Kind("date:FROM..TO", "articles dated FROM to TO inclusive; or one date, month (2022-01), year",
-                 _date_mask, _date_describe, _date_offer, tidy=_date_tidy),
+                 _date_mask, _date_describe, _date_offer, tidy=_date_tidy, metadata_only=True),
     "doc": Kind("doc:ID,ID", "the articles with these ids (syndicated copies included)",
-                _doc_mask, _doc_describe, lambda analysis: [], tidy=_doc_tidy),
+                _doc_mask, _doc_describe, lambda analysis: [], tidy=_doc_tidy, metadata_only=True),
     "all": Kind("all", "the whole corpus", _all_mask, lambda analysis, spec: "the whole corpus",
-                lambda analysis: [GroupSpec("all")]),
+                lambda analysis: [GroupSpec("all")], metadata_only=True),
     "rest": Kind("rest", "everything not in group A (group B only)", _rest_mask,
                  lambda analysis, spec: "everything not in group A", lambda analysis: [GroupSpec("rest")],
-                 canonical=lambda analysis, spec: spec, group_b_only=True),
+                 canonical=lambda analysis, spec: spec, group_b_only=True, metadata_only=True),
 }

@@ -10,6 +10,7 @@ is running and the benchmark can say what it costs.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections import Counter
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ from typing import Callable, NamedTuple, Sequence
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from threadpoolctl import threadpool_limits
 
 from . import aliases as alias_mod
 from . import clusters as cl
@@ -255,16 +257,21 @@ def duplicate_stage(doc_ids: list[str], units: Units, unit: str) -> Copies:
     return Copies(report, canonical_doc, passage_group)
 
 
+def units_to_fit(units: Units, copies: Copies, settings: Settings) -> np.ndarray:
+    """bool per unit: has words and (collapse_duplicates) is not a syndicated copy; every unit with
+    words when that would leave fewer than two."""
+    has_tokens = units.tokens.lengths() > 0
+    fit_mask = has_tokens & (copies.canonical_doc[units.doc_pos] if settings.collapse_duplicates else True)
+    return fit_mask if fit_mask.sum() >= 2 else has_tokens
+
+
 def vector_stage(units: Units, copies: Copies, settings: Settings) -> FittedVectors:
     """Counts and TF-IDF, learnt without the copies so one text printed five times weighs once.
 
     If leaving copies out would leave fewer than two units, every unit with
     words is used instead.
     """
-    has_tokens = units.tokens.lengths() > 0
-    fit_mask = has_tokens & (copies.canonical_doc[units.doc_pos] if settings.collapse_duplicates else True)
-    if fit_mask.sum() < 2:
-        fit_mask = has_tokens
+    fit_mask = units_to_fit(units, copies, settings)
     try:
         vectors = build_vectors(
             units.tokens, settings, np.flatnonzero(fit_mask), n_documents=int(copies.canonical_doc.sum())
@@ -338,9 +345,39 @@ def layout_stage(result: cl.ClusterResult, seed: int) -> np.ndarray:
     return cl.layout_2d(result.embedding, seed)
 
 
+@dataclass
+class UnitTexts:
+    """The cleaned texts once the stages that read them are done, held once and compactly.
+
+    Until then each cleaned text is a Python string (held by its
+    CleanedArticle and its UnitRow); most news texts hold a curly quote or a
+    dash, so Python stores them at two bytes per character. From the stories
+    stage on they live only in the units table's Arrow-backed column, in
+    UTF-8 (on 37,554 articles 450 MB became about 230 MB), before the
+    duplicates, vectors and clusters stages reach the analysis' peak memory.
+    """
+
+    units: pd.Series  # dtype "str" (Arrow): one text per unit
+    article_lengths: list[int]  # characters of each cleaned article
+    removed: dict[str, list]  # doc_id -> what cleaning took out (Analysis.removed)
+
+
+def hand_over_texts(cleaned: list[CleanedArticle], units: Units) -> UnitTexts:
+    """The texts as UnitTexts; `cleaned` is emptied and the units' rows lose their text, so only the
+    Arrow copy stays alive."""
+    texts = UnitTexts(
+        pd.Series([r.text for r in units.rows], dtype="str"),
+        [len(c.text) for c in cleaned],
+        {c.doc_id: list(c.removed) for c in cleaned if c.removed},
+    )
+    units.rows = [r._replace(text="") for r in units.rows]
+    cleaned.clear()
+    return texts
+
+
 def table_stage(
     articles: Sequence[Article],
-    cleaned: Sequence[CleanedArticle],
+    texts: "UnitTexts",
     units: Units,
     copies: Copies,
     fitted: FittedVectors,
@@ -356,14 +393,7 @@ def table_stage(
     frame_names = [f.name for f in scores.frames]
     unit_table = pd.DataFrame(
         {
-            "unit": np.arange(len(units.rows)),
-            "doc_id": np.array(doc_ids, dtype=object)[units.doc_pos],
-            "index": [r.index for r in units.rows],
-            # object, not pandas' Arrow-backed str: no second copy of every text
-            "text": pd.Series([r.text for r in units.rows], dtype=object),
-            "is_quote": [r.is_quote for r in units.rows],
-            "heading": [r.section for r in units.rows],  # the section's heading: scored with the passage
-            "copy_group": copies.passage_group,  # 0: not copied from or to another article
+            **_unit_metadata(doc_ids, texts, units, copies),
             "cluster": labels,
             "frame": np.asarray(scores.unit_frame),
             "frames": fm.frames_carried(scores.unit_scores.to_numpy(), frame_names, scores.unit_frame),  # every frame it carries
@@ -376,20 +406,9 @@ def table_stage(
     for name in frame_names:
         unit_table[f"frame:{name}"] = np.asarray(scores.unit_scores[name], dtype=float)
 
-    dup = copies.report
     documents = pd.DataFrame(
         {
-            "id": doc_ids,
-            "source": [a.source for a in articles],
-            "title": [a.title for a in articles],
-            "date": [a.date for a in articles],
-            "url": [a.url for a in articles],
-            "language": list(languages) if languages else [""] * len(articles),  # a corpus' own column, read
-            "origin": [a.origin for a in articles],
-            "length": [len(c.text) for c in cleaned],
-            "duplicate_of": [dup.duplicate_of.get(d) for d in doc_ids],
-            "dup_group": _group_numbers(doc_ids, dup.groups),
-            "originality": [round(float(dup.originality.get(d, 1.0)), 4) for d in doc_ids],
+            **_document_metadata(articles, texts, copies, languages),
             "cluster": _majority_cluster(units.doc_pos, labels, len(doc_ids)),
             "frame": np.asarray(scores.doc_frame),
             "frames": fm.frames_carried(scores.doc_scores.to_numpy(), frame_names, scores.doc_frame),
@@ -399,19 +418,81 @@ def table_stage(
     )
     for name in frame_names:
         documents[f"frame:{name}"] = np.asarray(scores.doc_scores[name], dtype=float)
-    for key in sorted({k for a in articles for k in a.extra}):
-        # A corpus field named like a computed column (a `story` field, say) is kept beside it, not dropped.
-        name = key if key not in documents.columns else f"{key}_given"
-        if name not in documents.columns:
-            documents[name] = [a.extra.get(key) for a in articles]
+    _add_corpus_fields(documents, articles)
 
     infos = _cluster_infos(unit_table, documents, result.embedding, fitted.vectors, labels, scores)
     return Tables(unit_table, documents, infos)
 
 
+def _unit_metadata(doc_ids: list[str], texts: UnitTexts, units: Units, copies: Copies) -> dict[str, object]:
+    """The units table's columns that need no clustering, frames or stories (in_fit comes last, apart)."""
+    return {
+        "unit": np.arange(len(units.rows)),
+        "doc_id": np.array(doc_ids, dtype=object)[units.doc_pos],
+        "index": [r.index for r in units.rows],
+        "text": texts.units,  # Arrow-backed: the only copy of the cleaned texts (see UnitTexts)
+        "is_quote": [r.is_quote for r in units.rows],
+        "heading": [r.section for r in units.rows],  # the section's heading: scored with the passage
+        "copy_group": copies.passage_group,  # 0: not copied from or to another article
+    }
+
+
+def _document_metadata(
+    articles: Sequence[Article], texts: UnitTexts, copies: Copies, languages: Sequence[str]
+) -> dict[str, list]:
+    """The documents table's columns that need no clustering, frames or stories."""
+    doc_ids = [a.id for a in articles]
+    dup = copies.report
+    return {
+        "id": doc_ids,
+        "source": [a.source for a in articles],
+        "title": [a.title for a in articles],
+        "date": [a.date for a in articles],
+        "url": [a.url for a in articles],
+        "language": list(languages) if languages else [""] * len(articles),  # a corpus' own column, read
+        "origin": [a.origin for a in articles],
+        "length": texts.article_lengths,
+        "duplicate_of": [dup.duplicate_of.get(d) for d in doc_ids],
+        "dup_group": _group_numbers(doc_ids, dup.groups),
+        "originality": [round(float(dup.originality.get(d, 1.0)), 4) for d in doc_ids],
+    }
+
+
+COMPUTED_DOCUMENT_COLUMNS = ("cluster", "frame", "frames", "story", "units")  # what table_stage adds to the metadata
+
+
+def _add_corpus_fields(documents: pd.DataFrame, articles: Sequence[Article]) -> None:
+    """The corpus's own fields (bias, topic, event_id ...) as the last columns of the documents table.
+
+    A field named like a computed column (a `story` field, say) is kept beside it as `<name>_given`,
+    also where the column is not computed (analyze_for_terms), so a field has one name everywhere.
+    """
+    for key in sorted({k for a in articles for k in a.extra}):
+        name = key if key not in documents.columns and key not in COMPUTED_DOCUMENT_COLUMNS else f"{key}_given"
+        if name not in documents.columns:
+            documents[name] = [a.extra.get(key) for a in articles]
+
+
 # ---------------------------------------------------------------- composition
 
 
+def _one_thread_per_library(run: Callable) -> Callable:
+    """Run with BLAS and OpenMP (k-means) held to one thread each.
+
+    On 2 cores shared with other work, their worker threads spin waiting for
+    each other: k-means on 5,083 rows x 50 dimensions took 3.9 s with threads
+    and 0.3 s without; the matrices here are too small for threads to pay.
+    """
+
+    @functools.wraps(run)
+    def single_threaded(*args, **kwargs):
+        with threadpool_limits(limits=1):
+            return run(*args, **kwargs)
+
+    return single_threaded
+
+
+@_one_thread_per_library
 def analyze(corpus: Corpus, settings: Settings = Settings(), progress: Progress | None = None) -> Analysis:
     """Run every stage; raises AnalysisError when nothing analysable remains."""
     articles = corpus.articles
@@ -433,6 +514,7 @@ def analyze(corpus: Corpus, settings: Settings = Settings(), progress: Progress 
     with stage("stories"):
         stories = story_stage(articles, cleaned, units, aliases.table, [langs.stop_words[code] for code in langs.codes],
                               settings)
+        texts = hand_over_texts(cleaned, units)  # nothing below reads the cleaned texts but the tables
     with stage("duplicates"):
         copies = duplicate_stage(doc_ids, units, unit)
     with stage("vectors"):
@@ -444,7 +526,7 @@ def analyze(corpus: Corpus, settings: Settings = Settings(), progress: Progress 
     with stage("layout"):
         coords = layout_stage(result, settings.seed)
     with stage("tables"):
-        tables = table_stage(articles, cleaned, units, copies, fitted, scores, result, coords, stories, langs.codes)
+        tables = table_stage(articles, texts, units, copies, fitted, scores, result, coords, stories, langs.codes)
 
     return Analysis(
         settings=settings,
@@ -456,7 +538,7 @@ def analyze(corpus: Corpus, settings: Settings = Settings(), progress: Progress 
         aliases=dict(sorted(aliases.table.items())),
         frame_names=[f.name for f in scores.frames],
         frame_labels={f.name: f.label for f in scores.frames},
-        removed={c.doc_id: list(c.removed) for c in cleaned if c.removed},
+        removed=texts.removed,
         notices=langs.notices + aliases.notices + scores.notices + stories.notices + result.notices,
         vectors=fitted.vectors,
         timings=timings,
@@ -477,6 +559,64 @@ def analyze(corpus: Corpus, settings: Settings = Settings(), progress: Progress 
         language_stop_words=langs.stop_words,
         stories=stories.infos,
         story_column=stories.column,
+    )
+
+
+@_one_thread_per_library
+def analyze_for_terms(corpus: Corpus, settings: Settings = Settings(), progress: Progress | None = None) -> Analysis:
+    """Only the stages key terms between groups of the corpus's own metadata need.
+
+    Key terms count every n-gram of the two groups' tokens (keyterms.NgramCounter)
+    with copies counted once: cleaning, languages, aliases, tokens and
+    duplicates decide them, as in `analyze`; vectors, frames, stories, clusters
+    and the map do not. The Analysis holds the documents' metadata and the
+    units, but no clusters, frames or stories, so it answers only group specs
+    that read metadata (groups.GroupSpec.reads_metadata): the CLI's `terms`
+    uses it for those, with the terms and numbers `analyze` gives.
+    """
+    articles = corpus.articles
+    if len(articles) < 2:
+        raise AnalysisError(f"The corpus has {len(articles)} usable article(s); at least 2 are needed.")
+    unit = choose_unit(settings, len(articles))
+    doc_ids = [a.id for a in articles]
+    timings: dict[str, float] = {}
+    stage = _stage_timer(timings, progress)
+
+    with stage("clean"):
+        cleaned = clean_stage(articles, unit)
+    with stage("languages"):
+        langs = language_stage(articles, cleaned, settings.extra_stop_words)
+    with stage("aliases"):
+        aliases = alias_stage(cleaned, settings.aliases)
+    with stage("tokens"):
+        units = unit_stage(cleaned, unit, aliases.table, [langs.stop_words[code] for code in langs.codes])
+        texts = hand_over_texts(cleaned, units)
+    with stage("duplicates"):
+        copies = duplicate_stage(doc_ids, units, unit)
+    with stage("tables"):
+        fit_mask = units_to_fit(units, copies, settings)
+        unit_table = pd.DataFrame({**_unit_metadata(doc_ids, texts, units, copies), "in_fit": fit_mask})
+        documents = pd.DataFrame({**_document_metadata(articles, texts, copies, langs.codes),
+                                  "units": np.bincount(units.doc_pos, minlength=len(doc_ids))})
+        _add_corpus_fields(documents, articles)
+    return Analysis(
+        settings=settings,
+        unit=unit,
+        documents=documents,
+        units=unit_table,
+        clusters=[],
+        duplicate_groups=[list(g) for g in copies.report.groups],
+        aliases=dict(sorted(aliases.table.items())),
+        frame_names=[],
+        frame_labels={},
+        removed=texts.removed,
+        notices=langs.notices + aliases.notices,
+        vectors=None,
+        timings=timings,
+        corpus=corpus,
+        alias_merges=aliases.detected,
+        term_counter=NgramCounter(units.tokens, settings.ngram_max, fit_mask),
+        language_stop_words=langs.stop_words,
     )
 
 

@@ -6,10 +6,11 @@ Groups are named by group specs (`cluster:2`, `bias:left`, `doc:ID,ID`,
 
 from __future__ import annotations
 
+import json
 import math
 import threading
 import weakref
-from typing import Any, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -198,8 +199,8 @@ def align(
 
 def _clean(value: Any) -> Any:
     """JSON-safe scalars: NaN and pandas NA become null, numpy types become Python."""
-    if value is None:
-        return None
+    if value is None or isinstance(value, str):
+        return value
     if isinstance(value, (np.integer,)):
         return int(value)
     if isinstance(value, (np.floating, float)):
@@ -213,6 +214,16 @@ def _clean(value: Any) -> Any:
     except (TypeError, ValueError):
         pass
     return value
+
+
+def _clean_column(values: pd.Series) -> list:
+    """[_clean(v) for v in values], a column at a time: numbers convert in bulk, the same values result."""
+    kind = values.dtype.kind if isinstance(values.dtype, np.dtype) else "O"  # nullable and Arrow types: one by one
+    if kind in "iub":
+        return values.to_numpy().tolist()
+    if kind == "f":
+        return [None if v != v else round(v, 4) for v in values.to_numpy().tolist()]
+    return [_clean(v) for v in values.tolist()]
 
 
 PROFILE_KINDS = ("cluster", "frame")
@@ -270,63 +281,120 @@ def frame_evidence_by_unit(analysis: Analysis, rows: Sequence[int] | None = None
     return out
 
 
-def analysis_to_dict(analysis: Analysis) -> dict:
-    """The `analyze` JSON: the same shape for the CLI and the dashboard download."""
+ROW_BLOCK = 2_000  # documents or units turned into JSON rows at a time: what writing the JSON holds at once
+
+
+def _document_rows(analysis: Analysis) -> Iterator[dict]:
+    """The `documents` of the analyze JSON, one dict per article, made a block at a time."""
     docs = analysis.documents
     frame_cols = [f"frame:{n}" for n in analysis.frame_names]  # one per frame of the lexicon in use, hit or not
     doc_cols = ["id", "source", "title", "date", "url", "language", "length", "duplicate_of", "dup_group", "originality", "cluster",
                 "frame", "story", *frame_cols]
-    documents = [{c: _clean(row[c]) for c in doc_cols} for row in docs[doc_cols].to_dict("records")]
-    for doc, carried in zip(documents, docs["frames"]):
-        doc["frames"] = list(carried)
+    profiles = None
     if analysis.unit == "passage":
-        by_cluster, by_frame = framing_profiles(analysis, "cluster"), framing_profiles(analysis, "frame")
-        for doc in documents:
-            doc["profile"] = {
-                "clusters": {str(c): _clean(v) for c, v in by_cluster.loc[doc["id"]].items() if v > 0},
-                "frames": {str(f): _clean(v) for f, v in by_frame.loc[doc["id"]].items() if v > 0},
+        profiles = framing_profiles(analysis, "cluster"), framing_profiles(analysis, "frame")
+    for start in range(0, len(docs), ROW_BLOCK):
+        block = docs.iloc[start:start + ROW_BLOCK]
+        columns = [_clean_column(block[c]) for c in doc_cols]
+        for values, carried in zip(zip(*columns), block["frames"]):
+            doc = dict(zip(doc_cols, values))
+            doc["frames"] = list(carried)
+            if profiles is not None:
+                by_cluster, by_frame = profiles
+                doc["profile"] = {
+                    "clusters": {str(c): _clean(v) for c, v in by_cluster.loc[doc["id"]].items() if v > 0},
+                    "frames": {str(f): _clean(v) for f, v in by_frame.loc[doc["id"]].items() if v > 0},
+                }
+            yield doc
+
+
+def _unit_rows(analysis: Analysis) -> Iterator[dict]:
+    """The `units` of the analyze JSON, one dict per unit with its frame evidence, made a block at a time."""
+    names = list(analysis.frame_names)
+    frame_cols = [f"frame:{n}" for n in names]
+    for start in range(0, len(analysis.units), ROW_BLOCK):
+        rows = np.arange(start, min(start + ROW_BLOCK, len(analysis.units)))
+        block = analysis.units.iloc[start:start + ROW_BLOCK]
+        scores = [_clean_column(block[c]) for c in frame_cols]
+        for (doc_id, index, text, is_quote, copy_group, cluster, frame, carried, evidence, *frame_scores) in zip(
+            block["doc_id"].tolist(), block["index"].tolist(), block["text"].tolist(), block["is_quote"].tolist(),
+            block["copy_group"].tolist(), block["cluster"].tolist(), block["frame"].tolist(), block["frames"].tolist(),
+            frame_evidence_by_unit(analysis, rows), *scores,
+        ):
+            yield {
+                "doc_id": doc_id,
+                "index": int(index),
+                "text": text,
+                "is_quote": bool(is_quote),
+                "copy_group": int(copy_group) or None,
+                "cluster": int(cluster),
+                "frame": frame,
+                **dict(zip(frame_cols, frame_scores)),
+                "frame_scores": dict(zip(names, frame_scores)),
+                "frames": list(carried),
+                "evidence": evidence,
             }
-    units = [
-        {
-            "doc_id": row["doc_id"],
-            "index": int(row["index"]),
-            "text": row["text"],
-            "is_quote": bool(row["is_quote"]),
-            "copy_group": int(row["copy_group"]) or None,
-            "cluster": int(row["cluster"]),
-            "frame": row["frame"],
-            **{c: _clean(row[c]) for c in frame_cols},
-            "frame_scores": {c.split(":", 1)[1]: _clean(row[c]) for c in frame_cols},
-            "frames": list(row["frames"]),
-            "evidence": evidence,
-        }
-        for row, evidence in zip(
-            analysis.units[["doc_id", "index", "text", "is_quote", "copy_group", "cluster", "frame", "frames", *frame_cols]]
-            .to_dict("records"),
-            frame_evidence_by_unit(analysis),
-        )
-    ]
-    return {
-        "unit": analysis.unit,
-        "method": analysis.method,
-        "k": len(analysis.clusters),
-        "k_scores": {str(k): v for k, v in analysis.k_scores.items()},
-        "documents": documents,
-        "units": units,
-        "clusters": [c.to_dict() for c in analysis.clusters],
-        "stories": [s.to_dict() for s in analysis.stories],
-        "story_column": analysis.story_column,
-        "duplicates": analysis.duplicate_groups,
-        "aliases": analysis.aliases,
-        "frames": analysis.frame_labels,
-        "lexicon": {
+
+
+ROWS, ITEMS = "rows", "items"  # a streamed section: a list made row by row, a dict made entry by entry
+
+
+def _analysis_sections(analysis: Analysis) -> list[tuple[str, Any, str | None]]:
+    """The analyze JSON's keys in order: (key, value, how it streams: ROWS or ITEMS iterators, or None)."""
+    return [
+        ("unit", analysis.unit, None),
+        ("method", analysis.method, None),
+        ("k", len(analysis.clusters), None),
+        ("k_scores", {str(k): v for k, v in analysis.k_scores.items()}, None),
+        ("documents", _document_rows(analysis), ROWS),
+        ("units", _unit_rows(analysis), ROWS),
+        ("clusters", [c.to_dict() for c in analysis.clusters], None),
+        ("stories", [s.to_dict() for s in analysis.stories], None),
+        ("story_column", analysis.story_column, None),
+        ("duplicates", analysis.duplicate_groups, None),
+        ("aliases", analysis.aliases, None),
+        ("frames", analysis.frame_labels, None),
+        ("lexicon", {
             "name": analysis.lexicon,
             "reason": analysis.lexicon_reason,
             "coverage": {name: _clean(share) for name, share in analysis.lexicon_coverage.items()},
-        },
-        "notices": analysis.notices,
-        "removed": {d: [{"kind": r.kind, "text": r.text} for r in rs] for d, rs in analysis.removed.items()},
-    }
+        }, None),
+        ("notices", analysis.notices, None),
+        ("removed", ((d, [{"kind": r.kind, "text": r.text} for r in rs]) for d, rs in analysis.removed.items()), ITEMS),
+    ]
+
+
+def analysis_to_dict(analysis: Analysis) -> dict:
+    """The `analyze` JSON as one object, for callers that want it whole (analysis_json writes it without)."""
+    whole = {ROWS: list, ITEMS: dict, None: lambda value: value}
+    return {key: whole[streams](value) for key, value, streams in _analysis_sections(analysis)}
+
+
+def analysis_json(analysis: Analysis) -> Iterator[str]:
+    """The `analyze` JSON as text, piece by piece: the CLI and the dashboard download write it as it comes.
+
+    It parses to analysis_to_dict(analysis), but the whole document is never
+    built: documents and units are made ROW_BLOCK at a time and each is
+    written as soon as it is made, on a line of its own (one line per
+    article, unit or article's removals also keeps the file easy to grep and
+    split). The small sections are indented by one space, as
+    `json.dumps(..., indent=1)` writes them.
+    """
+    indented = json.JSONEncoder(ensure_ascii=False, indent=1)
+    compact = json.JSONEncoder(ensure_ascii=False)  # no indent: the C encoder, several times faster
+    yield "{"
+    for number, (key, value, streams) in enumerate(_analysis_sections(analysis)):
+        yield ("\n " if number == 0 else ",\n ") + indented.encode(key) + ": "
+        if streams is None:
+            yield indented.encode(value).replace("\n", "\n ")  # JSON strings hold no raw line breaks
+            continue
+        opened = False
+        for row in value:
+            line = compact.encode(row) if streams == ROWS else compact.encode(row[0]) + ": " + compact.encode(row[1])
+            yield ("[\n  " if streams == ROWS else "{\n  ") * (not opened) + ",\n  " * opened + line
+            opened = True
+        yield ("\n ]" if opened else "[]") if streams == ROWS else ("\n }" if opened else "{}")
+    yield "\n}\n"
 
 
 def suggestions_to_dict(analysis: Analysis, limit: int | None = None) -> dict:

@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from .parallel import in_halves
+
 
 
 def _combining_marks() -> str:
@@ -260,7 +262,9 @@ def tokenize_many(
 
     `stop_words` is one set for every text, or one set per text (each article's
     language's): the texts of each set are mapped through that set's own cache,
-    into one shared vocabulary.
+    into one shared vocabulary. Token ids are numbered in order of first
+    occurrence. A large corpus is tokenised in two processes
+    (parallel.in_halves); the table is the same.
     """
     if isinstance(stop_words, (frozenset, set)):
         per_text = None
@@ -270,6 +274,49 @@ def tokenize_many(
             raise ValueError(f"{len(per_text)} stop-word sets for {len(texts)} texts")
         if all(sw is per_text[0] for sw in per_text):
             stop_words, per_text = (per_text[0] if per_text else STOP_WORDS), None
+
+    def part(rows: range) -> TokenTable:
+        sets = stop_words if per_text is None else per_text[rows.start:rows.stop]
+        return _tokenize_part(texts[rows.start:rows.stop], aliases, sets)
+
+    halves = in_halves(part, range(len(texts)))
+    table = halves[0] if len(halves) == 1 else _joined(*halves)
+    return table if per_text is None else _numbered_by_first_occurrence(table)
+
+
+def _joined(first: TokenTable, second: TokenTable) -> TokenTable:
+    """Two tables of consecutive texts as one: the second's words take the first's ids, new ones follow."""
+    id_of = {w: i for i, w in enumerate(first.vocab.tolist())}
+    new = [w for w in second.vocab.tolist() if w not in id_of]
+    id_of.update((w, len(first.vocab) + k) for k, w in enumerate(new))
+    mapping = np.fromiter((id_of[w] for w in second.vocab.tolist()), dtype=np.int32, count=len(second.vocab))
+    return TokenTable(
+        np.concatenate([first.ids, mapping[second.ids]]).astype(np.int32),
+        np.concatenate([first.offsets, second.offsets[1:] + first.offsets[-1]]),
+        np.concatenate([first.vocab, np.array(new, dtype=object)]),
+        np.concatenate([first.breaks, second.breaks]),
+    )
+
+
+def _numbered_by_first_occurrence(table: TokenTable) -> TokenTable:
+    """The same table with ids renumbered in order of first occurrence (where texts of several
+    languages were numbered a language at a time), so the ids do not depend on how the work was cut."""
+    if len(table.ids) == 0:
+        return table
+    used, first = np.unique(table.ids, return_index=True)
+    order = used[np.argsort(first, kind="stable")]
+    if len(order) == len(table.vocab) and (order == np.arange(len(order))).all():
+        return table
+    renumber = np.zeros(len(table.vocab), dtype=np.int32)
+    renumber[order] = np.arange(len(order), dtype=np.int32)
+    return TokenTable(renumber[table.ids], table.offsets, table.vocab[order], table.breaks)
+
+
+def _tokenize_part(
+    texts: Sequence[str], aliases: Mapping[str, str] | None, stop_words: frozenset[str] | Sequence[frozenset[str]]
+) -> TokenTable:
+    """tokenize_many in this process: `stop_words` is one set, or one per text."""
+    per_text = None if isinstance(stop_words, (frozenset, set)) else list(stop_words)
     id_of: dict[str, int] = {}
     vocab: list[str] = []
     caches: dict[int, dict[str, int]] = {}  # per stop-word set: raw token -> content id, or -1 when dropped

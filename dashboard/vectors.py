@@ -162,7 +162,7 @@ def build_vectors(
     counts.sort_indices()
     transformer = TfidfTransformer(sublinear_tf=settings.sublinear_tf, norm="l2")
     transformer.fit(counts[fit_rows])
-    tfidf = transformer.transform(counts).astype(np.float32).tocsr()
+    tfidf = _tfidf_rows(counts, transformer.idf_, settings.sublinear_tf)
     return Vectors(
         counts=counts,
         tfidf=tfidf,
@@ -172,6 +172,38 @@ def build_vectors(
         min_df=min_df,
         max_df=float(max_df),
     )
+
+
+TFIDF_BLOCK = 2_000_000  # stored counts weighted at once: bounds the float64 work of the TF-IDF
+
+
+def _tfidf_rows(counts: sp.csr_matrix, idf: np.ndarray, sublinear_tf: bool) -> sp.csr_matrix:
+    """TfidfTransformer's L2-normalised rows of `counts` (sorted indices), as float32 sharing its indices.
+
+    The same numbers as TfidfTransformer.transform, computed a block of rows
+    at a time: sklearn's way holds float64 copies of every count and index
+    at once, and the result would keep a second copy of the indices.
+    """
+    data = np.empty(len(counts.data), dtype=np.float32)
+    indptr = counts.indptr
+    row = 0
+    while row < counts.shape[0]:
+        end = int(np.searchsorted(indptr, indptr[row] + TFIDF_BLOCK, side="right")) - 1
+        end = min(max(end, row + 1), counts.shape[0])
+        lo, hi = int(indptr[row]), int(indptr[end])
+        if hi > lo:
+            weights = counts.data[lo:hi].astype(np.float64)
+            if sublinear_tf:
+                np.log(weights, out=weights)
+                weights += 1.0
+            weights *= idf[counts.indices[lo:hi]]
+            lengths = np.diff(indptr[row : end + 1])
+            filled = lengths > 0
+            norms = np.sqrt(np.add.reduceat(weights * weights, indptr[row:end][filled] - lo))
+            weights /= np.repeat(norms, lengths[filled])
+            data[lo:hi] = weights
+        row = end
+    return sp.csr_matrix((data, counts.indices, counts.indptr), shape=counts.shape)
 
 
 def pooled_tfidf(vectors: Vectors, groups: np.ndarray, n_groups: int, sublinear_tf: bool = True) -> sp.csr_matrix:

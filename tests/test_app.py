@@ -81,14 +81,19 @@ def test_every_page_opens_on_the_sample_corpus(page):
     assert at.title[0].value == TITLES[page]
 
 
-def test_overview_shows_metrics_table_and_charts():
+def test_overview_shows_metrics_and_table_first_and_each_chart_in_its_tab():
     at = run()
     no_exception(at)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Articles"] == str(len(SEED_IDS))
     assert int(metrics["Clusters"]) >= 1
     assert len(at.get("arrow_data_frame")) + len(at.dataframe) >= 1  # the articles table (a data editor)
-    assert len(at.get("plotly_chart")) == 3  # timeline, sources x frames, frames over time
+    assert not at.get("plotly_chart")  # no chart until its tab is opened: the first page draws quickly
+    for view in ("Articles by date and source", "Sources and frames", "Frames over time"):
+        at = run(params={"overview": view})
+        no_exception(at)
+        assert len(at.get("plotly_chart")) == 1, view
+        assert f"overview={view.replace(' ', '+')}" in at.sidebar.code[0].value  # the link keeps the open tab
 
 
 def plotted(values) -> list[float]:
@@ -99,10 +104,10 @@ def plotted(values) -> list[float]:
 
 
 def test_frames_over_time_split_and_period_come_from_the_url():
-    at = run(params={"frames_by": "all articles", "period": "week"})
+    at = run(params={"overview": "Frames over time", "frames_by": "all articles", "period": "week"})
     no_exception(at)
     assert (at.session_state["frames_by"], at.session_state["period"]) == ("all articles", "week")
-    spec = json.loads(at.get("plotly_chart")[2].proto.spec)
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert {trace["type"] for trace in spec["data"]} == {"bar"}
     assert all(0 < max(plotted(trace["y"])) <= 1.0 for trace in spec["data"])  # shares, not counts
     link = at.sidebar.code[0].value
@@ -141,12 +146,13 @@ def test_share_link_carries_the_non_default_controls():
 
 @pytest.mark.parametrize("key,value", [
     ("k", "999999999"), ("k", "two"), ("unit", "paragraph"), ("method", "<b>x</b>"), ("frame", "no-such-frame"),
-    ("period", "fortnight"), ("stories", "topics"),
+    ("period", "fortnight"), ("stories", "topics"), ("overview", "<b>x</b>"),
 ])
 def test_a_bad_sidebar_parameter_falls_back_with_a_notice(key, value):
-    at = run(params={key: value})
+    in_its_tab = {"overview": "Frames over time"} if key == "period" else {}  # read where it is drawn
+    at = run(params={key: value, **in_its_tab})
     no_exception(at)
-    assert at.session_state[key] in ("auto", "kmeans", "all", "column")
+    assert at.session_state[key] in ("auto", "kmeans", "all", "column", "Articles")
     notices = warnings(at)
     assert any(f"`{key}`" in n for n in notices), notices
     assert all(value not in n for n in notices)  # the untrusted value is not echoed
@@ -475,7 +481,15 @@ def test_untrusted_text_never_reaches_markdown_or_html_unescaped(page):
     if page != "overview":
         at.switch_page(PAGES[page]).run()
         no_exception(at)
-    markdown, markup = _rendered_texts(at)
+        markdown, markup = _rendered_texts(at)
+    else:  # every tab of the Overview, each drawn only when open
+        markdown, markup = [], []
+        for view in ("Articles", "Articles by date and source", "Sources and frames", "Frames over time"):
+            at.session_state["overview"] = view
+            at.run()
+            no_exception(at)
+            texts = _rendered_texts(at)
+            markdown, markup = markdown + texts[0], markup + texts[1]
     # Nothing found means the lookup broke (an element renamed), not that the page is safe.
     assert markdown, f"no markdown-rendering element found on {page}"
     if page != "settings":  # the other pages draw the corpus into HTML tables or charts: it is there, escaped

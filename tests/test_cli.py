@@ -7,8 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from dashboard import queries
+from dashboard.bench import generated_corpus
 from dashboard.cli import run
 from dashboard.lexicons import bundled_frames
+from dashboard.loading import article_id, corpus_hash, load_corpus
+from dashboard.models import Article, Corpus, Settings
+from dashboard.pipeline import analyze
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -118,6 +123,45 @@ def test_out_writes_the_json_to_a_file(tmp_path, capsys):
     assert out == ""
     data = json.loads(target.read_text(encoding="utf-8"))
     assert data["unit"] == "article" and len(data["units"]) == 5
+
+
+def _awkward_corpus() -> Corpus:
+    """A generated corpus plus an article whose text needs every kind of JSON escaping."""
+    text = ('The minister said "no" twice. A path C:\\temp\\x, a tab\there, naïve café, Алматы, 東京, '
+            "a line separator \u2028 inside, and an emoji 📰.\n\nSecond paragraph on the troops and the border.")
+    articles = [*generated_corpus(40, seed=3),
+                Article(id=article_id(text, "Outlet 9"), text=text, source='Outlet "9"', title="Naïve \\ title")]
+    return Corpus(articles, content_hash=corpus_hash(articles))
+
+
+@pytest.mark.parametrize("corpus, unit", [("sample", "passage"), ("sample", "article"), ("generated", "passage")])
+def test_streamed_analyze_json_parses_to_the_whole_object(corpus, unit, monkeypatch):
+    """Written block by block, the JSON is the same object as the analysis built whole."""
+    loaded = load_corpus([SEEDS]) if corpus == "sample" else _awkward_corpus()
+    analysis = analyze(loaded, Settings(unit=unit))
+    whole = json.loads(json.dumps(queries.analysis_to_dict(analysis), ensure_ascii=False))  # tuples read as lists
+    assert len(whole["units"]) > 2
+    monkeypatch.setattr(queries, "ROW_BLOCK", 2)  # several blocks; with passages, boundaries inside articles
+    streamed = "".join(queries.analysis_json(analysis))
+    assert json.loads(streamed) == whole
+    assert list(json.loads(streamed)) == list(whole)  # the keys in the same order
+
+
+def test_analyze_out_file_is_the_streamed_json_of_the_analysis(tmp_path, capsys):
+    target = tmp_path / "analysis.json"
+    code, _, err = cli(capsys, "analyze", SEEDS, "--out", target)
+    assert code == 0, err
+    whole = queries.analysis_to_dict(analyze(load_corpus([SEEDS])))
+    assert json.loads(target.read_text(encoding="utf-8")) == json.loads(json.dumps(whole, ensure_ascii=False))
+    assert not list(tmp_path.glob("*.partial"))
+
+
+def test_an_unwritable_out_is_one_line_and_leaves_no_partial_file(tmp_path, capsys):
+    target = tmp_path / "missing folder" / "analysis.json"
+    code, out, err = cli(capsys, "analyze", SEEDS, "--unit", "article", "--out", target)
+    assert code == 1 and out == ""
+    assert err.startswith("error: cannot write") and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "missing folder").exists()
 
 
 @pytest.mark.parametrize(

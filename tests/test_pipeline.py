@@ -438,3 +438,51 @@ def test_a_section_heading_frames_its_passages_but_is_counted_once():
     rows[under.index.to_numpy()] = True
     assert counter.count(rows).lookup(code)[0] == 1  # the heading's phrase once, not once per passage
     assert (under["frame:legitimacy"] > 0).all()  # each passage of the section carries the heading's frame evidence
+
+
+@pytest.fixture(scope="module")
+def rated_corpus():
+    """Generated articles rated left or right, one syndicated copy, a `story` field of the corpus's own."""
+    from dashboard.bench import generated_corpus
+
+    arts = [dataclasses.replace(a, date=f"2022-01-{1 + i % 28:02d}",
+                                extra={"bias": "left" if i % 3 else "right", "story": f"s{i % 5}"})
+            for i, a in enumerate(generated_corpus(60, seed=4))]
+    copy = dataclasses.replace(arts[2], id=article_id(arts[2].text, "Copier"), source="Copier")
+    arts.append(copy)
+    return Corpus(arts, content_hash=corpus_hash(arts))
+
+
+@pytest.mark.parametrize("unit", ["article", "passage"])
+@pytest.mark.parametrize("spec_a, spec_b", [("bias:left", "bias:right"), ("source:Outlet 3", "rest"),
+                                            ("date:2022-01-01..2022-01-10", "all")])
+def test_key_terms_of_metadata_groups_need_only_the_token_stages(rated_corpus, unit, spec_a, spec_b):
+    from dashboard.pipeline import analyze_for_terms
+
+    full = analyze(rated_corpus, Settings(unit=unit))
+    light = analyze_for_terms(rated_corpus, Settings(unit=unit))
+    assert set(light.timings) == {"clean", "languages", "aliases", "tokens", "duplicates", "tables"}
+    pd_testing = pytest.importorskip("pandas.testing")
+    pd_testing.assert_frame_equal(key_terms(light, spec_a, spec_b), key_terms(full, spec_a, spec_b))
+    shared = [c for c in light.documents.columns if c != "units"]
+    assert shared == [c for c in full.documents.columns if c in shared]  # the corpus's story field keeps its name
+    pd_testing.assert_frame_equal(light.documents[shared], full.documents[shared])
+    assert light.units["in_fit"].tolist() == full.units["in_fit"].tolist()  # the copy counts once in both
+    assert not light.units["in_fit"].all()
+
+
+def test_the_cli_answers_cluster_groups_from_the_full_analysis(rated_corpus, tmp_path, capsys):
+    from dashboard.cli import run
+    from dashboard.groups import GroupSpec
+
+    assert not GroupSpec.parse("cluster:1").reads_metadata and GroupSpec.parse("bias:left").reads_metadata
+    path = tmp_path / "rated.jsonl"
+    path.write_text("".join(json.dumps({"text": a.text, "source": a.source, "date": a.date, **a.extra}) + "\n"
+                            for a in rated_corpus.articles), encoding="utf-8")
+    full = analyze(load_corpus([path]))
+    for spec_a, spec_b in (("cluster:1", "rest"), ("bias:left", "bias:right")):
+        assert run(["terms", str(path), "--a", spec_a, "--b", spec_b, "--limit", "5"]) == 0
+        printed = json.loads(capsys.readouterr().out)
+        expected = key_terms(full, spec_a, spec_b)
+        top = [*expected[expected["z"] > 0]["term"][:5], *expected[expected["z"] < 0]["term"][::-1][:5]]
+        assert sorted(t["term"] for t in printed) == sorted(top)

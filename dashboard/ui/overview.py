@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pandas as pd
 import plotly.express as px
@@ -16,6 +14,7 @@ from dashboard import groups as groups_mod
 from dashboard.ui import palette, safe, shell, state, views, workspace
 
 UPLOAD_TYPES = [ext.lstrip(".") for ext in EXTENSIONS] + ["gz"]  # what the loader reads
+VIEWS = ("Articles", "Articles by date and source", "Sources and frames", "Frames over time")  # the Overview's tabs
 MAX_TIMELINE_SOURCES = 12
 COPIES_PAGE = "dashboard/ui/copies.py"
 HEATMAP_COUNTS_UP_TO = 6  # frames; with more, a cell is too narrow for "31% (116)"
@@ -317,21 +316,17 @@ if a.duplicate_groups:
     c4.page_link(COPIES_PAGE, label="See every copy and its original", icon=":material/content_copy:")
 st.caption(f"Unit of analysis: {a.unit}s ({len(a.units):,}); clustering: {a.method}.")
 
-st.subheader("Articles")
-articles_table(app)
-
-st.subheader("Articles by date and source")
-timeline(app)
-st.subheader("Sources and frames")
-heatmap(app)
-
-st.subheader("Frames over time")
-frames_over_time(app)
+# One view at a time: the articles table first; each chart is drawn when its tab is opened, so opening the
+# app waits for no chart library (Plotly's took longer to load and draw than the rest of the page).
+for tab, draw in zip(shell.bound_tabs(VIEWS, "overview"), (articles_table, timeline, heatmap, frames_over_time)):
+    with tab:
+        if tab.open:
+            draw(app)
 
 st.subheader("Everything as JSON")
 st.download_button(
     "Download the whole analysis (JSON)",
-    data=lambda: json.dumps(queries.analysis_to_dict(a), ensure_ascii=False, indent=1),
+    data=lambda: "".join(queries.analysis_json(a)),  # the text only, never the text and the whole object too
     file_name="framelens_analysis.json", mime="application/json", on_click="ignore", key="dl_json",
 )
 st.caption("The same shape as `python -m dashboard analyze`.")

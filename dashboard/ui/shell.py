@@ -55,6 +55,7 @@ URL_KEYS = {
     "group_a": f"group A on Key terms, a group spec ({groups.short_syntax('a')})",
     "group_b": "group B on Key terms: the same kinds, or rest",
     "term": "term whose contexts Key terms shows",
+    "overview": "view shown on the Overview: Articles, Articles by date and source, Sources and frames or Frames over time",
     "frames_by": "Frames over time on the Overview: split by source, another document column, or all",
     "period": "Frames over time on the Overview: auto, day, week or month",
     "a": "article A on Side by side",
@@ -126,6 +127,22 @@ def bound_selectbox(label: str, options: Sequence[str], key: str, *, default: st
         url_notice(key, where)
     _register(key, None if value == default else [format_func(value)])
     return value
+
+
+def bound_tabs(labels: Sequence[str], key: str) -> Sequence:
+    """Tabs whose choice is its URL parameter; only the open tab's content runs (on_change="rerun").
+
+    Draw a tab's content under `if tab.open:`: a view behind a closed tab
+    then costs nothing, on the server or in the browser, until it is opened.
+    """
+    labels = list(labels)
+    raw = incoming(key)
+    tabs = st.tabs(labels, key=key, on_change="rerun", bind="query-params")
+    value = st.session_state.get(key, labels[0])
+    if raw is not None and raw[-1] not in labels:
+        url_notice(key)
+    _register(key, None if value == labels[0] else [value])
+    return tabs
 
 
 def bound_text_input(label: str, key: str, *, where=None, placeholder: str | None = None,
