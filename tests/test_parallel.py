@@ -1,5 +1,6 @@
 """Work cut in two processes gives what one process gives: cleaning and tokenising a corpus."""
 
+import os
 import threading
 
 import numpy as np
@@ -19,6 +20,17 @@ def in_two(monkeypatch):
     monkeypatch.setattr(parallel, "MIN_ITEMS", 2)
 
 
+@pytest.fixture
+def forking(in_two, monkeypatch):
+    """Fork whenever the machine has two cores, even with other threads alive.
+
+    Earlier tests of a full run leave threads running (Playwright, AppTest),
+    and the app then rightly stays in one process (forking a threaded process
+    is unsafe in general); the children of these tests run pure functions.
+    """
+    monkeypatch.setattr(parallel, "two_cores", lambda: len(os.sched_getaffinity(0)) >= 2)
+
+
 def _articles():
     return generated_corpus(30, seed=11)
 
@@ -28,7 +40,7 @@ def _tables(texts, stop_words):
 
 
 @needs_two
-def test_halves_are_cut_in_two_processes_and_joined_in_order(in_two):
+def test_halves_are_cut_in_two_processes_and_joined_in_order(forking):
     halves = parallel.in_halves(lambda items: [(i, threading.get_native_id()) for i in items], list(range(9)))
     assert [i for half in halves for i, _ in half] == list(range(9))
     assert len({pid for half in halves for _, pid in half}) == 2  # the second half ran elsewhere
@@ -67,7 +79,7 @@ def _fails_on_the_second_half(items):
 
 
 @needs_two
-def test_a_failure_in_the_second_process_is_raised_with_its_traceback(in_two):
+def test_a_failure_in_the_second_process_is_raised_with_its_traceback(forking):
     with pytest.raises(RuntimeError, match="a bug in the worker"):
         parallel.in_halves(_fails_on_the_second_half, list(range(10)))
 
