@@ -324,19 +324,20 @@ def lexicon_hits(
     if one_word.nnz:
         hits[:, : one_word.shape[1]] += (_word_counts(table, coded) @ one_word).toarray()
     # Phrases: per frame, each stretch of overlapping matches is one hit (matches that only touch are two).
-    begins = np.zeros((len(frames), len(coded.codes) + 1), dtype=np.int64)  # matches starting at each token
-    ends = np.zeros_like(begins)  # matches ending just before each token
+    spans: dict[int, list[tuple[np.ndarray, np.ndarray]]] = {}  # frame -> (first token, token after) of matches
     for n, (_unit, starts, matches) in _phrase_match_starts(table, entries, coded):
         for i, ok in matches:
-            np.add.at(begins[entries[i].frame], starts[ok], 1)
-            np.add.at(ends[entries[i].frame], starts[ok] + n, 1)
-    if begins.any():
-        unit_of = np.searchsorted(table.offsets, np.arange(len(coded.codes)), side="right") - 1
-        for j in np.flatnonzero(begins.any(axis=1)):
-            # Matches begun earlier and still running at each token (runs never cross units).
-            running = np.cumsum(begins[j] - ends[j])[:-1] - begins[j][:-1]
-            first = (begins[j][:-1] > 0) & (running == 0)
-            hits[:, j] += np.bincount(unit_of[first], minlength=len(table))
+            spans.setdefault(entries[i].frame, []).append((starts[ok], starts[ok] + n))
+    for j, parts in spans.items():
+        begins = np.sort(np.concatenate([b for b, _ in parts]))
+        ends = np.sort(np.concatenate([e for _, e in parts]))
+        # A stretch begins where a match begins and no match begun earlier is still running there
+        # (runs never cross units). Only the matches' own positions are looked at: an array per token
+        # and frame took 600 MB on 5,083 articles and several GB on 37,554.
+        at = np.unique(begins)
+        running = np.searchsorted(begins, at, side="left") - np.searchsorted(ends, at, side="right")
+        first = at[running == 0]
+        hits[:, j] += np.bincount(np.searchsorted(table.offsets, first, side="right") - 1, minlength=len(table))
     return hits
 
 
