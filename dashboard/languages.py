@@ -58,7 +58,6 @@ class _Model:
         from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
         identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-        self.identifier = identifier
         self.nextmove = np.frombuffer(identifier.tk_nextmove, dtype=np.asarray(identifier.tk_nextmove).dtype)
         self.rowbase = np.asarray(identifier.tk_row, dtype=np.int64) << 8
         self.output = np.asarray(identifier.tk_output, dtype=np.int64)

@@ -10,6 +10,7 @@ is running and the benchmark can say what it costs.
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import time
 from collections import Counter
@@ -366,13 +367,47 @@ def hand_over_texts(cleaned: list[CleanedArticle], units: Units) -> UnitTexts:
     """The texts as UnitTexts; `cleaned` is emptied and the units' rows lose their text, so only the
     Arrow copy stays alive."""
     texts = UnitTexts(
-        pd.Series([r.text for r in units.rows], dtype="str"),
+        _arrow_texts([r.text for r in units.rows]),
         [len(c.text) for c in cleaned],
         {c.doc_id: list(c.removed) for c in cleaned if c.removed},
     )
     units.rows = [r._replace(text="") for r in units.rows]
     cleaned.clear()
+    _return_freed_memory()
     return texts
+
+
+def _arrow_texts(texts: list[str]) -> pd.Series:
+    """The texts as pandas' Arrow-backed "str" column, made from their UTF-8 bytes in one piece.
+
+    pd.Series(texts, dtype="str") goes through pyarrow's builder, which
+    over-allocates and keeps what it frees (120 MB of memory for 28 MB of
+    text on 5,083 articles); the buffers here are exactly the text's size.
+    Without pyarrow, or for a text Arrow cannot hold (a lone surrogate from
+    a broken file), the column keeps Python strings.
+    """
+    try:
+        import pyarrow as pa
+
+        encoded = [t.encode("utf-8") for t in texts]
+    except (ImportError, UnicodeEncodeError):
+        return pd.Series(texts, dtype=object)
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum([len(b) for b in encoded], out=offsets[1:])
+    data = b"".join(encoded)
+    del encoded
+    array = pa.LargeStringArray.from_buffers(len(texts), pa.py_buffer(offsets), pa.py_buffer(data))
+    return pd.Series(pd.array(array, dtype=pd.StringDtype("pyarrow", na_value=np.nan)))
+
+
+def _return_freed_memory() -> None:
+    """Give the heap pages freed Python objects leave behind back to the system (glibc keeps them
+    otherwise: the cleaned texts' 100 MB on 5,083 articles). Other C libraries have no malloc_trim,
+    and nothing is kept there to give back this way."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def table_stage(
