@@ -166,7 +166,9 @@ def _analyze(paths: Sequence[str], out: Path, settings: Settings, spark, progres
         fit_flags.count()
     docs_fit = docs.join(fit_flags.select("pos", "in_fit"), "pos")
     with stage("vectors"):
-        vec = vectors.fit_vectors(docs_fit, settings, n - len(copy_of))
+        docs_terms = keep(vectors.with_terms(docs_fit.select("pos", "tokens", "breaks", "n_tokens", "in_fit"),
+                                             settings.ngram_max))
+        vec = vectors.fit_vectors(docs_terms, settings, n - len(copy_of))
         vec.rows = keep(vec.rows)
         vec.rows.count()
     with stage("frames"):
@@ -215,9 +217,7 @@ def _analyze(paths: Sequence[str], out: Path, settings: Settings, spark, progres
         extra_keys = sorted(r[0] for r in articles.select(F.explode(F.map_keys("extra"))).distinct().collect())
         group_cols = terms.group_columns(spark, articles, extra_keys)
         values = terms.group_values(table, group_cols)
-        fit_terms = vectors.with_terms(docs_fit.where("in_fit").select("pos", "tokens", "breaks", "n_tokens", "in_fit"),
-                                       settings.ngram_max)
-        by_group, background, sizes = (keep(t) for t in terms.count_tables(fit_terms, values))
+        by_group, background, sizes = (keep(t) for t in terms.count_tables(docs_terms.where("in_fit"), values))
     with stage("write"):
         manifest = _write(out, spark, settings, table, articles, cleaned, report, loaded, vec, model, choice, cards,
                           story, groups, pairs, by_group, background, sizes, extra_keys, group_cols, aliases,
@@ -360,7 +360,10 @@ def _write(out, spark, settings, table, articles, cleaned, report, loaded, vec, 
     pq.write_table(pa.table({
         "a": pa.array([id_of[r["i"]] for r in pairs], pa.string()), "b": pa.array([id_of[r["j"]] for r in pairs], pa.string()),
         "similarity": pa.array([r["similarity"] for r in pairs], pa.float64())}), out / "duplicate_pairs.parquet")
-    by_group.repartition("column").sortWithinPartitions("column", "value", "hash") \
+    # Rows sorted by value within each column, in files of small row groups: a reader's filter on one value
+    # skips the rest by the row groups' statistics.
+    parts = max(1, spark.sparkContext.defaultParallelism)
+    by_group.repartitionByRange(parts, "column", "value").sortWithinPartitions("column", "value", "hash") \
         .write.option("parquet.block.size", 8 * 1024 * 1024).partitionBy("column").parquet(str(out / "term_counts"))
     background.orderBy("hash").coalesce(1).write.parquet(str(out / "background.parquet"))
     sizes.coalesce(1).write.parquet(str(out / "group_sizes.parquet"))
@@ -378,7 +381,7 @@ def _write(out, spark, settings, table, articles, cleaned, report, loaded, vec, 
         "lexicon": {"name": choice.name, "reason": choice.reason, "coverage": choice.coverage, "toml": choice.toml},
         "lexicon_entries": [list(e) for e in frames.lexicon_entries(choice, aliases.table)],
         "aliases": dict(sorted(aliases.table.items())), "notices": notices, "extra_columns": extra_keys,
-        "group_columns": group_cols, "background_tokens": int(background_tokens), "vocabulary_size": len(vec.terms),
+        "group_columns": [name for _, name in group_cols], "background_tokens": int(background_tokens), "vocabulary_size": len(vec.terms),
         "languages": sorted(stop_words), "ngram_max": ngram_order(settings.ngram_max),
         "stories": story["infos"], "story_column": story["column"], "content_hash": f"spark-{content_hash}",
         "min_df": vec.min_df, "max_df": vec.max_df, "timings": timings,

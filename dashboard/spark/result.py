@@ -7,8 +7,9 @@ aliases, notices, the frame lexicon and model, the corpus as loaded and its
 load report. The TF-IDF rows are read only when a view asks for them
 (article similarity, learned words), so a large result opens on its
 documents alone. Key terms between two groups read the two groups' counts
-from `term_counts/` (and the background for "rest"), so a comparison costs
-two filtered reads and one log-odds, not an analysis.
+from `term_counts/` and the background's (read once), so a comparison costs
+two filtered reads and one log-odds, not an analysis; groups the folder has
+no counts for (dates, chosen articles) are counted from its tokens.
 
 Only pyarrow, pandas and numpy are imported here: the dashboard does not get
 pyspark (Community Cloud must not install it).
@@ -33,7 +34,7 @@ import scipy.sparse as sp
 
 from .. import frame_model as fm
 from .. import keyterms
-from ..errors import FramelensError, SpecError
+from ..errors import FramelensError
 from ..frames import load_frames
 from ..groups import GroupSpec, _spellings
 from ..models import Analysis, Article, ClusterInfo, Corpus, LoadIssue, Removal, Settings
@@ -180,13 +181,28 @@ class GroupTermCounts:
                                       filter=(ds.field("column") == column) & ds.field("value").isin(values))
 
     def _group(self, column: str, values: list[str]) -> _Counts:
-        table = self._rows(column, values, ["hash", "term", "count"])
+        table = self._rows(column, values, ["hash", "count"])
         if len(values) > 1 and len(table):
-            table = table.group_by(["hash", "term"]).aggregate([("count", "sum")]).rename_columns(["hash", "term", "count"])
+            table = table.group_by(["hash"]).aggregate([("count", "sum")]).rename_columns(["hash", "count"])
         table = table.sort_by("hash")
         sizes = self._sizes[(self._sizes["column"] == column) & self._sizes["value"].isin(values)]
         return _Counts(np.asarray(table.column("hash")), np.asarray(table.column("count"), dtype=np.int64),
-                       table.column("term").combine_chunks(), int(sizes["tokens"].sum()))
+                       None, int(sizes["tokens"].sum()))
+
+    def _stored(self, analysis: Analysis, spec: GroupSpec) -> bool:
+        """Whether a group's counts are in the folder (else the stored tokens answer: a date range, some articles,
+        a story of one article, a column not counted by value)."""
+        kind = spec.kind
+        if kind in ("all", "rest", "cluster", "frame"):
+            return True
+        if kind in ("date", "doc"):
+            return False
+        column = "source" if kind == "source" else spec.canonical(analysis).kind
+        if column not in ("source", "story", "language", *self.columns):
+            return False
+        values = set(_spellings(analysis, column, spec.value))
+        stored = self._sizes[self._sizes["column"] == column]["value"]
+        return values <= set(stored)
 
     def _side(self, analysis: Analysis, spec: GroupSpec, other: _Counts | None) -> _Counts:
         kind = spec.kind
@@ -202,13 +218,7 @@ class GroupTermCounts:
             return self._group("cluster", [spec.value])
         if kind == "frame":
             return self._group("frame", [spec.canonical(analysis).value])
-        if kind in ("date", "doc"):
-            raise SpecError(f"{kind}: groups need each article's own counts, which a Spark result folder does not "
-                            f"keep; compare clusters, frames, stories, outlets or {', '.join(self.columns) or 'columns'}")
         column = "source" if kind == "source" else spec.canonical(analysis).kind
-        if column not in ("source", "story", "language", *self.columns):
-            raise SpecError(f"this Spark result keeps term counts for the columns cluster, frame, story, source, "
-                            f"language{''.join(', ' + c for c in self.columns)}; not for {column!r}")
         return self._group(column, _spellings(analysis, column, spec.value))
 
     def compare_specs(self, analysis: Analysis, spec_a: GroupSpec, spec_b: GroupSpec, mask_a: np.ndarray,
@@ -218,15 +228,20 @@ class GroupTermCounts:
         `mask_a` and `mask_b` are the groups' units (queries.group_masks),
         for naming the outlets in play.
         """
+        if not (self._stored(analysis, spec_a) and self._stored(analysis, spec_b)):
+            # Groups the folder has no counts for are counted from its tokens, as the local engine counts.
+            terms = keyterms.compare_groups(self.counter, mask_a, mask_b)
+            source_of = dict(zip(analysis.documents["id"], analysis.documents["source"]))
+            unit_sources = analysis.units["doc_id"].map(source_of).to_numpy(dtype=object)
+            return keyterms.mark_outlet_names(self.counter, terms, mask_a, mask_b, unit_sources)
         a = self._side(analysis, spec_a, None)
         b = self._side(analysis, spec_b, a)
         hashes = _union(a.hashes, b.hashes)
         y_a, y_b = _lookup(a, hashes), _lookup(b, hashes)
         keep = y_a + y_b >= max(int(min_count), 1)
         hashes, y_a, y_b = hashes[keep], y_a[keep], y_b[keep]
-        texts = _terms(hashes, a, b)
-        bg = self.stored_background if spec_a.kind == "all" or spec_b.kind in ("all", "rest") else None
-        background = _lookup(bg, hashes) if bg is not None else self._background_counts(hashes)
+        texts = self._texts(hashes)
+        background = _lookup(self.stored_background, hashes)
         # Positions stand in for the terms while log_odds orders the rows; the texts are put back after.
         terms = keyterms.log_odds(y_a, y_b, background, np.arange(len(hashes)), token_totals=(a.n_tokens, b.n_tokens),
                                   background_total=self.background_tokens)
@@ -285,13 +300,11 @@ class GroupTermCounts:
                 names_outlet[row] = uses > 0 and count >= keyterms.OUTLET_SHARE * uses
         return terms.assign(names_outlet=names_outlet)
 
-    def _background_counts(self, hashes: np.ndarray) -> np.ndarray:
-        """Background counts of a few hashes: a filtered read of the background table (all of it once cached)."""
-        if self._background is not None:
-            return _lookup(self._background, hashes)
-        table = pq.read_table(self.folder / "background.parquet", columns=["hash", "count"])
-        found = _Counts(np.asarray(table.column("hash")), np.asarray(table.column("count")), pa.array([]), 0)
-        return _lookup(found, hashes)
+    def _texts(self, hashes: np.ndarray) -> pd.api.extensions.ExtensionArray:
+        """The text of each hash (every counted term is in the background, which keeps the texts)."""
+        bg = self.stored_background
+        at = np.minimum(np.searchsorted(bg.hashes, hashes), max(len(bg.hashes) - 1, 0))
+        return bg.terms.take(pa.array(at)).to_pandas().astype("str").array
 
 
 def _union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -308,17 +321,6 @@ def _lookup(counts: _Counts | None, hashes: np.ndarray) -> np.ndarray:
     return np.where(counts.hashes[at] == hashes, counts.counts[at], 0).astype(np.int64)
 
 
-def _terms(hashes: np.ndarray, a: _Counts, b: _Counts) -> pd.api.extensions.ExtensionArray:
-    """The text of each hash, from whichever group has it."""
-    out = pa.nulls(len(hashes), pa.string())
-    for side in (b, a):
-        if len(side.hashes) == 0:
-            continue
-        at = np.minimum(np.searchsorted(side.hashes, hashes), len(side.hashes) - 1)
-        found = side.hashes[at] == hashes
-        picked = side.terms.take(pa.array(at))
-        out = pc.if_else(pa.array(found), picked, out)
-    return out.to_pandas().astype("str").array
 
 
 def open_result(folder: str | Path) -> Analysis:

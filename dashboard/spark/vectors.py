@@ -72,13 +72,16 @@ def with_terms(docs, ngram_max: int):
     return docs.mapInArrow(terms, schema)
 
 
-def fit_vectors(docs, settings: Settings, n_documents: int) -> SparkVectors:
-    """Counts and TF-IDF of every article; vocabulary and IDF learnt on the rows with `in_fit`."""
+def fit_vectors(with_ngrams, settings: Settings, n_documents: int) -> SparkVectors:
+    """Counts and TF-IDF of every article; vocabulary and IDF learnt on the rows with `in_fit`.
+
+    `with_ngrams`: pos, in_fit and `terms` (with_terms).
+    """
     from pyspark.ml.feature import IDF, CountVectorizer, CountVectorizerModel
     from pyspark.ml.linalg import VectorUDT
     from pyspark.sql.types import LongType, StructField, StructType
 
-    with_ngrams = with_terms(docs.select("pos", "tokens", "breaks", "in_fit"), settings.ngram_max)
+    with_ngrams = with_ngrams.select("pos", "in_fit", "terms")
     fit = with_ngrams.where("in_fit")
     n_fit = fit.count()
     auto_min, auto_max = adaptive_df(n_documents or n_fit)

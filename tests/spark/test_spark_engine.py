@@ -66,12 +66,18 @@ def test_the_load_report_lists_what_was_not_used(opened):
     assert any(p.startswith("exact duplicate of") for _, p in problems)
 
 
-def test_key_terms_from_the_folder_match_the_local_counts(local, opened):
-    spark_terms = queries.key_terms(opened, "bias:left", "bias:right").set_index("term")
-    local_terms = queries.key_terms(local, "bias:left", "bias:right").set_index("term")
+@pytest.mark.parametrize("a, b", [
+    ("bias:left", "bias:right"),  # stored counts per column value
+    ("source:Daily Ledger", "rest"),  # a stored group against the background less it
+    ("date:2021-03-01..2021-03-20", "all"),  # no stored counts: counted from the folder's tokens
+])
+def test_key_terms_from_the_folder_are_the_local_engines(local, opened, a, b):
+    spark_terms = queries.key_terms(opened, a, b).set_index("term")
+    local_terms = queries.key_terms(local, a, b).set_index("term")
+    assert len(spark_terms) == len(local_terms)
     top = local_terms.index[:25]
     assert set(top) <= set(spark_terms.index)
-    for column in ("count_a", "count_b"):
+    for column in ("count_a", "count_b", "names_outlet"):
         assert (spark_terms.loc[top, column].to_numpy() == local_terms.loc[top, column].to_numpy()).all()
     assert np.allclose(spark_terms.loc[top, "z"], local_terms.loc[top, "z"], atol=1e-6)
 
