@@ -16,6 +16,8 @@ dashboard opens what Spark wrote without Spark; `engine` imports pyspark
 when it is called.
 
   session.py  the SparkSession, and the message when pyspark or Java is missing
+  daemon.py   the Python worker daemon, with the engine imported before workers fork (local mode)
+  batches.py  Arrow batches <-> TokenTables, CSR matrices and arrays (what the partition functions take)
   load.py     inputs -> articles and the per-item load report
   text.py     cleaning, outlet boilerplate, languages, aliases, tokens
   copies.py   syndicated copies: shingles, Spark's MinHash, banded candidates, exact check
@@ -26,5 +28,7 @@ when it is called.
   terms.py    n-gram counts per group value, for key terms
   engine.py   the stages composed; the result folder written
   result.py   a result folder read back (pyarrow only)
+  run.py      what the CLI calls: a result folder written, or read back as an Analysis
+  submit.py   the CLI as a file for spark-submit
   bench.py    agreement with the local engine, and scaling
 """

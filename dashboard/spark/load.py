@@ -10,7 +10,9 @@ neighbours. Parquet (a file, or a folder of part files) is read by Spark's
 own reader, each row through the same `Loader.add` as a JSON object, with
 its file and row number as the item. Local paths are read where the task
 runs (the same path on every node: local mode, or a shared file system);
-other URIs (`hdfs://`, `s3a://`) go through Spark's file system layer.
+other URIs (`hdfs://`, `s3a://`) go through Spark's file system layer, which
+passes over hidden files (names starting with "." or "_") without a word:
+only local folders get those listed in the report.
 
 Exact duplicates across files are found with one window over the article
 ids, reported as the local loader reports them; articles keep the local
