@@ -27,11 +27,13 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 MIN_ITEMS = 400  # below this many items a second process costs more than it saves
+# Set (to anything) where another scheduler already keeps every core busy: the Spark engine's workers.
+ONE_PROCESS = "FRAMELENS_ONE_PROCESS"
 
 
 def two_cores() -> bool:
     """Whether a second process can be forked here, safely and to some use."""
-    if not sys.platform.startswith("linux") or threading.active_count() != 1:
+    if os.environ.get(ONE_PROCESS) or not sys.platform.startswith("linux") or threading.active_count() != 1:
         return False
     try:
         return len(os.sched_getaffinity(0)) >= 2

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Mapping
 
 from ..errors import FramelensError
+from ..parallel import ONE_PROCESS
 
 ROOT = Path(__file__).resolve().parents[2]
 REQUIREMENTS = "requirements-spark.txt"
@@ -74,6 +75,8 @@ ENGINE_DEFAULTS = {  # what the engine's jobs assume, wherever they run
     "spark.sql.execution.arrow.maxRecordsPerBatch": str(ARROW_BATCH),
     # Plans grow with every stage; their text (for logs and the UI) is cut instead of rendered whole.
     "spark.sql.maxPlanStringLength": "2000",
+    # Spark's tasks already use every core: the local functions do not fork a second process (parallel.py).
+    f"spark.executorEnv.{ONE_PROCESS}": "1",
 }
 
 
@@ -127,7 +130,15 @@ def spark_session(master: str | None = None, conf: Mapping[str, str] | None = No
         builder = builder.master(master)
     for key, value in {**settings, **conf}.items():
         builder = builder.config(key, value)
-    spark = builder.getOrCreate()
+    # Local workers inherit the JVM's environment, which is this process's when the JVM starts: the
+    # one-process setting is there for the start only, so this process's own work may still fork.
+    had = os.environ.get(ONE_PROCESS)
+    os.environ[ONE_PROCESS] = "1"
+    try:
+        spark = builder.getOrCreate()
+    finally:
+        if had is None:
+            del os.environ[ONE_PROCESS]
     if not spark.sparkContext.master.startswith("local"):
         _ship_package(spark)
     else:
