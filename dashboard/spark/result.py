@@ -177,8 +177,8 @@ class GroupTermCounts:
 
     def _rows(self, column: str, values: list[str], fields: list[str]) -> pa.Table:
         """The stored rows of some values of one column (a filtered read: the rows are sorted by value)."""
-        return self._dataset.to_table(columns=fields,
-                                      filter=(ds.field("column") == column) & ds.field("value").isin(values))
+        chosen = ds.field("value") == values[0] if len(values) == 1 else ds.field("value").isin(values)
+        return self._dataset.to_table(columns=fields, filter=(ds.field("column") == column) & chosen)
 
     def _group(self, column: str, values: list[str]) -> _Counts:
         table = self._rows(column, values, ["hash", "count"])
@@ -261,8 +261,7 @@ class GroupTermCounts:
         against the rest), as it is in the local engine.
         """
         either = np.asarray(mask_a, dtype=bool) | np.asarray(mask_b, dtype=bool)
-        source_of = dict(zip(analysis.documents["id"], analysis.documents["source"]))
-        unit_sources = analysis.units["doc_id"].map(source_of).to_numpy(dtype=object)
+        unit_sources = self._unit_sources(analysis)
         word_outlets: dict[str, set[str]] = {}
         for source in pd.unique(unit_sources[either]):
             for word in keyterms.outlet_name_words(str(source)):
@@ -271,40 +270,45 @@ class GroupTermCounts:
         z = terms["z"].to_numpy()
         n = keyterms.SELF_REFERENCE_CANDIDATES
         shown = np.concatenate([np.flatnonzero(z > 0)[:n], np.flatnonzero(z < 0)[::-1][:n]])
+        texts = terms["term"].to_numpy(dtype=object)
         by_outlets: dict[frozenset, list[int]] = {}
         for row in shown:
-            named = set().union(*(word_outlets.get(w, set()) for w in str(terms["term"].iat[row]).split()))
+            named = set().union(*(word_outlets.get(w, set()) for w in str(texts[row]).split()))
             if named:
                 by_outlets.setdefault(frozenset(named), []).append(int(row))
+        if not by_outlets:
+            return terms.assign(names_outlet=names_outlet)
         overlap = bool((np.asarray(mask_a, dtype=bool) & np.asarray(mask_b, dtype=bool)).any())
         total = (terms["count_a"] + terms["count_b"]).to_numpy()
+        if overlap:  # a unit in both groups counts once among the uses (at most the background's count)
+            total = np.minimum(total, _lookup(self.stored_background, hashes))
         named = sorted({o for outlets in by_outlets for o in outlets})
-        wanted = hashes[[r for rows in by_outlets.values() for r in rows]] if by_outlets else np.zeros(0, np.int64)
-        # One read for every outlet named: their rows of the listed terms, counts per outlet and term.
-        table = self._rows("source", named, ["value", "hash", "count"]) if named else None
-        if table is not None:
-            table = table.filter(pc.is_in(table.column("hash"), pa.array(np.unique(wanted))))
-        values = np.asarray(table.column("value").to_pylist(), dtype=object) if table is not None else np.zeros(0)
+        wanted = np.unique(hashes[[r for rows in by_outlets.values() for r in rows]])
+        # One read for every outlet named: their counts of the listed terms, per outlet.
+        table = self._rows("source", named, ["value", "hash", "count"])
+        table = table.filter(pc.is_in(table.column("hash"), pa.array(wanted)))
+        own: dict[tuple[str, int], int] = {}
+        for value, h, count in zip(table.column("value").to_pylist(), table.column("hash").to_pylist(),
+                                   table.column("count").to_pylist()):
+            own[(value, h)] = own.get((value, h), 0) + count
         for outlets, rows in by_outlets.items():
-            mine = np.isin(values, list(outlets)) if len(values) else np.zeros(0, dtype=bool)
-            picked = table.filter(pa.array(mine)) if len(values) else None
-            own_counts = np.zeros(len(rows), dtype=np.int64)
-            if picked is not None and len(picked):
-                h, c = np.asarray(picked.column("hash")), np.asarray(picked.column("count"), dtype=np.int64)
-                order = np.argsort(h, kind="stable")
-                h, c = h[order], c[order]
-                starts = np.flatnonzero(np.concatenate([[True], h[1:] != h[:-1]]))
-                own_counts = _lookup(_Counts(h[starts], np.add.reduceat(c, starts), pa.array([]), 0), hashes[rows])
-            for row, count in zip(rows, own_counts.tolist()):
-                uses = min(total[row], _lookup(self.stored_background, hashes[[row]])[0]) if overlap else total[row]
-                names_outlet[row] = uses > 0 and count >= keyterms.OUTLET_SHARE * uses
+            for row in rows:
+                count = sum(own.get((o, int(hashes[row])), 0) for o in outlets)
+                names_outlet[row] = total[row] > 0 and count >= keyterms.OUTLET_SHARE * total[row]
         return terms.assign(names_outlet=names_outlet)
+
+    def _unit_sources(self, analysis: Analysis) -> np.ndarray:
+        """Each unit's outlet, computed once."""
+        if "_sources" not in self.__dict__:
+            source_of = dict(zip(analysis.documents["id"], analysis.documents["source"]))
+            self.__dict__["_sources"] = analysis.units["doc_id"].map(source_of).to_numpy(dtype=object)
+        return self.__dict__["_sources"]
 
     def _texts(self, hashes: np.ndarray) -> pd.api.extensions.ExtensionArray:
         """The text of each hash (every counted term is in the background, which keeps the texts)."""
         bg = self.stored_background
         at = np.minimum(np.searchsorted(bg.hashes, hashes), max(len(bg.hashes) - 1, 0))
-        return bg.terms.take(pa.array(at)).to_pandas().astype("str").array
+        return pd.array(bg.terms.take(pa.array(at)), dtype="str")
 
 
 def _union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -347,7 +351,7 @@ def open_result(folder: str | Path) -> Analysis:
         name = key if key not in documents.columns else f"{key}_given"
         documents[name] = docs[f"extra:{key}"].astype(object).where(docs[f"extra:{key}"].notna(), None)
     units = pd.DataFrame({
-        "unit": np.arange(len(docs)), "doc_id": docs["id"], "index": 0,
+        "unit": np.arange(len(docs)), "doc_id": pd.Series(docs["id"].to_numpy(dtype=object), dtype=object), "index": 0,
         "text": pd.Series(texts["cleaned"].to_numpy(), dtype=object), "is_quote": False, "heading": "",
         "copy_group": 0, "cluster": docs["cluster"].to_numpy(), "frame": docs["frame"].to_numpy(dtype=object),
         "frames": documents["frames"], "story": docs["story"].to_numpy(), "x": docs["x"].to_numpy(),
