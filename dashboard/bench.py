@@ -1038,7 +1038,7 @@ def targets_table(results: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if "--spark-agreement" in argv or "--spark-scaling" in argv:  # the Spark engine's measurements: dashboard.spark.bench
+    if "--spark-agreement" in argv or "--spark-scaling" in argv or "--spark-terms" in argv:  # the Spark engine's measurements: dashboard.spark.bench
         from .spark.bench import main as spark_main
 
         return spark_main(argv)

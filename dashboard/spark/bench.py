@@ -14,6 +14,13 @@ Exits 1 when an agreement is below its target.
 corpus, the full corpus, and a synthetic corpus of the full one repeated with
 perturbed text) and reports wall time, peak memory of the whole process tree
 (driver, JVM and Python workers, sampled from /proc) and each stage's time.
+
+`python -m dashboard.bench --spark-terms DIR/` opens a result folder as the
+dashboard does (pyarrow alone, no Spark) and times key-term questions on
+it: opening the folder, then each new comparison (left against right
+ratings, the largest outlet, story and cluster against the rest), the
+first one including the stored background's one-time read, each asked
+--runs times in a fresh reader so no answer is cached.
 """
 
 from __future__ import annotations
@@ -230,11 +237,57 @@ def run_scaling(sizes: list[str], work: Path, master: str | None, conf: list[str
     return 0
 
 
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2]
+
+
+def terms_questions(analysis) -> list[tuple[str, str]]:
+    """Comparisons a user asks of a folder: ratings left against right where the corpus has them, then the
+    largest outlet, story and cluster against the rest."""
+    docs = analysis.documents
+    questions = []
+    if "bias" in docs.columns and {"left", "right"} <= set(docs["bias"].dropna().astype(str)):
+        questions.append(("bias:left", "bias:right"))
+    questions.append((f"source:{docs['source'].value_counts().index[0]}", "rest"))
+    for kind in ("story", "cluster"):
+        questions.append((f"{kind}:{int(analysis.units[kind].value_counts().index[0])}", "rest"))
+    return questions
+
+
+def run_terms(folder: Path, runs: int) -> int:
+    """Seconds to open a result folder and to answer each key-term question on it (medians of `runs`)."""
+    from ..queries import key_terms
+    from .result import open_result
+
+    opened, first, answers = [], [], {}
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        analysis = open_result(folder)  # a fresh reader: nothing read or cached by an earlier run
+        opened.append(time.perf_counter() - t0)
+        for i, (a, b) in enumerate(terms_questions(analysis)):
+            t0 = time.perf_counter()
+            terms = key_terms(analysis, a, b)
+            seconds = time.perf_counter() - t0
+            (first if i == 0 else answers.setdefault(f"{a} vs {b}", [])).append(seconds)
+            if terms.empty:
+                raise SystemExit(f"{a} vs {b}: no terms")
+    result = {"folder": str(folder), "articles": int(len(analysis.documents)),
+              "open_s": round(_median(opened), 2),
+              "first_question_s (with the background's one-time read)": round(_median(first), 2),
+              "questions_s": {k: round(_median(v), 2) for k, v in answers.items()}}
+    print(json.dumps(result, indent=1))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m dashboard.bench --spark-agreement|--spark-scaling",
                                 description=__doc__.splitlines()[0])
     p.add_argument("--spark-agreement", action="store_true")
     p.add_argument("--spark-scaling", action="store_true")
+    p.add_argument("--spark-terms", type=Path, default=None, metavar="DIR",
+                   help="time key-term questions on a result folder")
+    p.add_argument("--runs", type=int, default=3, help="with --spark-terms: runs of each question")
     p.add_argument("corpus", nargs="?", default=str(CORPORA / "allsides_events.jsonl.gz"),
                    help="with --spark-agreement: the corpus file or folder")
     p.add_argument("--sizes", default="events,allsides,150000",
@@ -244,6 +297,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--spark-conf", action="append", default=[])
     p.add_argument("--out", type=Path, default=None, help="with --spark-agreement: keep Spark's result folder here")
     args = p.parse_args(argv)
+    if args.spark_terms is not None:
+        return run_terms(args.spark_terms, args.runs)
     if args.spark_agreement:
         return run_agreement(Path(args.corpus), args.master, args.out)
     work = args.work or Path(tempfile.mkdtemp(prefix="framelens-scaling-"))

@@ -72,3 +72,18 @@ def test_the_app_never_imports_pyspark_for_a_result(result_corpus):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_the_key_terms_benchmark_asks_what_a_user_asks_of_a_folder(spark_result, opened, capsys):
+    """`python -m dashboard.bench --spark-terms DIR/` times real questions, each answered with terms."""
+    import json
+
+    from dashboard.spark.bench import run_terms, terms_questions
+
+    questions = terms_questions(opened)
+    assert ("bias:left", "bias:right") in questions
+    assert {a.split(":")[0] for a, _ in questions} == {"bias", "source", "story", "cluster"}
+    assert run_terms(spark_result, runs=1) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["articles"] == len(opened.documents)
+    assert len(report["questions_s"]) == len(questions) - 1
