@@ -135,9 +135,10 @@ def articles_table(app: state.App) -> None:
         st.caption(f"Showing the {len(shown):,} articles whose dominant frame matches the sidebar's frame filter.")
     editor_key = f"fl_editor_{st.session_state.get('fl_editor_n', 0)}"
     ids = list(shown["id"])
+    editable = () if state.spark_result() is not None else ("source", "date")  # Spark's result: only Spark reruns it
     st.data_editor(
         shown, key=editor_key, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(shown)),
-        disabled=[c for c in shown.columns if c not in ("source", "date")],
+        disabled=[c for c in shown.columns if c not in editable],
         column_order=ARTICLE_COLUMNS_SHOWN,
         # Pixel widths that add up to the main column of a 1,400-pixel window: no column is cut off.
         column_config={
@@ -156,9 +157,13 @@ def articles_table(app: state.App) -> None:
         },
         on_change=_apply_edits, args=(editor_key, ids),
     )
-    st.caption("Outlet and date cells can be edited: the analysis reruns with your corrections, which are saved "
-               "with your workspace like an upload. Article ids do not change. The CSV also holds each article's "
-               "id and its length after cleaning.")
+    if editable:
+        st.caption("Outlet and date cells can be edited: the analysis reruns with your corrections, which are saved "
+                   "with your workspace like an upload. Article ids do not change. The CSV also holds each article's "
+                   "id and its length after cleaning.")
+    else:
+        st.caption("Computed by Spark: corrections to outlets and dates need a new Spark run on the corrected "
+                   "corpus. The CSV also holds each article's id and its length after cleaning.")
     _correction_problems(app.corpus_state)
     if st.session_state.get(state.OVERRIDES):
         if st.button("Undo all corrections"):

@@ -354,6 +354,9 @@ def sidebar() -> View:
                                 help="Show only passages (or articles) whose dominant frame is this one.")
         n = len(cs.corpus.articles)
         origin = {"sample": "the sample corpus", "path": "the --corpus folder", "upload": "your upload"}[cs.kind]
+        if cs.kind == "path" and state.spark_result() is not None:
+            origin = "the Spark result folder given with --corpus, shown as Spark computed it (the settings above " \
+                     "and these filters do not change it)"
         st.caption(f"Corpus: {origin}, {n:,} article{'s' if n != 1 else ''}.")
 
     view = View(unit, method, k, tuple(chosen_sources), dates, frame, tuple(facets), stories)

@@ -87,3 +87,28 @@ def test_the_key_terms_benchmark_asks_what_a_user_asks_of_a_folder(spark_result,
     report = json.loads(capsys.readouterr().out)
     assert report["articles"] == len(opened.documents)
     assert len(report["questions_s"]) == len(questions) - 1
+
+
+def test_what_only_a_new_spark_run_could_change_is_said_not_ignored(result_corpus):
+    """Filters, analysis settings and corrections cannot change a Spark result: the page says so."""
+    plain = run()
+    assert not [i for i in plain.info if "computed by Spark" in i.value]
+    at = run(None, {"k": "3", "source": "Daily Ledger"})
+    said = [i.value for i in at.info if "computed by Spark" in i.value]
+    assert said and "filters" in said[0] and "analysis settings" in said[0]
+    captions = " ".join(c.value for c in at.caption)
+    assert "Computed by Spark: corrections" in captions and "can be edited" not in captions
+    assert "shown as Spark computed it" in " ".join(c.value for c in at.sidebar.caption)
+
+
+def test_each_kind_of_change_a_spark_result_cannot_take_is_named():
+    from dashboard.ui.shell import View
+    from dashboard.ui.state import spark_result_changes_asked
+
+    untouched = View("auto", "kmeans", "auto", (), None, "all")
+    assert spark_result_changes_asked(untouched, corrected=False) == []
+    assert spark_result_changes_asked(untouched, corrected=True) == ["corrections to outlets and dates"]
+    assert spark_result_changes_asked(View("passage", "kmeans", "auto", (), None, "all"), False) == [
+        "the sidebar's analysis settings"]
+    dated = View("auto", "kmeans", "auto", (), ("2020-01-01", "2020-02-01"), "all")
+    assert spark_result_changes_asked(dated, False) == ["the sidebar's filters"]
