@@ -235,13 +235,24 @@ class GroupTermCounts:
             unit_sources = analysis.units["doc_id"].map(source_of).to_numpy(dtype=object)
             return keyterms.mark_outlet_names(self.counter, terms, mask_a, mask_b, unit_sources)
         a = self._side(analysis, spec_a, None)
-        b = self._side(analysis, spec_b, a)
-        hashes = _union(a.hashes, b.hashes)
-        y_a, y_b = _lookup(a, hashes), _lookup(b, hashes)
-        keep = y_a + y_b >= max(int(min_count), 1)
-        hashes, y_a, y_b = hashes[keep], y_a[keep], y_b[keep]
-        texts = self._texts(hashes)
-        background = _lookup(self.stored_background, hashes)
+        if spec_b.kind == "rest":
+            # A against the rest: every term is in the background, so B's counts are the background's less A's,
+            # aligned with the background as they are: one lookup instead of a union and four.
+            bg = self.stored_background
+            y_a = _lookup(a, bg.hashes)
+            y_b = np.maximum(bg.counts - y_a, 0)
+            at_bg = np.flatnonzero(y_a + y_b >= max(int(min_count), 1))
+            hashes, y_a, y_b, background = bg.hashes[at_bg], y_a[at_bg], y_b[at_bg], bg.counts[at_bg]
+            texts = pd.array(bg.terms.take(pa.array(at_bg)), dtype="str")
+            b = _Counts(np.zeros(0, np.int64), np.zeros(0, np.int64), None, bg.n_tokens - a.n_tokens)
+        else:
+            b = self._side(analysis, spec_b, a)
+            hashes = _union(a.hashes, b.hashes)
+            y_a, y_b = _lookup(a, hashes), _lookup(b, hashes)
+            keep = y_a + y_b >= max(int(min_count), 1)
+            hashes, y_a, y_b = hashes[keep], y_a[keep], y_b[keep]
+            texts = self._texts(hashes)
+            background = _lookup(self.stored_background, hashes)
         # Positions stand in for the terms while log_odds orders the rows; the texts are put back after.
         terms = keyterms.log_odds(y_a, y_b, background, np.arange(len(hashes)), token_totals=(a.n_tokens, b.n_tokens),
                                   background_total=self.background_tokens)
