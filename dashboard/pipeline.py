@@ -536,7 +536,7 @@ def analyze(corpus: Corpus, settings: Settings = Settings(), progress: Progress 
     unit = choose_unit(settings, len(articles))
     doc_ids = [a.id for a in articles]
     timings: dict[str, float] = {}
-    stage = _stage_timer(timings, progress)
+    stage = stage_timer(timings, progress)
 
     with stage("clean"):
         cleaned = clean_stage(articles, unit)
@@ -615,7 +615,7 @@ def analyze_for_terms(corpus: Corpus, settings: Settings = Settings(), progress:
     unit = choose_unit(settings, len(articles))
     doc_ids = [a.id for a in articles]
     timings: dict[str, float] = {}
-    stage = _stage_timer(timings, progress)
+    stage = stage_timer(timings, progress)
 
     with stage("clean"):
         cleaned = clean_stage(articles, unit)
@@ -655,13 +655,14 @@ def analyze_for_terms(corpus: Corpus, settings: Settings = Settings(), progress:
     )
 
 
-def _stage_timer(timings: dict[str, float], progress: Progress | None):
-    """A context manager per stage: reports the stage to `progress`, records its seconds in `timings`."""
+def stage_timer(timings: dict[str, float], progress: Progress | None, stages: Sequence[str] = STAGES):
+    """A context manager per stage: reports the stage to `progress` (its place in `stages`), records its seconds
+    in `timings`. The Spark engine times its own stages with it."""
 
     @contextmanager
     def stage(name: str):
         if progress:
-            progress(name, STAGES.index(name) / len(STAGES))
+            progress(name, stages.index(name) / len(stages))
         t0 = time.perf_counter()
         yield
         timings[name] = time.perf_counter() - t0

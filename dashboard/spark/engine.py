@@ -24,7 +24,6 @@ import json
 import math
 import shutil
 import time
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -36,7 +35,7 @@ from .. import stories as story_mod
 from ..errors import FramelensError
 from ..loading import CorpusError
 from ..models import Settings
-from ..pipeline import AnalysisError
+from ..pipeline import AnalysisError, stage_timer
 from ..tokens import ngram_order
 from . import clusters, copies, frames, load, stories, terms, text, vectors
 from .result import FORMAT, MANIFEST, is_result_folder
@@ -48,18 +47,6 @@ Progress = Callable[[str, float], None]
 
 class OutputFolderError(FramelensError):
     """The output folder cannot be written as asked."""
-
-
-def _stage_timer(timings: dict[str, float], progress: Progress | None):
-    @contextmanager
-    def stage(name: str):
-        if progress:
-            progress(name, STAGES.index(name) / len(STAGES))
-        t0 = time.perf_counter()
-        yield
-        timings[name] = round(time.perf_counter() - t0, 3)
-
-    return stage
 
 
 def prepare_output(out: Path) -> Path:
@@ -105,7 +92,7 @@ def _analyze(paths: Sequence[str], out: Path, settings: Settings, spark, progres
     if settings.unit == "passage":
         raise AnalysisError("The Spark engine analyses whole articles: use --unit article (or auto).")
     timings: dict[str, float] = {}
-    stage = _stage_timer(timings, progress)
+    stage = stage_timer(timings, progress, STAGES)
     notices: list[str] = []
 
     def keep(df):
@@ -223,7 +210,7 @@ def _analyze(paths: Sequence[str], out: Path, settings: Settings, spark, progres
                           story, groups, pairs, by_group, background, sizes, extra_keys, group_cols, aliases,
                           stop_words, docs_fit, k_scores, method, language_notices + aliases.notices + choice.notices
                           + model.notices + notices_stories + notices, n, timings)
-    manifest["timings"] = timings
+    manifest["timings"] = {name: round(seconds, 3) for name, seconds in timings.items()}
     (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     return manifest
 

@@ -204,16 +204,11 @@ class GroupTermCounts:
         stored = self._sizes[self._sizes["column"] == column]["value"]
         return values <= set(stored)
 
-    def _side(self, analysis: Analysis, spec: GroupSpec, other: _Counts | None) -> _Counts:
+    def _side(self, analysis: Analysis, spec: GroupSpec) -> _Counts:
+        """A stored group's counts ("rest", group B only, is taken from the background in compare_specs)."""
         kind = spec.kind
         if kind == "all":
             return self.stored_background
-        if kind == "rest":
-            bg = self.stored_background
-            taken = _lookup(other, bg.hashes)
-            keep = bg.counts - taken > 0
-            return _Counts(bg.hashes[keep], (bg.counts - taken)[keep], bg.terms.filter(pa.array(keep)),
-                           bg.n_tokens - other.n_tokens)
         if kind == "cluster":
             return self._group("cluster", [spec.value])
         if kind == "frame":
@@ -234,7 +229,7 @@ class GroupTermCounts:
             source_of = dict(zip(analysis.documents["id"], analysis.documents["source"]))
             unit_sources = analysis.units["doc_id"].map(source_of).to_numpy(dtype=object)
             return keyterms.mark_outlet_names(self.counter, terms, mask_a, mask_b, unit_sources)
-        a = self._side(analysis, spec_a, None)
+        a = self._side(analysis, spec_a)
         if spec_b.kind == "rest":
             # A against the rest: every term is in the background, so B's counts are the background's less A's,
             # aligned with the background as they are: one lookup instead of a union and four.
@@ -246,7 +241,7 @@ class GroupTermCounts:
             texts = pd.array(bg.terms.take(pa.array(at_bg)), dtype="str")
             b = _Counts(np.zeros(0, np.int64), np.zeros(0, np.int64), None, bg.n_tokens - a.n_tokens)
         else:
-            b = self._side(analysis, spec_b, a)
+            b = self._side(analysis, spec_b)
             hashes = _union(a.hashes, b.hashes)
             y_a, y_b = _lookup(a, hashes), _lookup(b, hashes)
             keep = y_a + y_b >= max(int(min_count), 1)
