@@ -35,6 +35,8 @@ UNITS = ["auto", "article", "passage"]
 STORIES = ["column", "auto"]
 METHODS = list(cluster_mod.METHODS)
 K_CHOICES = ["auto"] + [str(k) for k in range(cluster_mod.K_MIN, cluster_mod.MAX_K + 1)]
+# What the sidebar's analysis controls start at (and leave out of links).
+ANALYSIS_DEFAULTS = {"unit": UNITS[0], "method": Settings().method, "k": K_CHOICES[0], "stories": STORIES[0]}
 
 # Every URL parameter the app reads, in the order links list them.
 URL_KEYS = {
@@ -85,6 +87,17 @@ class View:
     frame: str
     facets: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (url key, chosen values): topic, event
     stories: str = "column"  # how articles are grouped into stories (Settings.stories)
+
+    def changes_a_spark_result_cannot_take(self, corrected: bool) -> list[str]:
+        """What was asked that only a new Spark run could give a Spark result (said, never ignored silently)."""
+        asked = []
+        if self.sources or self.dates or any(v for _, v in self.facets):
+            asked.append("the sidebar's filters")
+        if any(getattr(self, name) != default for name, default in ANALYSIS_DEFAULTS.items()):
+            asked.append("the sidebar's analysis settings")
+        if corrected:
+            asked.append("corrections to outlets and dates")
+        return asked
 
 
 # ---------------------------------------------------------------- URL helpers
@@ -301,15 +314,15 @@ def sidebar() -> View:
 
     with st.sidebar:
         st.subheader("Analysis")
-        unit = bound_selectbox("Unit of analysis", UNITS, "unit",
+        unit = bound_selectbox("Unit of analysis", UNITS, "unit", default=ANALYSIS_DEFAULTS["unit"],
                                help="Passages show framing inside articles; articles scale to large corpora. "
                                     "Auto uses passages up to 300 articles.")
-        method = bound_selectbox("Clustering method", METHODS, "method", default=Settings().method,
+        method = bound_selectbox("Clustering method", METHODS, "method", default=ANALYSIS_DEFAULTS["method"],
                                  help="; ".join(f"{m.name}: {m.help}" + (f" (up to {m.max_units:,} units)" if m.max_units else "")
                                                 for m in cluster_mod.METHODS.values()))
-        k = bound_selectbox("Number of clusters", K_CHOICES, "k",
+        k = bound_selectbox("Number of clusters", K_CHOICES, "k", default=ANALYSIS_DEFAULTS["k"],
                             help="auto picks the number with the best silhouette score.")
-        stories = bound_selectbox("Stories", STORIES, "stories",
+        stories = bound_selectbox("Stories", STORIES, "stories", default=ANALYSIS_DEFAULTS["stories"],
                                   help="How articles are grouped into stories (the same event told by several "
                                        "outlets). column follows the corpus's event_id, event or story field when "
                                        "it has one (else the text); auto finds stories from titles, texts and dates.")

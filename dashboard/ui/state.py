@@ -382,21 +382,6 @@ class App:
         return tables.frame_mask(self.analysis, self.frame_filter, "documents")
 
 
-ANALYSIS_DEFAULTS = {"unit": "auto", "method": Settings().method, "k": "auto", "stories": Settings().stories}  # sidebar
-
-
-def spark_result_changes_asked(view, corrected: bool) -> list[str]:
-    """What the user asked of a Spark result that only a new Spark run could give (said, never ignored silently)."""
-    asked = []
-    if view.sources or view.dates or any(v for _, v in view.facets):
-        asked.append("the sidebar's filters")
-    if any(getattr(view, name) != default for name, default in ANALYSIS_DEFAULTS.items()):
-        asked.append("the sidebar's analysis settings")
-    if corrected:
-        asked.append("corrections to outlets and dates")
-    return asked
-
-
 def app() -> App:
     """The analysis for this run, or a visible message and halt()."""
     view = st.session_state.get(VIEW)
@@ -406,7 +391,7 @@ def app() -> App:
     cs = current_corpus()
     computed = spark_result()
     if computed is not None:  # a Spark result: shown as computed, since only Spark can compute it again
-        asked = spark_result_changes_asked(view, bool(st.session_state.get(OVERRIDES)))
+        asked = view.changes_a_spark_result_cannot_take(bool(st.session_state.get(OVERRIDES)))
         if asked:
             st.info("This is an analysis computed by Spark (a --corpus result folder): it is shown whole, as "
                     f"Spark computed it. These do not apply to it: {', '.join(asked)}. To change them, run "

@@ -103,12 +103,11 @@ def test_what_only_a_new_spark_run_could_change_is_said_not_ignored(result_corpu
 
 def test_each_kind_of_change_a_spark_result_cannot_take_is_named():
     from dashboard.ui.shell import View
-    from dashboard.ui.state import spark_result_changes_asked
 
     untouched = View("auto", "kmeans", "auto", (), None, "all")
-    assert spark_result_changes_asked(untouched, corrected=False) == []
-    assert spark_result_changes_asked(untouched, corrected=True) == ["corrections to outlets and dates"]
-    assert spark_result_changes_asked(View("passage", "kmeans", "auto", (), None, "all"), False) == [
+    assert untouched.changes_a_spark_result_cannot_take(corrected=False) == []
+    assert untouched.changes_a_spark_result_cannot_take(corrected=True) == ["corrections to outlets and dates"]
+    assert View("passage", "kmeans", "auto", (), None, "all").changes_a_spark_result_cannot_take(False) == [
         "the sidebar's analysis settings"]
     dated = View("auto", "kmeans", "auto", (), ("2020-01-01", "2020-02-01"), "all")
-    assert spark_result_changes_asked(dated, False) == ["the sidebar's filters"]
+    assert dated.changes_a_spark_result_cannot_take(False) == ["the sidebar's filters"]
