@@ -52,10 +52,19 @@ class NameCounts:
 
 
 LOWER_SAMPLE_CHARS = 20_000_000
-# A run of capitalised words with the two characters before it ("Lukashenko and
-# Kasim-Jomart Tokayev" -> "d ", "Kasim-Jomart Tokayev").
-_NAME_RUN_RE = re.compile(r"([\s\S][^\w'’-])([A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*)")
-_MID_SENTENCE_PREFIX_RE = re.compile(r"[a-z0-9,;] ")
+# A run of capitalised words ("Lukashenko and Kasim-Jomart Tokayev" -> ("Kasim-Jomart Tokayev", " ")).
+# The pattern starts with its capital letter, so the regex engine skips ahead to
+# the next capital in C instead of trying a match at every character; what comes
+# before the run is only looked at (lookbehind), not matched:
+_NAME_RUN_RE = re.compile(
+    r"([A-Z](?<![\w'’-].)"  # a capitalised word that does not start inside another word,
+    r"(?:(?<=[a-z0-9,;]( ).)|)"  # group 2 is " " when it follows a word mid-sentence ("word ", "3 ", ", ")
+    r"[\w'’-]*(?: [A-Z][\w'’-]*)*)"  # ... with the capitalised words that follow it, space-separated;
+    # and the two characters after the run are taken with it, so a run starting a
+    # single character after another ("Foo,Bar", "U.S.") is not one: counts stay as
+    # they were when the pattern matched two characters before each run.
+    r"[\s\S]{0,2}"
+)
 _LOWER_TOKEN_RE = re.compile(r"(?<![\w'’-])[a-z][\w'’-]*")
 
 _MIN_NAME_SHARE = 0.8  # capitalised in at least this share of occurrences
@@ -75,6 +84,14 @@ def _key(token: str) -> str:
     return token[:-2] if token.endswith("'s") else token
 
 
+class _KeyCache(dict):
+    """raw token -> _key(token), each computed once: a name recurs in many different runs."""
+
+    def __missing__(self, token: str) -> str:
+        key = self[token] = _key(token)
+        return key
+
+
 def count_name_tokens(texts: Iterable[str]) -> NameCounts:
     """C-speed counting of raw capitalised runs, folded to token keys once at the end.
 
@@ -88,7 +105,7 @@ def count_name_tokens(texts: Iterable[str]) -> NameCounts:
     def raw_counts(rows: range) -> tuple[Counter, Counter, int]:
         runs, lower, sampled = Counter(), Counter(), 0
         for i in rows:
-            runs.update(_NAME_RUN_RE.findall("  " + texts[i]))
+            runs.update(_NAME_RUN_RE.findall(texts[i]))
             if i % stride == 0:
                 lower.update(_LOWER_TOKEN_RE.findall(texts[i]))
                 sampled += len(texts[i])
@@ -101,24 +118,23 @@ def count_name_tokens(texts: Iterable[str]) -> NameCounts:
         raw_lower.update(lower)
         sampled_chars += sampled
     counts = NameCounts(lower_scale=total_chars / max(sampled_chars, 1))
-    keys: dict[str, list[str]] = {}
-    for (prefix, run), n in raw_runs.items():
-        names = keys.get(run)
-        if names is None:
-            names = keys[run] = [_key(t) for t in TOKEN_RE.findall(run)]
+    key_of = _KeyCache()
+    capitalised, mid_sentence, neighbours = counts.capitalised, counts.mid_sentence, counts.neighbours
+    for (run, after_word), n in raw_runs.items():
+        names = [key_of[t] for t in TOKEN_RE.findall(run)]
         if not names:
             continue
-        mid = _MID_SENTENCE_PREFIX_RE.fullmatch(prefix) is not None
-        for position, name in enumerate(names):
-            counts.capitalised[name] += n
-            if mid or position:
-                counts.mid_sentence[name] += n
+        capitalised[names[0]] += n
+        if after_word:  # the first name is mid-sentence only after "word ", "3 ", ", "; the others always are
+            mid_sentence[names[0]] += n
         for left, right in zip(names, names[1:]):
-            counts.neighbours[(left, right)] += n
-            counts.neighbours[(right, left)] += n
+            capitalised[right] += n
+            mid_sentence[right] += n
+            neighbours[(left, right)] += n
+            neighbours[(right, left)] += n
     for token, n in raw_lower.items():
         for k in TOKEN_RE.findall(token):
-            counts.lower[_key(k)] += n
+            counts.lower[key_of[k]] += n
     return counts
 
 
