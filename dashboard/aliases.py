@@ -139,13 +139,13 @@ def count_name_tokens(texts: Iterable[str]) -> NameCounts:
 
 
 _VOWELS_RE = re.compile(r"(?<=.)[aeiou]")
-_DOUBLE_RE = re.compile(r"(.)\1+")
+_DOUBLED_RE = re.compile(r"(.)(?=\1)")  # a letter the same letter follows: dropped, one is kept
 
 
 def transliterated(token: str) -> str:
     """A spelling with the usual transliteration choices folded (zh/j, kh/k, y/i, double letters)."""
     s = token.replace("-", "").replace("'", "").replace("zh", "j").replace("kh", "k").replace("y", "i")
-    return _DOUBLE_RE.sub(r"\1", s)
+    return _DOUBLED_RE.sub("", s)
 
 
 def skeleton(token: str) -> str:
@@ -154,6 +154,16 @@ def skeleton(token: str) -> str:
 
 
 def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance. A start and an end the two share cost no edit, so the table
+    covers only the part between them (spellings of one name differ in a letter or two)."""
+    shared_start = 0
+    while shared_start < min(len(a), len(b)) and a[shared_start] == b[shared_start]:
+        shared_start += 1
+    a, b = a[shared_start:], b[shared_start:]
+    shared_end = 0
+    while shared_end < min(len(a), len(b)) and a[-1 - shared_end] == b[-1 - shared_end]:
+        shared_end += 1
+    a, b = a[: len(a) - shared_end], b[: len(b) - shared_end]
     previous = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         current = [i]
@@ -206,10 +216,15 @@ def _judge(a: str, b: str, count_a: int, count_b: int, profiles: dict[str, Count
         return None
     if plain_a.startswith(plain_b) or plain_b.startswith(plain_a):  # Russia/Russian, Kazakh/Kazakhs
         return None
-    trans_a, trans_b = transliterated(a), transliterated(b)
-    distance = edit_distance(trans_a, trans_b)
     shortest = min(len(plain_a), len(plain_b))
-    if distance > (2 if shortest >= 10 else 1) or shortest < _MIN_LENGTH:
+    if shortest < _MIN_LENGTH:
+        return None
+    trans_a, trans_b = transliterated(a), transliterated(b)
+    max_edits = 2 if shortest >= 10 else 1
+    if abs(len(trans_a) - len(trans_b)) > max_edits:  # needs more edits than that: skip the distance
+        return None
+    distance = edit_distance(trans_a, trans_b)
+    if distance > max_edits:
         return None
     if edit_distance(plain_a, plain_b) / max(len(plain_a), len(plain_b)) > _MAX_DISTANCE:
         return None
