@@ -20,7 +20,7 @@ from . import frame_suggestions, keyterms, tokens
 from .alignment import DEFAULT_THRESHOLD, SAME_STORY_FACTOR, Alignment, WordRarity, align_sentences
 from .cleaning import clean_article
 from .errors import SpecError
-from .frame_model import learned_words
+from .frame_model import top_learned_weights
 from .groups import GroupSpec
 from .models import Analysis
 from .stories import STORY_COLUMNS
@@ -197,6 +197,9 @@ def align(
     )
 
 
+DECIMALS = 4  # numbers in the JSON are rounded to this many decimals
+
+
 def _clean(value: Any) -> Any:
     """JSON-safe scalars: NaN and pandas NA become null, numpy types become Python."""
     if value is None or isinstance(value, str):
@@ -205,7 +208,7 @@ def _clean(value: Any) -> Any:
         return int(value)
     if isinstance(value, (np.floating, float)):
         f = float(value)
-        return None if math.isnan(f) else round(f, 4)
+        return None if math.isnan(f) else round(f, DECIMALS)
     if isinstance(value, (np.bool_,)):
         return bool(value)
     try:
@@ -216,13 +219,36 @@ def _clean(value: Any) -> Any:
     return value
 
 
+def _rounded(values: np.ndarray) -> list:
+    """[round(v, 4) for v in values] with NaN as None, the same floats, computed in bulk.
+
+    Scaling by 10**4 and rounding to an integer in numpy gives Python's
+    round except where the scaled value lies within a rounding error of a
+    half: 0.63705 * 10**4 is 6370.5 in floating point, which rounds to the
+    even 6370, but the float 0.63705 lies a little above 0.63705 and
+    round(0.63705, 4) is 0.6371. Those values, the very large ones and NaN
+    are rounded by Python one by one.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    scale = 10.0 ** DECIMALS
+    with np.errstate(over="ignore", invalid="ignore"):  # infinities and NaN: those go one by one below
+        scaled = values * scale
+        rounded = (np.rint(scaled) / scale).tolist()
+        # Below 2**31 the product's rounding error is under 2**-22, so "more than 1e-6 from a half" is sure.
+        clear = (np.abs(scaled) < 2.0 ** 31) & (np.abs(np.abs(scaled - np.trunc(scaled)) - 0.5) > 1e-6)
+    for i in np.flatnonzero(~clear).tolist():
+        value = float(values[i])
+        rounded[i] = None if math.isnan(value) else round(value, DECIMALS)
+    return rounded
+
+
 def _clean_column(values: pd.Series) -> list:
     """[_clean(v) for v in values], a column at a time: numbers convert in bulk, the same values result."""
     kind = values.dtype.kind if isinstance(values.dtype, np.dtype) else "O"  # nullable and Arrow types: one by one
     if kind in "iub":
         return values.to_numpy().tolist()
     if kind == "f":
-        return [None if v != v else round(v, 4) for v in values.to_numpy().tolist()]
+        return _rounded(values.to_numpy())
     return [_clean(v) for v in values.tolist()]
 
 
@@ -257,7 +283,7 @@ def frame_evidence_by_unit(analysis: Analysis, rows: Sequence[int] | None = None
     as written: occurrences}, "learned": {term: coefficient x TF-IDF}}, for
     the frames the unit carries (`frames` column), its dominant frame first. The
     learned words are the `n_learned` that moved the frame's context score
-    most (frame_model.learned_words); a frame scored by its lexicon alone has
+    most (frame_model.top_learned_weights); a frame scored by its lexicon alone has
     none. This is `evidence` in the analyze JSON and "Why these frames" on
     the Framing clusters page.
     """
@@ -265,20 +291,37 @@ def frame_evidence_by_unit(analysis: Analysis, rows: Sequence[int] | None = None
     carried = analysis.units["frames"].to_numpy()[rows]
     out: list[dict[str, dict]] = [{f: {"lexicon": {}, "learned": {}} for f in frames} for frames in carried]
     if analysis.lexicon_term_hits is not None:
-        hits = sp.csr_matrix(analysis.lexicon_term_hits)[rows]
-        for i in range(len(rows)):
-            for col, count in zip(hits.indices[hits.indptr[i]:hits.indptr[i + 1]], hits.data[hits.indptr[i]:hits.indptr[i + 1]]):
-                frame, term = analysis.lexicon_terms[col]
-                if frame in out[i]:
-                    out[i][frame]["lexicon"][term] = int(count)
+        _add_lexicon_evidence(out, carried, sp.csr_matrix(analysis.lexicon_term_hits)[rows], analysis.lexicon_terms)
     model = analysis.frame_model
     if model is not None:
+        model_tfidf = sp.csr_matrix(analysis.vectors.tfidf[rows][:, model.columns])  # selected once for all frames
+        terms = analysis.vectors.terms[model.columns]
         for j, frame in enumerate(model.names):
-            having = [i for i in range(len(rows)) if frame in out[i]]
-            words = learned_words(model, analysis.vectors.tfidf, analysis.vectors.terms, j, rows[having], n_learned)
-            for i, pairs in zip(having, words):
-                out[i][frame]["learned"] = {term: round(weight, 4) for term, weight in pairs}
+            having = np.array([i for i, frames in enumerate(carried) if frame in frames], dtype=np.int64)
+            row, column, weight = top_learned_weights(model, model_tfidf[having], j, n_learned)
+            for i, term, rounded in zip(having[row].tolist(), terms[column].tolist(), _rounded(weight)):
+                out[i][frame]["learned"][str(term)] = rounded
     return out
+
+
+def _add_lexicon_evidence(out: list[dict[str, dict]], carried: np.ndarray, hits: sp.csr_matrix,
+                          entries: list[tuple[str, str]]) -> None:
+    """Put each unit's lexicon entry counts (`hits`: units x entries) under the frames it carries, in entry order.
+
+    Only the hits of carried frames are looked at one by one: the rest are
+    dropped in bulk by a units x frames table of what each unit carries.
+    """
+    frame_number = {frame: k for k, frame in enumerate(dict.fromkeys(frame for frame, _ in entries))}
+    carries = np.zeros((len(out), len(frame_number)), dtype=bool)
+    for i, frames in enumerate(carried):
+        carries[i, [frame_number[f] for f in frames if f in frame_number]] = True
+    entry_frame = np.array([frame_number[frame] for frame, _ in entries], dtype=np.int64)
+    unit = np.repeat(np.arange(hits.shape[0]), np.diff(hits.indptr))
+    wanted = carries[unit, entry_frame[hits.indices]] if len(entries) else np.zeros(hits.nnz, dtype=bool)
+    for i, entry, count in zip(unit[wanted].tolist(), hits.indices[wanted].tolist(),
+                               hits.data[wanted].astype(np.int64).tolist()):
+        frame, term = entries[entry]
+        out[i][frame]["lexicon"][term] = count
 
 
 ROW_BLOCK = 2_000  # documents or units turned into JSON rows at a time: what writing the JSON holds at once

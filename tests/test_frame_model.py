@@ -131,6 +131,36 @@ def test_learned_weights_add_up_to_the_decision_value(storm_analysis):
     assert sum(w for _, w in words) == pytest.approx(decision - model.intercept[0], abs=1e-6)
 
 
+def test_the_top_learned_words_are_the_largest_weights_ties_by_term_order_zeros_left_out():
+    terms = np.array([f"t{c}" for c in range(12)])
+    coef = np.array([[2.0, -1.0, 1.0, 0.5, -1.0, 0.0, 0.25, 3.0, -0.5, 1.0, 0.1, 0.2]])
+    model = fm.FrameModel(names=["f"], fitted=np.array([True]), n_positive=np.array([9]), n_negative=np.array([9]),
+                          columns=np.arange(12), coef=coef, intercept=np.zeros(1), slope=np.ones(1),
+                          offset=np.zeros(1))
+    tfidf = sp.csr_matrix(np.array([
+        np.ones(12),  # longer than n: weights are the coefficients
+        [0, 0, 0, 1.0, 0, 1.0, 0, 0, 0, 0, 0, 0],  # one nonzero weight and one zero (coefficient 0)
+        np.zeros(12),  # no words
+        [1.0, 0, 2.0, 0, 0, 0, 0, 0, 0, 0, 4.0, 0],  # 1.0 x 2.0 ties 2.0 x 1.0
+    ]))
+    words = fm.learned_words(model, tfidf, terms, 0, [0, 1, 2, 3], n=4)
+    assert words[0] == [("t7", 3.0), ("t0", 2.0), ("t1", -1.0), ("t2", 1.0)]  # |-1| = |1|: t1, t2, then t4, t9
+    assert words[1] == [("t3", 0.5)]
+    assert words[2] == []
+    assert words[3] == [("t0", 2.0), ("t2", 2.0), ("t10", pytest.approx(0.4))]
+    assert fm.learned_words(model, tfidf, terms, 0, [3, 0], n=4) == [words[3], words[0]]  # the rows asked, in order
+
+
+def test_the_top_n_learned_words_start_every_units_full_ranking(storm_analysis):
+    a = storm_analysis
+    rows = np.arange(len(a.units))
+    for frame in range(len(a.frame_model.names)):
+        every = fm.learned_words(a.frame_model, a.vectors.tfidf, a.vectors.terms, frame, rows, n=10_000)
+        top = fm.learned_words(a.frame_model, a.vectors.tfidf, a.vectors.terms, frame, rows, n=3)
+        assert any(len(words) > 3 for words in every)  # rows longer than n are cut
+        assert top == [words[:3] for words in every]
+
+
 def test_too_few_seeds_leave_the_frame_to_its_lexicon_with_a_notice():
     lexicon = LEXICON + '\n[frames.chess]\nlabel = "Chess"\nterms = ["chess"]\n'
     texts = STORM_SEEDS + BUDGET_SEEDS + [NEITHER, "Chess is played here; chess sets are provided, chess clocks too."]
