@@ -364,39 +364,57 @@ def learned_words(
     """
     rows = np.asarray(rows, dtype=np.int64)
     out: list[list[tuple[str, float]]] = [[] for _ in rows]
-    if not model.fitted[frame] or len(rows) == 0:
-        return out
-    row, column, weight = top_learned_weights(model, sp.csr_matrix(tfidf[rows][:, model.columns]), frame, n)
+    model_tfidf = sp.csr_matrix(tfidf[rows][:, model.columns])
+    row, column, weight = top_learned_weights(model, model_tfidf, frame, np.arange(len(rows)), n)
     for i, term, value in zip(row.tolist(), terms[model.columns[column]].tolist(), weight.tolist()):
         out[i].append((str(term), value))
     return out
 
 
+ROWS_RANKED_AT_ONCE = 250  # top_learned_weights ranks this many rows' weights together: a few MB at a time
+
+
 def top_learned_weights(
-    model: FrameModel, model_tfidf: sp.csr_matrix, frame: int, n: int = 8
+    model: FrameModel, model_tfidf: sp.csr_matrix, frame: int, rows: np.ndarray, n: int = 8
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """learned_words for many rows at once, as arrays: (row, column, weight) of each row's top `n` terms.
 
-    `model_tfidf` holds the rows' TF-IDF over the model's terms only
-    (tfidf[rows][:, model.columns]), so a caller asking about several frames
-    selects those columns once. A weight is coefficient x TF-IDF; `row` is a
-    row of model_tfidf, `column` a position in model.columns. Rows come in
-    order, each with its (at most n) nonzero weights of largest absolute
-    value, largest first, ties by column. Empty for a frame without a model.
+    `model_tfidf` holds TF-IDF over the model's terms only (tfidf[:,
+    model.columns], or some units' rows of it), so a caller asking about
+    several frames selects those columns once; `rows` are the rows of it
+    asked about. A weight is coefficient x TF-IDF; `row` is a position in
+    `rows`, `column` a position in model.columns. Rows come in order, each
+    with its (at most n) nonzero weights of largest absolute value, largest
+    first, ties by column. Empty for a frame without a model.
 
     Sorting every row's weights one row at a time cost more than the rest of
-    writing the analyze JSON; here only the few weights that can be in a
-    row's top n (those at least its n-th largest, found by
-    _nth_largest_per_row) are sorted, all rows together.
+    writing the analyze JSON; here ROWS_RANKED_AT_ONCE rows are ranked
+    together (_top_weights), which keeps the memory this takes small.
     """
-    empty = np.zeros(0, dtype=np.int64)
-    if not model.fitted[frame] or model_tfidf.nnz == 0:
-        return empty, empty, np.zeros(0)
-    weight = model_tfidf.data * model.coef[frame][model_tfidf.indices]
+    found = [(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32), np.zeros(0))]
+    if model.fitted[frame]:
+        for start in range(0, len(rows), ROWS_RANKED_AT_ONCE):
+            some = model_tfidf[rows[start:start + ROWS_RANKED_AT_ONCE]]
+            row, column, weight = _top_weights(model.coef[frame], some, n)
+            found.append((row + start, column, weight))
+    row, column, weight = (np.concatenate(parts) for parts in zip(*found))
+    return row, column, weight
+
+
+def _top_weights(coef: np.ndarray, model_tfidf: sp.csr_matrix, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """top_learned_weights of some rows for one frame's coefficients.
+
+    Only the weights that can be in a row's top n (those at least its n-th
+    largest, found by _nth_largest_per_row) are sorted, all rows together.
+    """
+    indptr = model_tfidf.indptr
+    weight = model_tfidf.data * coef[model_tfidf.indices]
     size = np.abs(weight)
-    row = np.repeat(np.arange(model_tfidf.shape[0]), np.diff(model_tfidf.indptr))
-    can_be_top = (size >= _nth_largest_per_row(size, model_tfidf.indptr, n)[row]) & (weight != 0)
-    row, column, weight, size = row[can_be_top], model_tfidf.indices[can_be_top], weight[can_be_top], size[can_be_top]
+    can_be_top = size >= np.repeat(_nth_largest_per_row(size, indptr, n), np.diff(indptr))
+    can_be_top &= weight != 0
+    position = np.flatnonzero(can_be_top)
+    row = np.searchsorted(indptr, position, side="right") - 1
+    column, weight, size = model_tfidf.indices[position], weight[position], size[position]
     order = np.lexsort((column, -size, row))
     row, column, weight = row[order], column[order], weight[order]
     rank_in_row = np.arange(len(row)) - np.searchsorted(row, row)  # row is sorted: its first position starts its run
@@ -419,9 +437,9 @@ def _nth_largest_per_row(values: np.ndarray, indptr: np.ndarray, n: int) -> np.n
         rows = long_rows[length_class == cls]
         row_lengths = lengths[rows]
         width = int(row_lengths.max())
-        positions = np.arange(width)
-        stored = positions < row_lengths[:, None]
+        ends = np.cumsum(row_lengths)
+        stored_at = np.arange(ends[-1]) + np.repeat(indptr[rows] - (ends - row_lengths), row_lengths)
         block = np.full((len(rows), width), -np.inf)
-        block[stored] = values[(indptr[rows][:, None] + positions)[stored]]
+        block[np.arange(width) < row_lengths[:, None]] = values[stored_at]  # the rows' values, row by row
         nth[rows] = np.partition(block, width - n, axis=1)[:, width - n]
     return nth

@@ -298,7 +298,7 @@ def frame_evidence_by_unit(analysis: Analysis, rows: Sequence[int] | None = None
         terms = analysis.vectors.terms[model.columns]
         for j, frame in enumerate(model.names):
             having = np.array([i for i, frames in enumerate(carried) if frame in frames], dtype=np.int64)
-            row, column, weight = top_learned_weights(model, model_tfidf[having], j, n_learned)
+            row, column, weight = top_learned_weights(model, model_tfidf, j, having, n_learned)
             for i, term, rounded in zip(having[row].tolist(), terms[column].tolist(), _rounded(weight)):
                 out[i][frame]["learned"][str(term)] = rounded
     return out

@@ -151,9 +151,10 @@ def test_the_top_learned_words_are_the_largest_weights_ties_by_term_order_zeros_
     assert fm.learned_words(model, tfidf, terms, 0, [3, 0], n=4) == [words[3], words[0]]  # the rows asked, in order
 
 
-def test_the_top_n_learned_words_start_every_units_full_ranking(storm_analysis):
+def test_the_top_n_learned_words_start_every_units_full_ranking(storm_analysis, monkeypatch):
     a = storm_analysis
     rows = np.arange(len(a.units))
+    monkeypatch.setattr(fm, "ROWS_RANKED_AT_ONCE", 5)  # rows ranked a few at a time, as a large corpus' are
     for frame in range(len(a.frame_model.names)):
         every = fm.learned_words(a.frame_model, a.vectors.tfidf, a.vectors.terms, frame, rows, n=10_000)
         top = fm.learned_words(a.frame_model, a.vectors.tfidf, a.vectors.terms, frame, rows, n=3)
