@@ -164,6 +164,9 @@ _IN_LINE_RE = re.compile(
     r"|\bdelivered (?:\w+ )?to your inbox\b)"
 )
 _IN_LINE_MAX = 500
+# Every phrase _IN_LINE_RE finds holds one of these ("By signing up, you agree" holds none of the
+# article's cues): a line without any of them is not searched, since the search is slow per line.
+_IN_LINE_LINE_CUES = _IN_LINE_CUES + ("igning up",)
 
 _KIND_NAMES = {
     "ad_script": "ad script",
@@ -287,7 +290,8 @@ _HOVER_CARD_RE = re.compile(
     r"(?P<card> (?:(?:[A-Z][\w'’.-]*|\([^()\n]{1,30}\)) ){0,5}(?P=surname)(?:MORE\b|(?=[A-Z0-9'‘“\"])[^\n]{0,1500}? MORE\b))"
 )
 _SPACES_RE = re.compile(r"[ \t]{2,}")
-_LONE_PUNCTUATION_RE = re.compile(r"[\W_]{1,10}")
+_LONE_PUNCTUATION_MAX = 10
+_LONE_PUNCTUATION_RE = re.compile(r"[\W_]{1,%d}" % _LONE_PUNCTUATION_MAX)
 
 
 def _split_header(first_line: str, removed: list[Removal]) -> str:
@@ -400,7 +404,7 @@ def _whole_line_kind(
             return "credit line"
         if click_cues and any(map(stripped.__contains__, click_cues)):
             return "promotion"
-    if cues_in_article and len(stripped) <= _IN_LINE_MAX:
+    if cues_in_article and len(stripped) <= _IN_LINE_MAX and any(map(stripped.__contains__, _IN_LINE_LINE_CUES)):
         m = _IN_LINE_RE.search(stripped)
         if m:
             return _KIND_NAMES[m.lastgroup]
@@ -490,9 +494,9 @@ def _cut_agency_credits(text: str, removed: list[Removal]) -> str:
 def _tidy_lines(text: str, removed: list[Removal]) -> str:
     """After inline cuts: squeeze doubled spaces, drop lines left as bare punctuation."""
     kept = []
-    for line in text.split("\n"):
-        line = _SPACES_RE.sub(" ", line).strip()
-        if line and _LONE_PUNCTUATION_RE.fullmatch(line):
+    for line in _SPACES_RE.sub(" ", text).split("\n"):  # one pass: a run of spaces never crosses a line
+        line = line.strip()
+        if len(line) <= _LONE_PUNCTUATION_MAX and line and _LONE_PUNCTUATION_RE.fullmatch(line):
             removed.append(Removal("lone punctuation", line))
             continue
         kept.append(line)

@@ -181,6 +181,15 @@ def test_boilerplate_lines(line, kind):
     assert [(r.kind, r.text) for r in removed] == [(kind, line)]
 
 
+def test_newsletter_phrases_each_on_their_own_line_go_once_the_article_has_a_newsletter():
+    lines = ["Sign up for our newsletter today", "By signing up, you agree to our Terms of Use.",
+             "Get it delivered to your inbox every morning.", "All Rights Reserved 2021 Some Outlet LLC."]
+    text, removed = clean_text("First real sentence here.\n\n" + "\n\n".join(lines) + "\n\nLast real sentence here.")
+    assert text.split() == "First real sentence here. Last real sentence here.".split()
+    assert [(r.kind, r.text) for r in removed] == [("newsletter blurb", lines[0]), ("newsletter blurb", lines[1]),
+                                                   ("newsletter blurb", lines[2]), ("copyright notice", lines[3])]
+
+
 @pytest.mark.parametrize(
     "sentence",
     [
