@@ -15,7 +15,7 @@ from __future__ import annotations
 import html
 import math
 import re
-from typing import Collection, Sequence
+from typing import Collection, NamedTuple, Sequence
 
 import numpy as np
 import pandas as pd
@@ -601,7 +601,25 @@ def _line_keys(lines: list[str]) -> list[str]:
     return [sub("0", line.lower()).strip(strip) if len(line) < _KEY_MAX_CHARS else line.strip(strip) for line in lines]
 
 
-def outlet_boilerplate(texts: Sequence[str], sources: Sequence[str], dates: Sequence[str | None]) -> list[list[int]]:
+class KeyedLines(NamedTuple):
+    """What the outlet pass needs of one cleaned text, computed where the text was cleaned."""
+
+    text_hash: int  # exact copies within an outlet count once
+    numbers: list[int]  # the lines compared (in text.split("\n")): not blank, a key of _KEY_MIN_CHARS or more
+    hashes: list[int]  # their keys' hashes (see _line_keys)
+
+
+def keyed_lines(text: str) -> KeyedLines:
+    """A cleaned text's lines as the outlet pass compares them across articles."""
+    numbered = [(j, line) for j, line in enumerate(text.split("\n")) if line]
+    keys = _line_keys([line for _, line in numbered])
+    keyed = [(j, hash(k)) for (j, _), k in zip(numbered, keys) if len(k) >= _KEY_MIN_CHARS]
+    return KeyedLines(hash(text), [j for j, _ in keyed], [h for _, h in keyed])
+
+
+def outlet_boilerplate(
+    texts: Sequence[str], sources: Sequence[str], dates: Sequence[str | None], keyed: Sequence[KeyedLines] | None = None,
+) -> list[list[int]]:
     """Per article, the line numbers (in text.split("\\n")) that are its outlet's boilerplate.
 
     A line is boilerplate when, blind to case and numbers, it recurs in at
@@ -618,7 +636,8 @@ def outlet_boilerplate(texts: Sequence[str], sources: Sequence[str], dates: Sequ
     article is its own content. Exact copies within an outlet count once;
     articles without a known outlet are left alone. Linear in the number of
     lines: one hash per line, numpy counts, pandas aggregates over the few
-    lines that recur.
+    lines that recur. `keyed`: each text's keyed_lines, when the caller has
+    them already (clean_corpus computes them in the cleaning's two processes).
     """
     n = len(texts)
     out: list[list[int]] = [[] for _ in range(n)]
@@ -633,25 +652,22 @@ def outlet_boilerplate(texts: Sequence[str], sources: Sequence[str], dates: Sequ
     for i, text in enumerate(texts):
         if not countable[source_codes[i]]:
             continue
-        signature = (source_codes[i], hash(text))
+        text_hash, numbers, article_hashes = keyed_lines(text) if keyed is None else keyed[i]
+        signature = (source_codes[i], text_hash)
         counted[i] = signature not in seen_texts
         seen_texts.add(signature)
-        lines = text.split("\n")
-        numbers = [j for j, line in enumerate(lines) if line]
-        keyed = [(j, hash(k)) for j, k in zip(numbers, _line_keys([lines[j] for j in numbers])) if len(k) >= _KEY_MIN_CHARS]
-        if not keyed:
+        if not numbers:
             continue
-        article_hashes = [h for _, h in keyed]
         hashes.extend(article_hashes)
-        line_no.extend(j for j, _ in keyed)
+        line_no.extend(numbers)
         if len(set(article_hashes)) == len(article_hashes):
-            first_in_article.extend([True] * len(keyed))
+            first_in_article.extend([True] * len(numbers))
         else:  # a line repeated within the article counts once
             seen: set[int] = set()
             for h in article_hashes:
                 first_in_article.append(h not in seen)
                 seen.add(h)
-        n_content[i] = len(keyed)
+        n_content[i] = len(numbers)
     if not hashes:
         return out
     art = np.repeat(np.arange(n), n_content)
@@ -702,8 +718,13 @@ def _drop_lines(lines: list[str], numbers: Sequence[int]) -> tuple[str, list[Rem
     return text, removed
 
 
-def _clean_texts(texts: Sequence[str]) -> list[tuple[str, list[Removal]]]:
-    return [clean_text(t) for t in texts]
+def _clean_texts(texts: Sequence[str]) -> list[tuple[str, list[Removal], KeyedLines]]:
+    """Each text cleaned, with its lines keyed for the outlet pass: both per article, so both run in halves."""
+    out = []
+    for t in texts:
+        text, removed = clean_text(t)
+        out.append((text, removed, keyed_lines(text)))
+    return out
 
 
 def clean_corpus(articles: Sequence[Article], passages: bool = True) -> list[CleanedArticle]:
@@ -712,9 +733,10 @@ def clean_corpus(articles: Sequence[Article], passages: bool = True) -> list[Cle
     The articles are cleaned in two processes when the corpus is large (parallel.in_halves).
     """
     cleaned = [c for half in in_halves(_clean_texts, [a.text for a in articles]) for c in half]
-    boilerplate = outlet_boilerplate([t for t, _ in cleaned], [a.source for a in articles], [a.date for a in articles])
+    boilerplate = outlet_boilerplate([t for t, _, _ in cleaned], [a.source for a in articles], [a.date for a in articles],
+                                     [k for _, _, k in cleaned])
     out = []
-    for article, (text, removed), numbers in zip(articles, cleaned, boilerplate):
+    for article, (text, removed, _), numbers in zip(articles, cleaned, boilerplate):
         if numbers:
             text, more = _drop_lines(text.split("\n"), numbers)
             removed = removed + more
