@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, repeat
 from typing import Iterable, Mapping, Sequence
 
 import numpy as np
@@ -52,21 +52,25 @@ _NO_BREAK_AFTER = "mr mrs ms dr prof gen col lt sgt capt maj adm gov sen rep st 
 # followed by space (not after an initial or a listed abbreviation). N-grams
 # never run across such a break: 'the president?" Trump' has no bigram
 # "president trump".
+_BREAK_PUNCTUATION = ".!?;:…"
+_NO_BREAK_BY_LENGTH = {n: [a for a in _NO_BREAK_AFTER if len(a) == n] for n in sorted(set(map(len, _NO_BREAK_AFTER)))}
 PHRASE_BREAK_RE = re.compile(
     # one character class first: the regex engine then skips to candidates fast
-    r"[.!?;:…]+(?=[\"'”’)\]]*(?:\s|$))"
+    rf"[{re.escape(_BREAK_PUNCTUATION)}]+" r"(?=[\"'”’)\]]*(?:\s|$))"
     + r"(?<!(?<![^\W\d_])[^\W\d_]\.)"  # not after a one-letter word ("J. Scott", "U.S. Army")
-    + "".join(rf"(?<!(?<![^\W\d_]){a}\.)" for a in _NO_BREAK_AFTER)
+    # one look-behind per abbreviation length (a look-behind has one width), not one per abbreviation
+    + "".join(rf"(?<!(?<![^\W\d_])(?:{'|'.join(words)})\.)" for words in _NO_BREAK_BY_LENGTH.values())
 )
-# Breaks are written into the text as " __ ", a token TOKEN_RE finds in order
-# with the words (one fast findall instead of a slower combined pattern); a run
-# of underscores in a text is a separator line and a break too.
-_BREAK_MARK = " __ "
+# Words and breaks are found in one scan: a word never starts with break punctuation
+# and a break never holds a letter, so each position matches at most one of the two,
+# and a break comes out as its punctuation ("." or "?!"), a raw token of its own. A run
+# of underscores in a text is a separator line and a break too (see _is_word_start).
+_WORD_OR_BREAK_RE = re.compile(TOKEN_RE.pattern + "|" + PHRASE_BREAK_RE.pattern)
 
 
 def words_and_breaks(lowered: str) -> list[str]:
-    """Raw tokens of a lower-cased text with "__" where a phrase ends."""
-    return TOKEN_RE.findall(PHRASE_BREAK_RE.sub(_BREAK_MARK, lowered))
+    """Raw tokens of a lower-cased text, in order, each phrase end as the punctuation that ends it."""
+    return _WORD_OR_BREAK_RE.findall(lowered)
 
 
 # Words that fill news copy without carrying framing.
@@ -332,12 +336,14 @@ def _tokenize_part(
         raw_to_id = caches.setdefault(id(words_to_drop), {})
         flat = np.fromiter(chain.from_iterable(raw), dtype=object, count=sum(map(len, raw)))
         codes, uniques = pd.factorize(flat)
-        mapped = np.empty(len(uniques), dtype=np.int32)
-        for j, w in enumerate(uniques):
-            cid = raw_to_id.get(w)
-            if cid is None and not _is_word_start(w):
-                cid = raw_to_id[w] = _BREAK
-            if cid is None:
+        # Raw tokens seen in an earlier chunk are looked up in one pass in C; only new ones are normalised,
+        # in order of first occurrence (which numbers the vocabulary).
+        mapped = np.fromiter(map(raw_to_id.get, uniques, repeat(_UNSEEN)), dtype=np.int32, count=len(uniques))
+        for j in np.flatnonzero(mapped == _UNSEEN).tolist():
+            w = uniques[j]
+            if not _is_word_start(w):
+                cid = _BREAK
+            else:
                 norm = _normalise_token(w, aliases, words_to_drop)
                 if norm is None:
                     cid = -1
@@ -346,8 +352,7 @@ def _tokenize_part(
                     if cid is None:
                         cid = id_of[norm] = len(vocab)
                         vocab.append(norm)
-                raw_to_id[w] = cid
-            mapped[j] = cid
+            raw_to_id[w] = mapped[j] = cid
         chunk_ids = mapped[codes] if len(codes) else np.zeros(0, dtype=np.int32)
         unit_of = np.repeat(np.arange(len(raw)), [len(r) for r in raw])
         keep = chunk_ids >= 0
@@ -384,10 +389,12 @@ def _tokenize_part(
 
 
 _BREAK = -2  # a raw token that is a phrase break, not a word
+_UNSEEN = -3  # a raw token not normalised yet
 
 
 def _is_word_start(raw_token: str) -> bool:
-    return raw_token.strip("_") != ""
+    """Whether a raw token of words_and_breaks is a word, not a phrase end (punctuation or a run of underscores)."""
+    return raw_token[0] not in _BREAK_PUNCTUATION and raw_token.strip("_") != ""
 
 
 def phrase_ngrams(

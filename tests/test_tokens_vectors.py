@@ -76,6 +76,24 @@ def test_tokenize_many_equals_tokenize_on_each_text(texts):
     assert [table.unit_tokens(i) for i in range(len(texts))] == [tokenize(t, {"ab": "cd"}) for t in texts]
 
 
+_PIECES = ["Mr", "dr", "U", "S", "gen", "Prof", "capt", "No", "troops", "gas", "x", "1", "3pm", ".", ".", "?", "!",
+           ";", ":", "…", " ", " ", " ", "\n", '"', "”", "’", "'", ")", "]", "-"]
+# (No underscores: the token table reads a run of them as a separator line, a break phrase_ngrams does not make.)
+
+
+@hsettings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_PIECES), max_size=30).map("".join), min_size=1, max_size=5))
+def test_token_table_bigrams_stop_at_the_same_phrase_breaks_as_phrase_ngrams(texts):
+    """The token table's phrase ends (one scan for words and breaks) match the plain per-phrase reference."""
+    table = tokenize_many(texts)
+    ends = table.ends_phrase()
+    for i, text in enumerate(texts):
+        start, stop = int(table.offsets[i]), int(table.offsets[i + 1])
+        toks = table.unit_tokens(i)
+        bigrams = [f"{a} {b}" for k, (a, b) in enumerate(zip(toks, toks[1:])) if not ends[start + k]]
+        assert sorted(toks + bigrams) == sorted(phrase_ngrams(text, 2)), text
+
+
 def test_counts_equal_a_plain_count_vectorizer_over_the_same_tokens():
     texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
     v = build_vectors(tokenize_many(texts), Settings(ngram_max=2, min_df=1, max_df=1.0))
