@@ -13,6 +13,7 @@ import sys
 import textwrap
 import threading
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -389,6 +390,103 @@ def test_threads_saving_at_once_never_corrupt_the_store(store):
             assert back.corrections == corrections and [a.id for a in back.pasted] == [article(90_000 + n).id]
     assert store.usage()[0] == 8 * 6
     assert integrity(store.config.path) == "ok"
+
+
+class SlowSave:
+    """A save that holds the store's write turn until the test lets it finish (its clock waits inside the transaction).
+
+    `then` runs right after it in the same thread: a session saving again at once.
+    """
+
+    def __init__(self, config: StoreConfig, now: float, then: Callable[[], object] = lambda: None):
+        self.inside, self.finish = threading.Event(), threading.Event()
+        self.errors: list[BaseException] = []
+
+        def clock() -> float:
+            self.inside.set()
+            assert self.finish.wait(timeout=120), "the test never let the slow save finish"
+            return now
+
+        slow_store = WorkspaceStore(config, clock=clock)  # another store of the same file: the turns are per file
+        self.thread = threading.Thread(target=self._save, args=(slow_store, then), name="slow")
+        self.thread.start()
+        assert self.inside.wait(timeout=120), "the slow save never got to write"
+
+    def _save(self, slow_store: WorkspaceStore, then: Callable[[], object]) -> None:
+        try:
+            slow_store.create(upload([article(7), article(8)]))
+            then()
+        except BaseException as exc:
+            self.errors.append(exc)
+
+    def done(self) -> None:
+        self.finish.set()
+        self.thread.join()
+        assert not self.errors, self.errors
+
+
+def wait_until_queued(config: StoreConfig, count: int) -> None:
+    """Until `count` writers wait for their turn: they have asked, in the order the test started them."""
+    queue = ws_mod.writer_queue(config.path)
+    for _ in range(12_000):
+        if queue.waiting() == count:
+            return
+        threading.Event().wait(0.01)
+    raise AssertionError(f"{queue.waiting()} writers wait for their turn, not {count}")
+
+
+def test_sessions_saving_while_one_save_is_slow_all_get_through_in_the_order_they_asked(tmp_path):
+    # SQLite's busy handler polls, so a waiting writer could be overtaken again and again
+    # until its timeout ran out ('database is locked'); the sessions of one server take
+    # turns instead: the slow session saving again at once goes behind those waiting.
+    config = StoreConfig(data_dir=tmp_path)
+    now = 1_800_000_000.0
+    served: list[str] = []  # the store's clock is read inside the write transaction: the order writers got in
+    store = WorkspaceStore(config, clock=lambda: served.append(threading.current_thread().name) or now)
+    slow = SlowSave(config, now, then=lambda: store.create(upload([article(9)])))
+    saved: dict[str, str] = {}
+    errors: list[BaseException] = []
+
+    def writer(name: str) -> None:
+        try:
+            saved[name] = store.create(upload([article(int(name[1:]))], pasted=[article(500)]))
+        except BaseException as exc:
+            errors.append(exc)
+
+    names = [f"w{n}" for n in range(8)]
+    threads = []
+    for n, name in enumerate(names):
+        threads.append(threading.Thread(target=writer, args=(name,), name=name))
+        threads[-1].start()
+        wait_until_queued(config, n + 1)
+    slow.done()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    assert served == [*names, "slow"]
+    for name, key in saved.items():
+        assert [a.id for a in store.load(key).articles] == [article(int(name[1:])).id]
+    assert store.usage()[0] == 2 + len(names)
+
+
+def test_a_save_that_waits_too_long_is_told_the_store_is_busy_and_the_next_one_still_gets_its_turn(
+        tmp_path, monkeypatch):
+    config = StoreConfig(data_dir=tmp_path)
+    store = WorkspaceStore(config)
+    slow = SlowSave(config, 1_800_000_000.0)
+    monkeypatch.setattr(ws_mod, "BUSY_TIMEOUT_S", 0.2)
+    with pytest.raises(StoreUnavailable) as caught:
+        store.create(upload([article(1)]))
+    assert caught.value.kind == "busy" and "try again" in str(caught.value)
+    monkeypatch.setattr(ws_mod, "BUSY_TIMEOUT_S", 60.0)
+    saved: list[str] = []
+    after = threading.Thread(target=lambda: saved.append(store.create(upload([article(2)]))))
+    after.start()
+    wait_until_queued(config, 1)  # behind the slow save, and behind the turn the busy one gave up
+    slow.done()
+    after.join()
+    assert len(saved) == 1 and [a.id for a in store.load(saved[0]).articles] == [article(2).id]
+    assert store.usage()[0] == 2  # the slow save and the later one; the refused one wrote nothing
 
 
 def test_two_sessions_updating_one_workspace_leave_one_whole_version(store):
