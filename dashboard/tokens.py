@@ -239,11 +239,16 @@ class TokenTable:
         return TokenTable(self.ids[take], offsets, self.vocab, breaks)
 
     def sorted_vocab(self) -> tuple[np.ndarray, np.ndarray]:
-        """(order, vocab[order] as str): the vocabulary sorted, for prefix search; computed once per table."""
+        """(order, vocab[order]): the vocabulary sorted, for prefix search; computed once per table.
+
+        The sorted words stay Python strings (an object array): a numpy string
+        array is as wide as the longest token in every row (183 characters,
+        120 MB held and twice that while sorting, on 37,554 articles).
+        """
         cached = getattr(self, "_sorted_vocab", None)
         if cached is None or len(cached[0]) != len(self.vocab):
-            words = np.asarray(self.vocab, dtype=str)
-            order = np.argsort(words, kind="stable")
+            words = np.asarray(self.vocab, dtype=object)
+            order = np.array(sorted(range(len(words)), key=words.__getitem__), dtype=np.int64)
             cached = self._sorted_vocab = (order, words[order])
         return cached
 
