@@ -395,6 +395,23 @@ def test_ids_stable_and_independent_of_order(tmp_path):
     assert article_id("a  b\n c", "X ") == article_id("a b c", "x")
 
 
+def test_ids_ignore_every_kind_of_whitespace_as_a_split_into_words_does():
+    """Ids hash `" ".join(text.split())`; single_spaced takes a shortcut for " " and "\\n" only."""
+    import random
+    import sys
+
+    from dashboard.loading.ids import single_spaced
+
+    whitespace = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
+    pieces = ["word", "Ünïcode", "中文", "🙂", ""] + whitespace + [" ", "\n", "  ", "\n\n", " \n "]
+    rng = random.Random(0)
+    texts = ["", " ", "\n", "a", " a ", "a\n\nb", "\n a  b \n"] + [
+        "".join(rng.choice(pieces) for _ in range(rng.randint(1, 30))) for _ in range(3000)]
+    texts += ["para one.\nPara two" + ws + "ends. \n" for ws in whitespace]
+    for text in texts:
+        assert single_spaced(text) == " ".join(text.split()), repr(text)
+
+
 def test_limits(monkeypatch):
     monkeypatch.setattr(loading, "MAX_ARTICLE_CHARS", 20)
     corpus = load_uploads([("long.txt", b"x" * 50), ("b.txt", BODY_B.encode())])

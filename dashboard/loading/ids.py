@@ -14,8 +14,29 @@ def article_id(text: str, source: str = UNKNOWN) -> str:
     The same article loaded again, from any file or in any order, keeps its id,
     so links, corrections and selections survive a reload.
     """
-    norm = " ".join(text.split())
+    norm = single_spaced(text)
     return hashlib.sha1(f"{norm}\x1f{source.strip().lower()}".encode("utf-8")).hexdigest()[:12]
+
+
+# Whitespace (str.isspace) other than " " and "\n"; none lies above U+3000
+# (tests/test_loading.py checks the whole of Unicode).
+_RARE_WHITESPACE = tuple(ch for ch in map(chr, range(0x3001)) if ch.isspace() and ch not in " \n")
+
+
+def single_spaced(text: str) -> str:
+    """`" ".join(text.split())`: each run of whitespace one space, none at either end.
+
+    Splitting into words costs 50-60 ns a word, 0.26 s on the 5,083 AllSides
+    articles. An article spaced with " " and "\n" only (all of AllSides) is
+    cut at its line breaks instead, about half the cost; whatever else the
+    text holds (a tab, a no-break space, two spaces inside a line) sends it
+    the word-by-word way.
+    """
+    if not any(ch in text for ch in _RARE_WHITESPACE):
+        joined = " ".join(filter(None, (line.strip(" ") for line in text.split("\n"))))
+        if "  " not in joined:
+            return joined
+    return " ".join(text.split())
 
 
 def corpus_hash(articles: Sequence[Article]) -> str:
