@@ -154,7 +154,7 @@ class _JsonRecords:
 
     def add_lines(self, lines: Iterable[tuple[int, str]]) -> None:
         for number, line in lines:
-            if not line.strip():
+            if not line or line.isspace():
                 continue
             item = f"{self.name} line {number}"
             try:
@@ -245,11 +245,14 @@ def read_jsonl(loader: Loader, entry: Entry) -> None:
             if text is not None:
                 records.add_lines(enumerate(text.splitlines(), start=1))
             return
-        _read_utf8_lines(loader, records, name, stream, first)
+        records.add_lines(_utf8_lines(loader, name, stream, first))
 
 
-def _read_utf8_lines(loader: Loader, records: _JsonRecords, name: str, stream, first: bytes) -> None:
-    """JSON Lines in UTF-8; a line that is not is decoded on its own, and reported."""
+def _utf8_lines(loader: Loader, name: str, stream, first: bytes) -> Iterator[tuple[int, str]]:
+    """The numbered non-blank lines of JSON Lines in UTF-8, read as they are asked for.
+
+    A line that is not UTF-8 is decoded on its own, and reported.
+    """
     limits = loader.limits
     loader.encodings[name] = "utf-8"
     legacy_lines: list[int] = []
@@ -270,7 +273,7 @@ def _read_utf8_lines(loader: Loader, records: _JsonRecords, name: str, stream, f
                     line = stream.readline(limits.jsonl_line_bytes)
                 loader.issue(f"{name} line {number}", f"is longer than "
                              f"{limits.jsonl_line_bytes / MB:,.0f} MB (MAX_JSONL_LINE_BYTES)")
-            elif line.strip():
+            elif not line.isspace():
                 try:
                     text = line.decode("utf-8")
                 except UnicodeDecodeError:
@@ -278,7 +281,7 @@ def _read_utf8_lines(loader: Loader, records: _JsonRecords, name: str, stream, f
                     text, legacy_encoding, _ = decode_legacy(line, legacy_encoding)
                     legacy_lines.append(number)
                     loader.encodings[name] = f"utf-8; some lines {legacy_encoding}"
-                records.add_lines([(number, text)])
+                yield number, text
             line = stream.readline(limits.jsonl_line_bytes + 1)
     except READ_ERRORS as exc:
         loader.issue(name, f"could not be read after line {number}: {exc}")
