@@ -33,7 +33,7 @@ def single_spaced(text: str) -> str:
     the word-by-word way.
     """
     if not any(ch in text for ch in _RARE_WHITESPACE):
-        joined = " ".join(filter(None, (line.strip(" ") for line in text.split("\n"))))
+        joined = " ".join(filter(None, map(str.strip, text.split("\n"))))  # strip(): only " " is left
         if "  " not in joined:
             return joined
     return " ".join(text.split())
