@@ -510,7 +510,9 @@ def clean_text(text: str) -> tuple[str, list[Removal]]:
     """The article body without page furniture, and what was taken out (in order)."""
     removed: list[Removal] = []
     text = _strip_html(text, removed)
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None:
         return "", removed

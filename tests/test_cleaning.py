@@ -449,3 +449,12 @@ def test_a_short_line_repeated_through_one_article_is_a_transcript_speaker():
     # Said twice is not a transcript; a repeated sentence is not a name.
     text = "Breaking news\n\nThe vote passed.\n\nBreaking news\n\nNo, it did not.\n\nNo, it did not."
     assert clean_text(text) == (text.replace("\n\n", "\n\n"), [])
+
+
+def test_windows_and_old_mac_line_ends_clean_like_unix_ones():
+    unix = "First real sentence here.\n\nADVERTISEMENT\n\nReporting by Jane Doe; Editing by John Roe\nLast real sentence here."
+    expected = clean_text(unix)
+    assert expected[0].split() == "First real sentence here. Last real sentence here.".split()
+    assert [r.kind for r in expected[1]] == ["advertisement marker", "credit line"]
+    assert clean_text(unix.replace("\n", "\r\n")) == expected
+    assert clean_text(unix.replace("\n", "\r")) == expected
