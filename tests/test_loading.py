@@ -178,6 +178,17 @@ def test_json_lines_saved_as_json_and_utf16_jsonl():
     assert corpus.encodings["wide.jsonl"] == "utf-16"
 
 
+@pytest.mark.parametrize("name, encoding", [("lines.json", "utf-8"), ("wide.jsonl", "utf-16")])
+def test_json_lines_keep_records_whose_text_holds_unicode_line_separators(name, encoding):
+    # JSON allows U+2028, U+0085 and \x1e unescaped inside strings; only a line feed ends a record.
+    texts = [BODY_A + "\u2028Second line.", BODY_B + "\x85Next.\x1e"]
+    lines = "\r\n".join(json.dumps({"text": t}, ensure_ascii=False) for t in texts)
+    corpus = load_uploads([(name, lines.encode(encoding))])
+    assert corpus.issues == []
+    assert [a.origin for a in corpus.articles] == [f"{name} line 1", f"{name} line 2"]
+    assert "Second line." in corpus.articles[0].text and "Next." in corpus.articles[1].text
+
+
 def test_metadata_csv_without_file_column_is_an_article_table():
     table = csv_bytes([["text", "source"], [BODY_A, "A"], [BODY_B, "B"]])
     corpus = load_uploads([("metadata.csv", table)])

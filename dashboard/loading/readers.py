@@ -199,7 +199,7 @@ def read_json(loader: Loader, entry: Entry) -> None:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         if exc.msg == "Extra data":  # JSON Lines saved as .json
-            records.add_lines(enumerate(text.splitlines(), start=1))
+            records.add_lines(_numbered_lines(text))
         else:
             loader.issue(name, f"is not valid JSON: {exc.msg} at line {exc.lineno} "
                                f"column {exc.colno}")
@@ -243,9 +243,20 @@ def read_jsonl(loader: Loader, entry: Entry) -> None:
                 return
             text = loader.decode(name, data)
             if text is not None:
-                records.add_lines(enumerate(text.splitlines(), start=1))
+                records.add_lines(_numbered_lines(text))
             return
         records.add_lines(_utf8_lines(loader, name, stream, first))
+
+
+def _numbered_lines(text: str) -> Iterator[tuple[int, str]]:
+    """The numbered lines of decoded JSON Lines, cut at line feeds only.
+
+    `str.splitlines` also cuts at U+2028, U+2029, U+0085 and \\x1c-\\x1e, which
+    JSON allows unescaped inside strings: a record holding one would be cut in
+    two and reported as invalid JSON. A carriage return before the line feed is
+    whitespace to the JSON parser.
+    """
+    return enumerate(text.split("\n"), start=1)
 
 
 def _utf8_lines(loader: Loader, name: str, stream, first: bytes) -> Iterator[tuple[int, str]]:
