@@ -228,11 +228,17 @@ def _entry_word_ids(entries: Sequence[_Entry], table: TokenTable) -> list[list[n
 
 @dataclass
 class _Coded:
-    """The units' tokens in lexicon codes: 1..L for the L token ids some entry can match, 0 otherwise."""
+    """The units' lexicon tokens: where they are and their lexicon codes (1..L for the L token ids some entry can match).
+
+    Only tokens some entry can match are kept, so the work and the memory
+    grow with the lexicon's occurrences, not with the corpus' tokens.
+    """
 
     word_ids: list[list[np.ndarray]]  # per entry, per word: the token ids it may take
-    code_of: np.ndarray  # token id -> code
-    codes: np.ndarray  # the units' tokens as codes
+    code_of: np.ndarray  # token id -> code, 0 for a token no entry can match
+    positions: np.ndarray  # int64, ascending: the token positions whose token has a code
+    codes: np.ndarray  # the code at each of those positions
+    units: np.ndarray  # int64: the unit of each of those positions
     n_codes: int  # L + 1
 
 
@@ -245,15 +251,15 @@ def _coded(table: TokenTable, entries: Sequence[_Entry]) -> _Coded | None:
         return None
     code_of = np.zeros(len(table.vocab), dtype=np.int32)
     code_of[used] = np.arange(1, len(used) + 1, dtype=np.int32)
-    return _Coded(word_ids, code_of, code_of[table.ids], len(used) + 1)
+    positions = np.flatnonzero(code_of.astype(bool)[table.ids])
+    units = np.searchsorted(table.offsets, positions, side="right") - 1
+    return _Coded(word_ids, code_of, positions, code_of[table.ids[positions]], units, len(used) + 1)
 
 
 def _word_counts(table: TokenTable, coded: _Coded) -> sp.csr_matrix:
     """(units x codes) how often each unit uses each lexicon word: the runs of one-word entries."""
-    positions = np.flatnonzero(coded.codes)
-    unit = np.searchsorted(table.offsets, positions, side="right") - 1
     counts = sp.csr_matrix(
-        (np.ones(len(positions), dtype=np.int64), (unit, coded.codes[positions])), shape=(len(table), coded.n_codes)
+        (np.ones(len(coded.positions), dtype=np.int64), (coded.units, coded.codes)), shape=(len(table), coded.n_codes)
     )
     counts.sum_duplicates()
     return counts
@@ -275,31 +281,44 @@ def _one_word_table(entries: Sequence[_Entry], coded: _Coded, columns: Sequence[
     return table
 
 
-def _phrase_match_starts(table: TokenTable, entries: Sequence[_Entry], coded: _Coded):
-    """For each phrase length n >= 2: (n, (unit of each run, token position of each run, [(entry index, bool match per run)]))."""
+def _allowed(entries: Sequence[_Entry], coded: _Coded, which: Sequence[int], k: int) -> tuple[np.ndarray, np.ndarray]:
+    """(code, entry) of every code word k of an entry in `which` may take, sorted by code, then entry."""
+    codes = [coded.code_of[coded.word_ids[i][k]] for i in which]
+    entry = np.repeat(np.asarray(which, dtype=np.int64), [len(c) for c in codes])
+    code = np.concatenate(codes).astype(np.int64)
+    order = np.lexsort((entry, code))
+    return code[order], entry[order]
+
+
+def _phrase_matches(entries: Sequence[_Entry], coded: _Coded):
+    """For each phrase length n >= 2: (n, the lexicon token each match starts at, the entry matched), in no particular order.
+
+    A match is a run of n lexicon tokens of one unit whose every word the
+    entry allows. Only the entries whose first word allows the run's first
+    token are tried on a run, so the work grows with the runs and the
+    entries that share a first word, not with runs x entries.
+    """
     for n in sorted({e.n_words for e in entries} - {1}):
-        starts = _lexicon_runs(coded.codes, table.offsets, n)
-        if len(starts) == 0:
+        runs = _lexicon_runs(coded, n)
+        which = [i for i, e in enumerate(entries) if e.n_words == n]
+        if len(runs) == 0 or not which:
             continue
-        window = coded.codes[starts[:, None] + np.arange(n)]  # (runs, n) codes
-        unit = np.searchsorted(table.offsets, starts, side="right") - 1
-        matches = []
-        for i, (e, slots) in enumerate(zip(entries, coded.word_ids)):
-            if e.n_words != n:
-                continue
-            ok = np.ones(len(starts), dtype=bool)
-            for k, ids in enumerate(slots):
-                allowed = np.zeros(coded.n_codes, dtype=bool)
-                allowed[coded.code_of[ids]] = True
-                ok &= allowed[window[:, k]]
-            matches.append((i, ok))
-        yield n, (unit, starts, matches)
+        first_codes, first_entries = _allowed(entries, coded, which, 0)
+        starts = np.searchsorted(first_codes, np.arange(coded.n_codes + 1))  # code c: first_entries[starts[c]:starts[c + 1]]
+        first = coded.codes[runs]
+        tries = starts[first + 1] - starts[first]  # the entries to try on each run
+        run = np.repeat(np.arange(len(runs)), tries)
+        entry = first_entries[np.repeat(starts[first], tries) + _rank_in_group(tries)]
+        for k in range(1, n):
+            codes, entries_k = _allowed(entries, coded, which, k)
+            allowed = np.isin(entry * coded.n_codes + coded.codes[runs[run] + k], entries_k * coded.n_codes + codes)
+            run, entry = run[allowed], entry[allowed]
+        yield n, runs[run], entry
 
 
-def _phrase_matches(table: TokenTable, entries: Sequence[_Entry], coded: _Coded):
-    """For each phrase length n >= 2: (unit of each run of n lexicon words, [(entry index, bool match per run)])."""
-    for _n, (unit, _starts, matches) in _phrase_match_starts(table, entries, coded):
-        yield unit, matches
+def _rank_in_group(sizes: np.ndarray) -> np.ndarray:
+    """0, 1, 2, ... within each of consecutive groups of the given sizes."""
+    return np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes, sizes)
 
 
 def lexicon_hits(
@@ -325,9 +344,11 @@ def lexicon_hits(
         hits[:, : one_word.shape[1]] += (_word_counts(table, coded) @ one_word).toarray()
     # Phrases: per frame, each stretch of overlapping matches is one hit (matches that only touch are two).
     spans: dict[int, list[tuple[np.ndarray, np.ndarray]]] = {}  # frame -> (first token, token after) of matches
-    for n, (_unit, starts, matches) in _phrase_match_starts(table, entries, coded):
-        for i, ok in matches:
-            spans.setdefault(entries[i].frame, []).append((starts[ok], starts[ok] + n))
+    entry_frame = np.array([e.frame for e in entries], dtype=np.int64)
+    for n, token, entry in _phrase_matches(entries, coded):
+        begins, frame = coded.positions[token], entry_frame[entry]
+        for j in np.unique(frame).tolist():
+            spans.setdefault(j, []).append((begins[frame == j], begins[frame == j] + n))
     for j, parts in spans.items():
         begins = np.sort(np.concatenate([b for b, _ in parts]))
         ends = np.sort(np.concatenate([e for _, e in parts]))
@@ -361,10 +382,9 @@ def lexicon_term_hits(
         found = _word_counts(table, coded) @ one_word
         counts = counts + sp.hstack([found, sp.csr_matrix((len(table), len(entries) - found.shape[1]))]).tocsr()
     rows, cols = [], []
-    for unit, matches in _phrase_matches(table, entries, coded):
-        for i, ok in matches:
-            rows.append(unit[ok])
-            cols.append(np.full(int(ok.sum()), i, dtype=np.int64))
+    for _n, token, entry in _phrase_matches(entries, coded):
+        rows.append(coded.units[token])
+        cols.append(entry)
     if rows:
         rows_, cols_ = np.concatenate(rows), np.concatenate(cols)
         counts = counts + sp.csr_matrix(
@@ -375,20 +395,12 @@ def lexicon_term_hits(
     return counts, names
 
 
-def _lexicon_runs(codes: np.ndarray, offsets: np.ndarray, n: int) -> np.ndarray:
-    """Start positions of n consecutive lexicon words inside one unit."""
-    total = len(codes) - n + 1
-    if total <= 0:
-        return np.zeros(0, dtype=np.int64)
-    ok = codes[:total] > 0
-    for k in range(1, n):
-        ok &= codes[k : total + k] > 0
-    starts = np.flatnonzero(ok)
-    if n > 1:
-        first = np.searchsorted(offsets, starts, side="right")
-        last = np.searchsorted(offsets, starts + n - 1, side="right")
-        starts = starts[first == last]
-    return starts
+def _lexicon_runs(coded: _Coded, n: int) -> np.ndarray:
+    """The lexicon tokens (indices into coded.positions) that start n consecutive lexicon tokens inside one unit."""
+    first = np.arange(len(coded.positions) - n + 1)
+    last = first + n - 1
+    consecutive = coded.positions[last] - coded.positions[first] == n - 1  # positions ascend: none left out between
+    return first[consecutive & (coded.units[last] == coded.units[first])]
 
 
 def dominant_frames(scores: pd.DataFrame, hits: np.ndarray) -> pd.Series:

@@ -9,7 +9,9 @@ from dashboard.frames import (
     Frame,
     FrameLexiconError,
     frame_evidence,
+    lexicon_entries,
     lexicon_hits,
+    lexicon_term_hits,
     load_frames,
     score_frames,
     source_frame_table,
@@ -86,6 +88,31 @@ def test_phrase_entry_is_not_counted_again_through_its_words():
     hits, n_tokens = hits_of(["collective security, collective security"], [frame("s", "collective security")])
     scores, _ = score_frames(hits, n_tokens, [frame("s", "collective security")])
     assert n_tokens[0] == 4 and scores.loc[0, "s"] == pytest.approx(100 * 2 / 4)
+
+
+def test_each_entry_is_counted_wherever_its_words_follow_one_another_in_a_unit():
+    """lexicon_term_hits against a plain scan of every unit, on entries sharing first words and prefixes."""
+    frames = [frame("a", "armed gangs", "armed gang*", "armed forc*", "gangs", "armed"),
+              frame("b", "armed gangs", "gang* armed", "police forces attacked", "police")]
+    pool = ["armed", "gangs", "gang", "forces", "force", "police", "attacked", "city"]
+    rng = np.random.default_rng(7)
+    texts = [" ".join(rng.choice(pool, size=rng.integers(0, 12))) for _ in range(300)]
+    table = tokens.tokenize_many(texts)
+    counts, names = lexicon_term_hits(table, frames)
+    entries = lexicon_entries(frames)
+    assert names == [(frames[e.frame].name, e.term) for e in entries]
+
+    def matches(words, e):
+        form = e.form.split(" ")
+        return words[:-1] == form[:-1] and (words[-1].startswith(form[-1]) if e.wildcard else words[-1] == form[-1])
+
+    expected = np.zeros(counts.shape, dtype=np.int64)
+    for u in range(len(table)):
+        words = table.unit_tokens(u)
+        for i, e in enumerate(entries):
+            expected[u, i] = sum(matches(words[s:s + e.n_words], e) for s in range(len(words) - e.n_words + 1))
+    assert expected[:, [e.n_words > 1 for e in entries]].sum() > 50  # the phrases did occur
+    assert (counts.toarray() == expected).all()
 
 
 def test_score_is_hits_per_hundred_content_tokens():
