@@ -63,9 +63,10 @@ from typing import Sequence
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.base import clone
 from sklearn.decomposition import TruncatedSVD
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.model_selection import StratifiedKFold
 from threadpoolctl import threadpool_limits
 
 from .frames import MIN_HITS, MIN_SCORE, NO_FRAME
@@ -299,7 +300,7 @@ def fit_seeds(
     y = np.concatenate([np.ones(len(positive)), np.zeros(len(negative))])
     model = LogisticRegression(C=C, max_iter=500)
     folds = StratifiedKFold(n_splits=min(CV_FOLDS, len(positive), len(negative)))
-    held_out = cross_val_predict(model, train, y, cv=folds, method="decision_function")
+    held_out = _held_out_decisions(model, train, y, folds)
     slope, offset = _platt(held_out, y)
     if slope <= 0:
         return "untold"
@@ -307,6 +308,20 @@ def fit_seeds(
     # Undo the thinning: the kept seeds' odds are the seeds' odds x (share of positives kept / share of negatives kept).
     offset += np.log(len(negative) / n_negative) - np.log(len(positive) / n_positive)
     return model.coef_[0], float(model.intercept_[0]), slope, float(offset)
+
+
+def _held_out_decisions(model: LogisticRegression, X: np.ndarray, y: np.ndarray, folds: StratifiedKFold) -> np.ndarray:
+    """Each row's decision value from a copy of `model` fitted on the other folds.
+
+    The numbers cross_val_predict(method="decision_function") gives, without
+    its validation and dispatch around every fold (a tenth of the frames'
+    model fitting).
+    """
+    tested, values = [], []
+    for fit_rows, test_rows in folds.split(X, y):
+        tested.append(test_rows)
+        values.append(clone(model).fit(X[fit_rows], y[fit_rows]).decision_function(X[test_rows]))
+    return np.concatenate(values)[np.argsort(np.concatenate(tested))]
 
 
 def frame_scores(
