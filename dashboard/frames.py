@@ -257,11 +257,15 @@ def _coded(table: TokenTable, entries: Sequence[_Entry]) -> _Coded | None:
 
 
 def _word_counts(table: TokenTable, coded: _Coded) -> sp.csr_matrix:
-    """(units x codes) how often each unit uses each lexicon word: the runs of one-word entries."""
-    counts = sp.csr_matrix(
-        (np.ones(len(coded.positions), dtype=np.int64), (coded.units, coded.codes)), shape=(len(table), coded.n_codes)
-    )
-    counts.sum_duplicates()
+    """(units x codes) how often each unit uses each lexicon word: the runs of one-word entries.
+
+    The lexicon tokens come in unit order, so they are the matrix's rows as
+    they are: no coordinate copy of every one is needed to build it.
+    """
+    indptr = np.searchsorted(coded.units, np.arange(len(table) + 1))
+    counts = sp.csr_matrix((np.ones(len(coded.codes), dtype=np.int64), coded.codes.copy(), indptr),
+                           shape=(len(table), coded.n_codes))
+    counts.sum_duplicates()  # sorts the indices in place: hence the copy of the codes
     return counts
 
 
@@ -282,34 +286,47 @@ def _one_word_table(entries: Sequence[_Entry], coded: _Coded, columns: Sequence[
 
 
 def _allowed(entries: Sequence[_Entry], coded: _Coded, which: Sequence[int], k: int) -> tuple[np.ndarray, np.ndarray]:
-    """(code, entry) of every code word k of an entry in `which` may take, sorted by code, then entry."""
+    """(code, entry) of every code word k of an entry in `which` may take."""
     codes = [coded.code_of[coded.word_ids[i][k]] for i in which]
     entry = np.repeat(np.asarray(which, dtype=np.int64), [len(c) for c in codes])
-    code = np.concatenate(codes).astype(np.int64)
-    order = np.lexsort((entry, code))
-    return code[order], entry[order]
+    return np.concatenate(codes).astype(np.int64), entry
+
+
+def _first_two_words(entries: Sequence[_Entry], coded: _Coded, which: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+    """(key, entry) sorted by key, then entry: key = first word's code x n_codes + second word's code, for every
+    pair of codes the first two words of an entry in `which` may take."""
+    keys, owners = [], []
+    for i in which:
+        first, second = (coded.code_of[ids].astype(np.int64) for ids in coded.word_ids[i][:2])
+        pairs = (first[:, None] * coded.n_codes + second[None, :]).ravel()
+        keys.append(pairs)
+        owners.append(np.full(len(pairs), i, dtype=np.int64))
+    key, entry = np.concatenate(keys), np.concatenate(owners)
+    order = np.lexsort((entry, key))
+    return key[order], entry[order]
 
 
 def _phrase_matches(entries: Sequence[_Entry], coded: _Coded):
     """For each phrase length n >= 2: (n, the lexicon token each match starts at, the entry matched), in no particular order.
 
     A match is a run of n lexicon tokens of one unit whose every word the
-    entry allows. Only the entries whose first word allows the run's first
-    token are tried on a run, so the work grows with the runs and the
-    entries that share a first word, not with runs x entries.
+    entry allows. A run is looked up by its first two tokens among the
+    entries' first two words, and only the entries found there are checked
+    further, so the work grows with the runs and their matches, not with
+    runs x entries.
     """
     for n in sorted({e.n_words for e in entries} - {1}):
         runs = _lexicon_runs(coded, n)
         which = [i for i, e in enumerate(entries) if e.n_words == n]
         if len(runs) == 0 or not which:
             continue
-        first_codes, first_entries = _allowed(entries, coded, which, 0)
-        starts = np.searchsorted(first_codes, np.arange(coded.n_codes + 1))  # code c: first_entries[starts[c]:starts[c + 1]]
-        first = coded.codes[runs]
-        tries = starts[first + 1] - starts[first]  # the entries to try on each run
-        run = np.repeat(np.arange(len(runs)), tries)
-        entry = first_entries[np.repeat(starts[first], tries) + _rank_in_group(tries)]
-        for k in range(1, n):
+        keys, by_key = _first_two_words(entries, coded, which)
+        run_keys = coded.codes[runs].astype(np.int64) * coded.n_codes + coded.codes[runs + 1]
+        lo = np.searchsorted(keys, run_keys, side="left")
+        found = np.searchsorted(keys, run_keys, side="right") - lo  # entries whose first two words the run's are
+        run = np.repeat(np.arange(len(runs)), found)
+        entry = by_key[np.repeat(lo, found) + _rank_in_group(found)]
+        for k in range(2, n):
             codes, entries_k = _allowed(entries, coded, which, k)
             allowed = np.isin(entry * coded.n_codes + coded.codes[runs[run] + k], entries_k * coded.n_codes + codes)
             run, entry = run[allowed], entry[allowed]
@@ -397,10 +414,13 @@ def lexicon_term_hits(
 
 def _lexicon_runs(coded: _Coded, n: int) -> np.ndarray:
     """The lexicon tokens (indices into coded.positions) that start n consecutive lexicon tokens inside one unit."""
-    first = np.arange(len(coded.positions) - n + 1)
-    last = first + n - 1
-    consecutive = coded.positions[last] - coded.positions[first] == n - 1  # positions ascend: none left out between
-    return first[consecutive & (coded.units[last] == coded.units[first])]
+    starts = len(coded.positions) - n + 1
+    if starts <= 0:
+        return np.zeros(0, dtype=np.int64)
+    # Positions ascend, so n lexicon tokens n - 1 positions apart have nothing between them.
+    consecutive = coded.positions[n - 1:] - coded.positions[:starts] == n - 1
+    consecutive &= coded.units[n - 1:] == coded.units[:starts]
+    return np.flatnonzero(consecutive)
 
 
 def dominant_frames(scores: pd.DataFrame, hits: np.ndarray) -> pd.Series:
