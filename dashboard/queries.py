@@ -296,12 +296,15 @@ def frame_evidence_by_unit(analysis: Analysis, rows: Sequence[int] | None = None
     model = analysis.frame_model
     if model is not None:
         model_tfidf = sp.csr_matrix(analysis.vectors.tfidf[rows][:, model.columns])  # selected once for all frames
-        terms = analysis.vectors.terms[model.columns]
+        terms = [str(t) for t in analysis.vectors.terms[model.columns].tolist()]  # one str per term, shared by units
         for j, frame in enumerate(model.names):
             having = np.array([i for i, frames in enumerate(carried) if frame in frames], dtype=np.int64)
             row, column, weight = top_learned_weights(model, model_tfidf, j, having, n_learned)
-            for i, term, rounded in zip(having[row].tolist(), terms[column].tolist(), _rounded(weight)):
-                out[i][frame]["learned"][str(term)] = rounded
+            words, weights = [terms[c] for c in column.tolist()], _rounded(weight)
+            starts = np.flatnonzero(np.diff(row, prepend=-1))  # where each unit's words begin: rows come in order
+            ends = np.append(starts[1:], len(row))
+            for i, start, end in zip(having[row[starts]].tolist(), starts.tolist(), ends.tolist()):
+                out[i][frame]["learned"] = dict(zip(words[start:end], weights[start:end]))
     return out
 
 
