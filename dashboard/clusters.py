@@ -397,11 +397,25 @@ def representatives(embedding: np.ndarray, labels: np.ndarray, cluster: int, n: 
     return [int(r) for r in rows[order[:n]]]
 
 
+def column_means(matrix: sp.csr_matrix, rows: np.ndarray) -> np.ndarray:
+    """The mean of the rows in the bool mask `rows`, per column: matrix[rows].mean(axis=0), without copying them.
+
+    One product with a vector weighing each chosen row 1/len(rows) (the others 0),
+    in the matrix's float type: scipy's mean scales each stored value by
+    1/len(rows) and sums the rows in order the same way, so the result is the
+    same to the last bit. Copying the rows (most of them for "elsewhere") cost
+    the size of the matrix for every cluster.
+    """
+    weights = np.zeros(matrix.shape[0], dtype=matrix.dtype)
+    weights[rows] = 1.0 / int(np.count_nonzero(rows))
+    return matrix.T @ weights
+
+
 def distinctive_terms(tfidf: sp.csr_matrix, terms: np.ndarray, labels: np.ndarray, cluster: int, n: int = 8) -> list[str]:
     """Terms whose mean TF-IDF in the cluster most exceeds their mean elsewhere."""
     inside = labels == cluster
-    mean_in = np.asarray(tfidf[inside].mean(axis=0)).ravel()
-    mean_out = np.asarray(tfidf[~inside].mean(axis=0)).ravel() if (~inside).any() else 0.0
+    mean_in = column_means(tfidf, inside)
+    mean_out = column_means(tfidf, ~inside) if (~inside).any() else 0.0
     score = mean_in - mean_out
     top = np.argsort(-score, kind="stable")[: n * 3]
     picked: list[str] = []

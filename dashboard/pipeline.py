@@ -706,6 +706,9 @@ def _cluster_infos(units, documents, embedding, vectors, labels, scores: FrameSc
     frame_labels = {f.name: f.label for f in scores.frames}
     names = [f.name for f in scores.frames]
     source_of = dict(zip(documents["id"], documents["source"]))
+    # Each unit's outlet and story as plain arrays: a cluster's rows of the units table would copy its texts.
+    unit_source = np.array([source_of[d] for d in units["doc_id"]], dtype=object)
+    unit_story = units["story"].to_numpy()
     k = int(labels.max())
     carried = scores.unit_scores[names].to_numpy() >= fm.SCORE_THRESHOLD
     lifts = lift_mod.frame_lifts(carried, labels, names, counted=units["in_fit"].to_numpy())
@@ -713,16 +716,16 @@ def _cluster_infos(units, documents, embedding, vectors, labels, scores: FrameSc
     alpha = lift_mod.ALPHA / max(len(lifts), 1)
     infos = []
     for c in range(1, k + 1):
-        rows = units[units["cluster"] == c]
-        if rows.empty:
+        rows = np.flatnonzero(labels == c)
+        if len(rows) == 0:
             continue
         top_terms = cl.distinctive_terms(vectors.tfidf, vectors.terms, labels, c)
         head = ", ".join(top_terms[:3]) or "no distinctive terms"
         test = best.loc[c].to_dict() if c in best.index else {}
         frame = str(test["frame"]) if test.get("earned") else fr.NO_FRAME
         label = f"{frame_labels[frame]}: {head}" if frame != fr.NO_FRAME else head
-        sources = Counter(source_of[d] for d in rows["doc_id"])
-        stories = Counter(int(x) for x in rows["story"])
+        sources = Counter(unit_source[rows].tolist())
+        stories = Counter(unit_story[rows].tolist())
         infos.append(
             ClusterInfo(
                 id=c,

@@ -9,7 +9,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from dashboard.errors import FramelensError
-from dashboard.clusters import canonical_ids, fit_clusters, layout_2d, representatives
+from dashboard.clusters import canonical_ids, column_means, distinctive_terms, fit_clusters, layout_2d, representatives
 
 
 def blobs(sizes, dims=30, seed=0):
@@ -134,3 +134,23 @@ def test_a_method_added_to_the_table_is_usable_everywhere_without_other_changes(
     assert cli.run(["analyze", str(seeds), "--method", "runs", "--k", "2"]) == 0
     assert json.loads(capsys.readouterr().out)["method"] == "runs"
 
+
+
+def test_column_means_are_the_chosen_rows_means_to_the_last_bit():
+    # Cluster labels rank terms by these means: a last-bit difference could reorder tied terms.
+    rng = np.random.default_rng(3)
+    X = sp.random(400, 900, density=0.05, format="csr", dtype=np.float32, random_state=3)
+    X.data = rng.random(len(X.data)).astype(np.float32) ** 3
+    for rows in (rng.random(400) < 0.1, rng.random(400) < 0.9, np.arange(400) == 7):
+        expected = np.asarray(X[rows].mean(axis=0)).ravel()
+        got = column_means(X, rows)
+        assert got.dtype == expected.dtype and got.tobytes() == expected.tobytes()
+
+
+def test_distinctive_terms_are_the_clusters_own_words():
+    X = sp.csr_matrix(normalize(np.array([[3, 1, 0, 0], [2, 1, 0, 0], [0, 1, 2, 0], [0, 0, 3, 1]], dtype=np.float32)))
+    terms = np.array(["army", "city", "protest", "strike"])
+    labels = np.array([1, 1, 2, 2])
+    assert distinctive_terms(X, terms, labels, 1)[0] == "army"
+    assert distinctive_terms(X, terms, labels, 2)[0] == "protest"
+    assert "army" not in distinctive_terms(X, terms, labels, 2)
