@@ -4,7 +4,8 @@ import numpy as np
 
 from dashboard.models import Settings
 from hypothesis import given, settings as hsettings, strategies as st
-from sklearn.feature_extraction.text import CountVectorizer
+import pytest
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
 from dashboard.tokens import ngrams, normalise_phrase, phrase_ngrams, tokenize, tokenize_many, words
 from pathlib import Path
@@ -101,6 +102,26 @@ def test_counts_equal_a_plain_count_vectorizer_over_the_same_tokens():
     counts = ref.fit_transform(texts)
     assert list(v.terms) == list(ref.get_feature_names_out())
     assert (v.counts != counts).nnz == 0
+
+
+def test_idf_and_tfidf_are_sklearns_learnt_on_the_fit_rows_only():
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    fit = np.array([0, 2, 3])
+    v = build_vectors(tokenize_many(texts), Settings(ngram_max=2, min_df=1, max_df=1.0), fit_rows=fit)
+    ref = TfidfTransformer(sublinear_tf=True).fit(v.counts[fit])
+    assert np.array_equal(v.idf, ref.idf_)
+    assert np.allclose(v.tfidf.toarray(), ref.transform(v.counts).toarray(), rtol=0, atol=1e-6)
+
+
+def test_max_features_keeps_the_most_frequent_terms_and_breaks_ties_by_first_seen():
+    table = tokenize_many(["gas gas prices", "gas prices troops", "airport troops gas"])
+    v = build_vectors(table, Settings(ngram_max=1, min_df=1, max_df=1.0, max_features=2))
+    assert list(v.terms) == ["gas", "prices"]  # prices and troops both twice: prices came first
+
+
+def test_fit_rows_naming_a_unit_twice_are_refused():
+    with pytest.raises(ValueError, match="at most once"):
+        build_vectors(tokenize_many(["gas prices", "troops"]), Settings(), fit_rows=np.array([0, 0, 1]))
 
 
 def test_min_df_prunes_terms_seen_in_too_few_units():
