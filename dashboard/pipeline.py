@@ -373,7 +373,6 @@ def hand_over_texts(cleaned: list[CleanedArticle], units: Units) -> UnitTexts:
     )
     units.rows = [r._replace(text="") for r in units.rows]
     cleaned.clear()
-    _return_freed_memory()
     return texts
 
 
@@ -401,9 +400,9 @@ def _arrow_texts(texts: list[str]) -> pd.Series:
 
 
 def _return_freed_memory() -> None:
-    """Give the heap pages freed Python objects leave behind back to the system (glibc keeps them
-    otherwise: the cleaned texts' 100 MB on 5,083 articles). Other C libraries have no malloc_trim,
-    and nothing is kept there to give back this way."""
+    """Give the heap pages freed objects leave behind back to the system (glibc keeps them otherwise:
+    the cleaned texts' 100 MB on 5,083 articles). Other C libraries have no malloc_trim, and nothing
+    is kept there to give back this way."""
     try:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):
@@ -657,7 +656,13 @@ def analyze_for_terms(corpus: Corpus, settings: Settings = Settings(), progress:
 
 def stage_timer(timings: dict[str, float], progress: Progress | None, stages: Sequence[str] = STAGES):
     """A context manager per stage: reports the stage to `progress` (its place in `stages`), records its seconds
-    in `timings`. The Spark engine times its own stages with it."""
+    in `timings`. The Spark engine times its own stages with it.
+
+    A stage's temporary arrays are freed when it ends, but glibc keeps most of
+    what they occupied; that memory is given back before the next stage, which
+    would otherwise reach its peak on top of it (about 250 MB after the
+    duplicates, vectors and frames stages on 37,554 articles).
+    """
 
     @contextmanager
     def stage(name: str):
@@ -665,6 +670,7 @@ def stage_timer(timings: dict[str, float], progress: Progress | None, stages: Se
             progress(name, stages.index(name) / len(stages))
         t0 = time.perf_counter()
         yield
+        _return_freed_memory()
         timings[name] = time.perf_counter() - t0
 
     return stage
