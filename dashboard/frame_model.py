@@ -341,18 +341,23 @@ def frame_scores(
 def frames_carried(scores: np.ndarray, names: Sequence[str], first: Sequence[str] | None = None) -> list[list[str]]:
     """Per row, the frames whose score reaches SCORE_THRESHOLD, highest score first (but see `first`).
 
-    `first` (each row's dominant frame, from `dominant`) is put at the head
-    of its row's list, so the list always starts with the row's `frame`.
+    Ties keep the frames' order. `first` (each row's dominant frame, from
+    `dominant`) is put at the head of its row's list, so the list always
+    starts with the row's `frame`. All rows are ranked in one sort: a sort
+    per row cost 0.4 s on 37,554 articles.
     """
-    names = np.asarray(names, dtype=object)
-    out = []
-    for i, row in enumerate(np.asarray(scores, dtype=float)):
-        over = np.flatnonzero(row >= SCORE_THRESHOLD)
-        carried = [str(n) for n in names[over[np.argsort(-row[over], kind="stable")]]]
-        if first is not None and first[i] in carried:
-            carried.remove(first[i])
-            carried.insert(0, str(first[i]))
-        out.append(carried)
+    scores = np.asarray(scores, dtype=float)
+    names = np.asarray([str(n) for n in names], dtype=object)
+    order = np.argsort(-scores, axis=1, kind="stable")  # per row: every frame, highest score first
+    reached = np.take_along_axis(scores, order, axis=1) >= SCORE_THRESHOLD
+    carried = names[order[reached]].tolist()  # row by row
+    ends = np.cumsum(reached.sum(axis=1)).tolist()
+    out = [carried[start:end] for start, end in zip([0, *ends[:-1]], ends)]
+    if first is not None:
+        for frames, head in zip(out, first):
+            if head in frames:
+                frames.remove(head)
+                frames.insert(0, str(head))
     return out
 
 
