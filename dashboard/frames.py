@@ -252,7 +252,8 @@ def _coded(table: TokenTable, entries: Sequence[_Entry]) -> _Coded | None:
     code_of = np.zeros(len(table.vocab), dtype=np.int32)
     code_of[used] = np.arange(1, len(used) + 1, dtype=np.int32)
     positions = np.flatnonzero(code_of.astype(bool)[table.ids])
-    units = np.searchsorted(table.offsets, positions, side="right") - 1
+    per_unit = np.diff(np.searchsorted(positions, table.offsets))  # lexicon tokens in each unit, which hold them in order
+    units = np.repeat(np.arange(len(table)), per_unit)
     return _Coded(word_ids, code_of, positions, code_of[table.ids[positions]], units, len(used) + 1)
 
 
